@@ -1,0 +1,52 @@
+// The single exit path: every failure becomes one line on stderr and the contract's exit code.
+import { InworldError, UserAbortError, ValidationError } from '../core/errors.js';
+import { redact } from '../core/log.js';
+
+export const ExitCode = {
+  OK: 0,
+  FAILURE: 1,
+  USAGE: 2,
+  INTERRUPTED: 130,
+} as const;
+
+/** Secrets the exit path must never print, registered as soon as the CLI knows them. */
+const secrets: string[] = [];
+export function registerSecret(secret: string | undefined): void {
+  if (secret && !secrets.includes(secret)) secrets.push(secret);
+}
+export function redactSecrets(text: string): string {
+  return redact(text, secrets);
+}
+
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof UserAbortError) return ExitCode.INTERRUPTED;
+  if (error instanceof ValidationError) return ExitCode.USAGE;
+  if (isCommanderUsageError(error)) return ExitCode.USAGE;
+  return ExitCode.FAILURE;
+}
+
+function isCommanderUsageError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('commander.');
+}
+
+/** One readable line: the message, then what to do about it. */
+export function formatError(error: unknown, verbose = false): string {
+  if (verbose && error instanceof Error && error.stack) return redactSecrets(error.stack);
+  let line: string;
+  if (error instanceof InworldError) {
+    line = error.hint ? `${error.message}. ${error.hint}` : error.message;
+  } else if (error instanceof Error) {
+    line = `${error.message} (rerun with --verbose for details)`;
+  } else {
+    line = String(error);
+  }
+  return redactSecrets(`inworld: ${line.replace(/\.\.(\s|$)/g, '.$1').replace(/\s*\n\s*/g, ' ')}`);
+}
+
+/** Prints the error (unless it is an interruption, which needs no message) and exits. */
+export function fail(error: unknown, verbose = false): never {
+  const code = exitCodeFor(error);
+  if (!(error instanceof UserAbortError)) process.stderr.write(`${formatError(error, verbose)}\n`);
+  process.exit(code);
+}
