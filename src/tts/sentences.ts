@@ -1,0 +1,289 @@
+// Sentence segmentation for TTS, in two forms that always agree:
+//
+//   splitSentences(text): string[]
+//     The whole text at once. Same result as one SentenceSegmenter fed any split of the text.
+//
+//   new SentenceSegmenter({ maxChars? })
+//     .push(piece): string[]   Text arriving in arbitrary pieces (one character at a time, mid-word,
+//                              mid-line). Returns the sentences whose end is now certain, in order.
+//     .end(): string[]         End of input: returns whatever is left (zero or more sentences).
+//     .pending: string         Text held back, waiting for certainty.
+//     For `inworld stream`: feed stdin chunks to push(), send each returned sentence at once.
+//
+//   chunkText(text, maxChars): string[]
+//     Request-sized parts for long-text synthesis: whole sentences packed greedily up to maxChars,
+//     a sentence longer than maxChars split at word boundaries (then at clause punctuation, then
+//     hard, never inside a surrogate pair).
+//
+// Every returned sentence is trimmed and non-empty. The sentences are the input in order with only
+// whitespace changed: nothing is dropped, added or reordered (join with ' ', or '' after CJK text).
+//
+// Rules (why: Intl.Segmenter splits after "Dr." and "St.", which breaks a voice's prosody mid-name,
+// and it cannot say when a boundary is certain for streamed input):
+//  - A run of terminators (. ! ? … ‼ ؟ ।, or CJK 。！？｡) plus any closing quotes/brackets after it
+//    ends a sentence when followed by whitespace and then a character that is not a lower-case
+//    letter ("Hello. World" splits, "approx. five" and "3.14" do not).
+//  - Whitespace containing a line break after a terminator ends the sentence at once (so a line of
+//    stdin ending in "." is spoken without waiting for the next line).
+//  - CJK terminators need no space: "你好。我是" splits after "。" (after any closing brackets).
+//  - A single "." after a title (Dr. Mr. Mrs. Ms. Prof. St. Mt. …), after e.g. / i.e. / vs. / cf. /
+//    approx. / et al., or after an initial or dotted acronym (J. / U.S. / U.K.) never ends a
+//    sentence; after No. / p. / Fig. / Vol. it does not when a digit follows. "etc." and "Inc."
+//    end a sentence when an upper-case word follows.
+//  - A blank line (paragraph break) ends a sentence even without punctuation.
+//  - Certainty: a boundary is reported only once the next non-space character (or a line break,
+//    or end()) has been seen, so the same text gives the same sentences however it was split.
+//  - maxChars (optional): a pending sentence longer than this is cut at the last whitespace
+//    (hard cut if there is none), so a text without punctuation cannot grow the buffer forever.
+
+/** Characters that end a sentence when followed by whitespace. */
+const TERMINATORS = new Set(['.', '!', '?', '…', '‼', '⁇', '⁈', '⁉', '؟', '।', '。', '！', '？', '｡']);
+/** Terminators that end a sentence with no space after them (CJK full-width punctuation). */
+const CJK_TERMINATORS = new Set(['。', '！', '？', '｡']);
+/** Closing quotes and brackets that belong to the sentence they follow. */
+const CLOSERS = new Set(['"', "'", '”', '’', ')', ']', '}', '»', '›', '」', '』', '）', '】', '〕', '〉', '》', '〗', '〙', '〛']);
+
+/** Tokens before "." that never end a sentence (titles and Latin abbreviations that precede more text). */
+const NEVER_FINAL_ABBREVIATIONS = new Set([
+  'mr', 'mrs', 'ms', 'mx', 'dr', 'prof', 'st', 'mt', 'ft', 'rev', 'fr', 'gen', 'gov', 'sen', 'rep', 'pres',
+  'capt', 'cpt', 'sgt', 'lt', 'col', 'maj', 'cmdr', 'adm', 'hon', 'messrs', 'mme', 'mlle', 'sra', 'sr', 'srta',
+  'e.g', 'i.e', 'eg', 'ie', 'vs', 'v', 'cf', 'viz', 'approx', 'ca', 'incl', 'esp', 'al', 'resp', 'dept', 'univ',
+  'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
+]);
+/** Tokens before "." that do not end a sentence when a digit follows ("No. 5", "p. 12", "Fig. 3"). */
+const NUMBER_PREFIX_ABBREVIATIONS = new Set(['no', 'nos', 'nr', 'p', 'pp', 'fig', 'figs', 'vol', 'vols', 'ch', 'sec', 'art', 'op', 'eq', 'ref', 'pt']);
+
+const LOWERCASE = /^\p{Ll}$/u;
+const UPPER_INITIALS = /^(?:\p{Lu}\.)*\p{Lu}$/u;
+const WORD_CHAR = /[\p{L}\p{M}.]/u;
+
+function isSpace(ch: string): boolean {
+  return /\s/u.test(ch);
+}
+
+export interface SegmenterOptions {
+  /** Cut a pending sentence longer than this many UTF-16 units at a word boundary. Default: no limit. */
+  maxChars?: number;
+}
+
+type Decision = { kind: 'boundary'; at: number; resume: number } | { kind: 'none'; resume: number } | { kind: 'wait' };
+
+export class SentenceSegmenter {
+  private buffer = '';
+  /** Positions before this index are known not to end a sentence. */
+  private scanFrom = 0;
+  private readonly maxChars: number;
+
+  constructor(options: SegmenterOptions = {}) {
+    const max = options.maxChars ?? Number.POSITIVE_INFINITY;
+    if (!(max >= 2)) throw new RangeError('maxChars must be at least 2');
+    this.maxChars = max;
+  }
+
+  /** Text held back because its sentence end is not certain yet. */
+  get pending(): string {
+    return this.buffer;
+  }
+
+  push(piece: string): string[] {
+    if (piece.length === 0) return [];
+    this.buffer += piece;
+    return this.drain(false);
+  }
+
+  end(): string[] {
+    const out = this.drain(true);
+    const rest = this.buffer.trim();
+    this.buffer = '';
+    this.scanFrom = 0;
+    if (rest.length > 0) out.push(rest);
+    return out;
+  }
+
+  private drain(final: boolean): string[] {
+    const out: string[] = [];
+    for (;;) {
+      const found = this.scan(final);
+      if (found !== undefined) {
+        this.emit(found, out);
+        continue;
+      }
+      // No certain boundary yet: enforce the length cap on the part already known to be boundary-free.
+      if (this.buffer.length > this.maxChars && this.scanFrom >= this.maxChars) {
+        this.emit(forcedCut(this.buffer, this.maxChars), out);
+        continue;
+      }
+      return out;
+    }
+  }
+
+  private emit(at: number, out: string[]): void {
+    const sentence = this.buffer.slice(0, at).trim();
+    if (sentence.length > 0) out.push(sentence);
+    const rest = this.buffer.slice(at);
+    const trimmed = rest.replace(/^\s+/u, '');
+    this.buffer = trimmed;
+    this.scanFrom = 0;
+  }
+
+  /** Returns the index just after the next certain boundary, or undefined (scanFrom updated). */
+  private scan(final: boolean): number | undefined {
+    const text = this.buffer;
+    let i = this.scanFrom;
+    while (i < text.length) {
+      const ch = text[i]!;
+      let decision: Decision;
+      if (TERMINATORS.has(ch)) decision = decideTerminator(text, i, final);
+      else if (ch === '\n') decision = decideParagraph(text, i, final);
+      else {
+        i += 1;
+        continue;
+      }
+      if (decision.kind === 'wait') {
+        this.scanFrom = i;
+        return undefined;
+      }
+      if (decision.kind === 'boundary') return decision.at;
+      i = decision.resume;
+    }
+    this.scanFrom = i;
+    return undefined;
+  }
+}
+
+/** Decides a terminator run starting at `start`. */
+function decideTerminator(text: string, start: number, final: boolean): Decision {
+  let runEnd = start;
+  let cjk = false;
+  while (runEnd < text.length && TERMINATORS.has(text[runEnd]!)) {
+    if (CJK_TERMINATORS.has(text[runEnd]!)) cjk = true;
+    runEnd += 1;
+  }
+  let closeEnd = runEnd;
+  while (closeEnd < text.length && CLOSERS.has(text[closeEnd]!)) closeEnd += 1;
+  if (closeEnd === text.length) {
+    // More terminators or closers may still arrive.
+    return final ? { kind: 'boundary', at: closeEnd, resume: closeEnd } : { kind: 'wait' };
+  }
+  if (cjk) return { kind: 'boundary', at: closeEnd, resume: closeEnd };
+  if (!isSpace(text[closeEnd]!)) return { kind: 'none', resume: closeEnd };
+
+  let spaceEnd = closeEnd;
+  let newline = false;
+  while (spaceEnd < text.length && isSpace(text[spaceEnd]!)) {
+    if (text[spaceEnd] === '\n' || text[spaceEnd] === '\r') newline = true;
+    spaceEnd += 1;
+  }
+  const singleDot = runEnd - start === 1 && text[start] === '.';
+  const token = singleDot ? tokenBefore(text, start) : '';
+  const lower = token.toLowerCase();
+  const protectedAlways =
+    singleDot && (NEVER_FINAL_ABBREVIATIONS.has(lower) || (token !== 'I' && UPPER_INITIALS.test(token)));
+  if (protectedAlways) return { kind: 'none', resume: closeEnd };
+  if (newline) return { kind: 'boundary', at: closeEnd, resume: closeEnd };
+  if (spaceEnd === text.length) {
+    return final ? { kind: 'boundary', at: closeEnd, resume: closeEnd } : { kind: 'wait' };
+  }
+  const next = String.fromCodePoint(text.codePointAt(spaceEnd)!);
+  if (LOWERCASE.test(next)) return { kind: 'none', resume: closeEnd };
+  if (singleDot && NUMBER_PREFIX_ABBREVIATIONS.has(lower) && /[0-9]/.test(next)) return { kind: 'none', resume: closeEnd };
+  return { kind: 'boundary', at: closeEnd, resume: closeEnd };
+}
+
+/** A line break followed (after optional spaces) by another line break is a paragraph boundary. */
+function decideParagraph(text: string, start: number, final: boolean): Decision {
+  let j = start + 1;
+  while (j < text.length && (text[j] === ' ' || text[j] === '\t' || text[j] === '\r')) j += 1;
+  if (j === text.length) return final ? { kind: 'none', resume: j } : { kind: 'wait' };
+  if (text[j] === '\n') return { kind: 'boundary', at: start, resume: j };
+  return { kind: 'none', resume: start + 1 };
+}
+
+/** The word (letters and inner dots) just before position `end`, e.g. "Dr", "e.g", "U.S". */
+function tokenBefore(text: string, end: number): string {
+  let start = end;
+  while (start > 0 && WORD_CHAR.test(text[start - 1]!)) start -= 1;
+  return text.slice(start, end);
+}
+
+/** Index to cut `text` at so the first part has at most `maxChars` units: last whitespace, else hard. */
+function forcedCut(text: string, maxChars: number): number {
+  const window = text.slice(0, maxChars + 1);
+  for (let i = window.length - 1; i > 0; i -= 1) {
+    if (isSpace(window[i]!) && !isSpace(window[i - 1]!)) return i;
+  }
+  return safeCut(text, maxChars);
+}
+
+/** `at`, moved back one unit if it would split a surrogate pair. */
+function safeCut(text: string, at: number): number {
+  const code = text.charCodeAt(at - 1);
+  return code >= 0xd800 && code <= 0xdbff ? at - 1 : at;
+}
+
+export function splitSentences(text: string, options: SegmenterOptions = {}): string[] {
+  const segmenter = new SentenceSegmenter(options);
+  return [...segmenter.push(text), ...segmenter.end()];
+}
+
+const CLAUSE_BREAKS = /[,;:，、；：]/u;
+
+/** Splits one over-long sentence into pieces of at most maxChars: at spaces, then clause marks, then hard. */
+export function splitLongSentence(sentence: string, maxChars: number): string[] {
+  const out: string[] = [];
+  let rest = sentence.trim();
+  while (rest.length > maxChars) {
+    let cut = -1;
+    for (let i = maxChars; i > 0; i -= 1) {
+      if (isSpace(rest[i]!) && !isSpace(rest[i - 1]!)) {
+        cut = i;
+        break;
+      }
+    }
+    if (cut <= 0) {
+      for (let i = maxChars; i > 0; i -= 1) {
+        if (CLAUSE_BREAKS.test(rest[i - 1]!)) {
+          cut = i;
+          break;
+        }
+      }
+    }
+    if (cut <= 0) cut = safeCut(rest, maxChars);
+    out.push(rest.slice(0, cut).trim());
+    rest = rest.slice(cut).trim();
+  }
+  if (rest.length > 0) out.push(rest);
+  return out;
+}
+
+function endsWithCjk(text: string): boolean {
+  const last = text[text.length - 1] ?? '';
+  return CJK_TERMINATORS.has(last) || /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}」』）】]/u.test(last);
+}
+
+/**
+ * Request-sized parts: sentences packed greedily (joined by one space, or nothing after CJK text)
+ * up to maxChars each; an over-long sentence becomes several parts.
+ */
+export function chunkText(text: string, maxChars: number): string[] {
+  if (!Number.isInteger(maxChars) || maxChars < 2) throw new RangeError('maxChars must be an integer >= 2');
+  const parts: string[] = [];
+  let current = '';
+  for (const sentence of splitSentences(text)) {
+    const pieces = sentence.length > maxChars ? splitLongSentence(sentence, maxChars) : [sentence];
+    for (const piece of pieces) {
+      if (current.length === 0) {
+        current = piece;
+        continue;
+      }
+      const joiner = endsWithCjk(current) ? '' : ' ';
+      if (current.length + joiner.length + piece.length <= maxChars) current += joiner + piece;
+      else {
+        parts.push(current);
+        current = piece;
+      }
+    }
+  }
+  if (current.length > 0) parts.push(current);
+  return parts;
+}
