@@ -62,3 +62,9 @@ export function oneOf<T extends string>(flag: string, choices: readonly T[]): (v
     return found;
   };
 }
+
+/** An option with a fixed set of values: listed in help and completions, matched case-insensitively. */
+export function choiceOption<T extends string>(flags: string, description: string, choices: readonly T[]): Option {
+  const flag = flags.split(/[ ,]+/).find((part) => part.startsWith('--')) ?? flags;
+  return new Option(flags, description).choices(choices).argParser(oneOf(flag, choices));
+}

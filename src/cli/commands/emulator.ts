@@ -1,8 +1,87 @@
-// Placeholder until the emulator command lands.
-import { Command } from 'commander';
+// `inworld emulator`: runs the local Inworld-compatible server until interrupted. The first line
+// of stdout is its base URL, so scripts can start it and read where it listens.
+import { Command, Option } from 'commander';
+import { interruptSignal } from '../interrupt.js';
+import { choiceOption, nonNegativeInt } from '../options.js';
+
+export const DEFAULT_EMULATOR_PORT = 8787;
+
+interface EmulatorFlags {
+  port: number;
+  host: string;
+  apiKey?: string;
+  engine?: 'espeak' | 'synthetic';
+  latency?: number;
+  generationLatency?: number;
+  realtime?: boolean;
+  fault: string[];
+  unknownVoice?: 'not-found' | 'invalid-argument' | 'accept';
+  legacyVoices404?: boolean;
+  quiet?: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function port(value: string): number {
+  const n = nonNegativeInt('--port')(value);
+  if (n > 65535) throw new Error(`--port must be 0..65535, not "${value}".`);
+  return n;
+}
 
 export function emulatorCommand(): Command {
-  return new Command('emulator').description('(not yet available)').action(() => {
-    throw new Error('inworld emulator is not implemented yet');
-  });
+  return new Command('emulator')
+    .description('run a local Inworld-compatible server (REST + WebSocket, TTS + STT + voices) for offline work and tests')
+    .addOption(new Option('--port <n>', 'port to listen on (0 = any free port)').default(DEFAULT_EMULATOR_PORT).argParser(port))
+    .addOption(new Option('--host <address>', 'interface to bind').default('127.0.0.1'))
+    .addOption(new Option('--api-key <key>', 'accept only this key (default: any non-empty key)'))
+    .addOption(choiceOption('--engine <name>', 'speech engine (default: espeak-ng when installed)', ['espeak', 'synthetic'] as const))
+    .addOption(new Option('--latency <ms>', 'delay before every response, in ms').argParser(nonNegativeInt('--latency')))
+    .addOption(new Option('--generation-latency <ms>', 'extra delay per synthesis request or generation, in ms').argParser(nonNegativeInt('--generation-latency')))
+    .addOption(new Option('--realtime', 'pace streamed audio at real time'))
+    .addOption(new Option('--fault <spec>', 'inject a fault (repeatable); grammar in docs/emulator.md').default([]).argParser(collect))
+    .addOption(choiceOption('--unknown-voice <mode>', 'answer for an unknown voice id', ['not-found', 'invalid-argument', 'accept'] as const))
+    .addOption(new Option('--legacy-voices-404', 'answer the legacy GET /tts/v1/voices with 404'))
+    .addOption(new Option('-q, --quiet', 'do not log requests to stderr'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ inworld emulator                       # http://127.0.0.1:8787/
+  $ inworld emulator --port 0 --realtime   # any free port, audio paced like the real service
+  $ inworld emulator --fault 'status=503,times=2'
+  $ INWORLD_BASE_URL=http://127.0.0.1:8787/ INWORLD_API_KEY=test inworld say "hi" -o hi.wav`,
+    )
+    .action(async (flags: EmulatorFlags) => {
+      const { startEmulator } = await import('../../emulator/index.js');
+      if (!isLoopback(flags.host)) {
+        process.stderr.write(
+          `inworld: warning: the emulator is listening on ${flags.host}, reachable from other machines; it accepts any key unless --api-key is set.\n`,
+        );
+      }
+      const emulator = await startEmulator({
+        port: flags.port,
+        host: flags.host,
+        apiKey: flags.apiKey,
+        engine: flags.engine,
+        firstByteLatencyMs: flags.latency,
+        generationLatencyMs: flags.generationLatency,
+        realtime: flags.realtime,
+        faults: flags.fault,
+        unknownVoice: flags.unknownVoice,
+        legacyVoicesNotFound: flags.legacyVoices404,
+        quiet: flags.quiet ?? false,
+      });
+      process.stdout.write(`${emulator.url}\n`);
+      if (!flags.quiet) process.stderr.write(`inworld emulator listening on ${emulator.url} (WebSocket ${emulator.wsUrl}); Ctrl-C to stop\n`);
+      const signal = interruptSignal();
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      await emulator.close();
+      throw signal.reason;
+    });
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

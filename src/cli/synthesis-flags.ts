@@ -1,0 +1,77 @@
+// The synthesis flags `say` and `stream` share (voice, model, format, prosody, timestamps), parsed
+// and range-checked at the command boundary so bad values exit 2 before any request.
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { choiceOption, numberInRange, positiveInt } from './options.js';
+
+export const DEFAULT_VOICE = 'Ashley';
+export const DEFAULT_MODEL = 'inworld-tts-1.5-max';
+export const DEFAULT_SAMPLE_RATE_HZ = 24_000;
+
+export const ENCODING_NAMES = ['LINEAR16', 'PCM', 'MP3', 'OGG_OPUS', 'FLAC', 'ALAW', 'MULAW', 'WAV'] as const;
+export type EncodingName = (typeof ENCODING_NAMES)[number];
+const DELIVERY_MODES = ['STABLE', 'BALANCED', 'CREATIVE'] as const;
+const TIMESTAMP_KINDS = ['word', 'character'] as const;
+const TIMESTAMP_TRANSPORTS = ['sync', 'async'] as const;
+const NORMALIZE = ['on', 'off'] as const;
+
+export interface SynthesisFlags {
+  voice: string;
+  model: string;
+  encoding?: EncodingName;
+  sampleRate?: number;
+  bitRate?: number;
+  speakingRate?: number;
+  temperature?: number;
+  language?: string;
+  deliveryMode?: (typeof DELIVERY_MODES)[number];
+  timestamps?: (typeof TIMESTAMP_KINDS)[number];
+  timestampTransport?: (typeof TIMESTAMP_TRANSPORTS)[number];
+  normalize?: (typeof NORMALIZE)[number];
+  subtitles?: string;
+  output?: string;
+  play?: boolean;
+  player?: string;
+}
+
+export interface SynthesisFlagOptions {
+  /** The WebSocket offers no FLAC. */
+  encodings?: readonly EncodingName[];
+}
+
+export function addSynthesisFlags(command: Command, options: SynthesisFlagOptions = {}): Command {
+  const encodings = options.encodings ?? ENCODING_NAMES;
+  return command
+    .addOption(new Option('-o, --output <path>', 'write audio to a file (format from the extension) or - for stdout'))
+    .addOption(new Option('--play', 'also play on the speakers while writing a file'))
+    .addOption(new Option('--player <name>', 'playback program: speaker, aplay, paplay, pw-play, afplay, ffplay'))
+    .addOption(new Option('--voice <id>', 'voice id (see `inworld voices`)').default(DEFAULT_VOICE))
+    .addOption(new Option('--model <id>', 'TTS model id').default(DEFAULT_MODEL))
+    .addOption(choiceOption('--encoding <name>', 'audio encoding, overriding the file extension', encodings))
+    .addOption(new Option('--sample-rate <hz>', `sample rate, 8000..48000 (default ${DEFAULT_SAMPLE_RATE_HZ}; 8000 for MULAW/ALAW)`).argParser(sampleRate))
+    .addOption(new Option('--bit-rate <bps>', 'bit rate for MP3 (32000..320000) and OGG_OPUS (32000..192000)').argParser(positiveInt('--bit-rate')))
+    .addOption(new Option('--speaking-rate <rate>', 'speaking rate, 0.5..1.5').argParser(numberInRange('--speaking-rate', 0.5, 1.5)))
+    .addOption(new Option('--temperature <t>', 'sampling temperature, (0, 2]').argParser(numberInRange('--temperature', 0, 2, true)))
+    .addOption(new Option('--language <bcp47>', 'language of the text, e.g. en-US').argParser(bcp47))
+    .addOption(choiceOption('--delivery-mode <mode>', 'delivery mode (TTS-2 models)', DELIVERY_MODES))
+    .addOption(choiceOption('--timestamps <kind>', 'ask for word or character timestamps', TIMESTAMP_KINDS))
+    .addOption(choiceOption('--timestamp-transport <mode>', 'timestamps with the audio (sync) or trailing it (async)', TIMESTAMP_TRANSPORTS))
+    .addOption(choiceOption('--normalize <mode>', 'text normalization of numbers and dates', NORMALIZE))
+    .addOption(new Option('--subtitles <path>', 'write captions to a .srt or .vtt file (implies word timestamps)').argParser(subtitlePath));
+}
+
+function sampleRate(value: string): number {
+  positiveInt('--sample-rate')(value);
+  return numberInRange('--sample-rate', 8000, 48000)(value);
+}
+
+function bcp47(value: string): string {
+  if (!/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/.test(value)) {
+    throw new InvalidArgumentError(`--language must be a BCP-47 code such as en-US or ja-JP, not "${value}".`);
+  }
+  return value.replace('_', '-');
+}
+
+function subtitlePath(value: string): string {
+  if (!/\.(srt|vtt)$/i.test(value)) throw new InvalidArgumentError(`--subtitles needs a .srt or .vtt file name, not "${value}".`);
+  return value;
+}
