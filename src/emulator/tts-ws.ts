@@ -1,0 +1,12 @@
+// Placeholder: the TTS WebSocket emulator (/tts/v1/voice:streamBidirectional) is owned by another
+// engineer and replaces this file.
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import type { EmulatorContext } from './context.js';
+
+/** Close code for "internal error" (RFC 6455). */
+const CLOSE_INTERNAL_ERROR = 1011;
+
+export function handleTtsSocket(socket: WebSocket, _request: IncomingMessage, _context: EmulatorContext): void {
+  socket.close(CLOSE_INTERNAL_ERROR, 'not implemented');
+}
