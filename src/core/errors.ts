@@ -93,6 +93,8 @@ export interface APIErrorFields {
   grpcCode?: number;
   serverMessage?: string;
   requestId?: string;
+  /** A request id the server returned in its response headers, when it differs from ours. */
+  serverRequestId?: string;
   body?: unknown;
   retryAfterMs?: number;
 }
@@ -104,6 +106,7 @@ export class APIError extends InworldError {
   readonly grpcCode?: number;
   readonly serverMessage: string;
   readonly requestId?: string;
+  readonly serverRequestId?: string;
   readonly body?: unknown;
   readonly retryAfterMs?: number;
 
@@ -113,6 +116,7 @@ export class APIError extends InworldError {
     this.grpcCode = fields.grpcCode;
     this.serverMessage = fields.serverMessage ?? '';
     this.requestId = fields.requestId;
+    this.serverRequestId = fields.serverRequestId;
     this.body = fields.body;
     this.retryAfterMs = fields.retryAfterMs;
   }
@@ -135,6 +139,15 @@ export class RateLimitError extends APIError {
 }
 export class ServerError extends APIError {
   override readonly code = 'server';
+}
+
+/**
+ * The server's response could not be understood: malformed JSON in a stream, a line over the size
+ * limit, invalid base64 audio, a body of the wrong shape. Retryable only where the caller says so
+ * (a garbled stream before any audio was delivered is worth one more try; an oversized line is not).
+ */
+export class ProtocolError extends APIError {
+  override readonly code = 'protocol';
 }
 
 /** The network failed: refused, reset, DNS, TLS, or a socket dropped mid-stream. Retryable. */
@@ -169,7 +182,10 @@ function describeApiError(fields: APIErrorFields): string {
   if (fields.grpcCode !== undefined) parts.push(grpcCodeName(fields.grpcCode));
   const head = parts.length > 0 ? parts.join(' ') : 'API error';
   const message = fields.serverMessage ? `: ${fields.serverMessage}` : '';
-  const request = fields.requestId ? ` (request ${fields.requestId})` : '';
+  const ids = [fields.requestId, fields.serverRequestId].filter(
+    (id, index, all): id is string => typeof id === 'string' && id.length > 0 && all.indexOf(id) === index,
+  );
+  const request = ids.length > 0 ? ` (request ${ids.join(', server ')})` : '';
   return `${head}${message}${request}`;
 }
 

@@ -1,0 +1,164 @@
+// The retry policy, kept small and pure so it can be tested without a network: which failures are
+// worth another attempt, how long to wait, and an abortable wait loop around one attempt function.
+//
+// Retried: errors the error tree marks `retryable` (HTTP 408/429/5xx, gRPC 4/8/14, connection and
+// timeout errors, malformed stream data before any audio). Never retried: 400/401/403, a
+// UserAbortError, or anything after audio has reached the caller (the attempt function says so by
+// throwing an error wrapped with `markDelivered`, or by passing `delivered()` in the options).
+import { InworldError, UserAbortError } from './errors.js';
+
+export const DEFAULT_RETRY_BASE_DELAY_MS = 500;
+export const DEFAULT_RETRY_MAX_DELAY_MS = 8_000;
+/** A server asking for more than this is not waited for: the error surfaces instead. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+export type JitterMode = 'full' | 'equal' | 'none';
+
+export interface BackoffOptions {
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** `full`: uniform in [0, d]; `equal`: uniform in [d/2, d]; `none`: d. Default `equal`. */
+  jitter?: JitterMode;
+  /** Source of randomness in [0, 1), injectable for tests. */
+  random?: () => number;
+}
+
+export interface RetryDecision {
+  retry: boolean;
+  /** Milliseconds to wait before the next attempt, when `retry` is true. */
+  delayMs: number;
+}
+
+/** True when `error` is worth another attempt on its own merits (ignoring the attempt budget). */
+export function isRetryableError(error: unknown): boolean {
+  if (error instanceof UserAbortError) return false;
+  if (isDelivered(error)) return false;
+  if (error instanceof InworldError) return error.retryable;
+  return false;
+}
+
+/** Exponential backoff for the given retry number (0 for the first retry), capped, with jitter. */
+export function backoffDelayMs(retryIndex: number, options: BackoffOptions = {}): number {
+  const base = options.baseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS;
+  const cap = options.maxDelayMs ?? DEFAULT_RETRY_MAX_DELAY_MS;
+  const random = options.random ?? Math.random;
+  const exponential = Math.min(cap, base * 2 ** Math.max(0, retryIndex));
+  switch (options.jitter ?? 'equal') {
+    case 'full':
+      return Math.round(random() * exponential);
+    case 'none':
+      return exponential;
+    default:
+      return Math.round(exponential / 2 + (random() * exponential) / 2);
+  }
+}
+
+/**
+ * One decision: retry `error` after attempt number `attempt` (1-based) given `maxRetries`?
+ * A server's Retry-After (on RateLimitError and others, as `retryAfterMs`) replaces the computed
+ * backoff, unless it asks for more than MAX_RETRY_AFTER_MS, in which case we give up at once.
+ */
+export function decideRetry(error: unknown, attempt: number, maxRetries: number, options: BackoffOptions = {}): RetryDecision {
+  if (attempt > maxRetries || !isRetryableError(error)) return { retry: false, delayMs: 0 };
+  const retryAfter = (error as { retryAfterMs?: unknown }).retryAfterMs;
+  if (typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter >= 0) {
+    if (retryAfter > MAX_RETRY_AFTER_MS) return { retry: false, delayMs: 0 };
+    return { retry: true, delayMs: Math.round(retryAfter) };
+  }
+  return { retry: true, delayMs: backoffDelayMs(attempt - 1, options) };
+}
+
+/**
+ * Parses a Retry-After header: delta-seconds ("3", "1.5") or an HTTP date. Also accepts the
+ * non-standard `retry-after-ms`. Returns undefined for absent or unreadable values.
+ */
+export function parseRetryAfterMs(value: string | null | undefined, nowMs: number = Date.now(), msValue?: string | null): number | undefined {
+  if (msValue !== undefined && msValue !== null && msValue.trim() !== '') {
+    const ms = Number(msValue);
+    if (Number.isFinite(ms) && ms >= 0) return ms;
+  }
+  if (value === undefined || value === null) return undefined;
+  const trimmed = value.trim();
+  if (trimmed === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - nowMs);
+}
+
+const DELIVERED = Symbol.for('inworld.retry.delivered');
+
+/** Marks an error as having happened after output reached the caller, so it is never retried. */
+export function markDelivered<E>(error: E): E {
+  if (error !== null && typeof error === 'object') {
+    try {
+      Object.defineProperty(error, DELIVERED, { value: true, enumerable: false });
+    } catch {
+      // A frozen object cannot be marked; it will simply follow the normal policy.
+    }
+  }
+  return error;
+}
+
+export function isDelivered(error: unknown): boolean {
+  return error !== null && typeof error === 'object' && (error as Record<symbol, unknown>)[DELIVERED] === true;
+}
+
+/** Resolves after `ms`, or rejects with UserAbortError when `signal` aborts. The timer never keeps Node alive. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortError(signal));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError(signal!));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    timer.unref?.();
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** The UserAbortError for an aborted signal (keeping an InworldError reason as is). */
+export function abortError(signal: AbortSignal): InworldError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof InworldError) return reason;
+  return new UserAbortError('Request was aborted', { cause: reason });
+}
+
+export interface RetryInfo {
+  /** The attempt that just failed, 1-based. */
+  attempt: number;
+  error: unknown;
+  delayMs: number;
+}
+
+export interface WithRetryOptions extends BackoffOptions {
+  maxRetries: number;
+  signal?: AbortSignal;
+  onRetry?: (info: RetryInfo) => void;
+  /** Asked after each failure: when it returns true (output already reached the caller), no retry. */
+  delivered?: () => boolean;
+}
+
+/** Runs `fn` (given the 1-based attempt number) until it succeeds or the policy says stop. */
+export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: WithRetryOptions): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    if (options.signal?.aborted) throw abortError(options.signal);
+    try {
+      return await fn(attempt);
+    } catch (error) {
+      if (options.signal?.aborted) throw abortError(options.signal);
+      if (options.delivered?.()) throw error;
+      const decision = decideRetry(error, attempt, options.maxRetries, options);
+      if (!decision.retry) throw error;
+      options.onRetry?.({ attempt, error, delayMs: decision.delayMs });
+      await sleep(decision.delayMs, options.signal);
+    }
+  }
+}

@@ -1,0 +1,236 @@
+// TTS request options: the caller-facing type, defaults, validation with one-line fixes, and the
+// exact camelCase wire body. Shared by HTTP synthesis (tts/http.ts) and the WebSocket `create`
+// message (buildSynthesisConfig), so both transports validate and default identically.
+import { ValidationError } from '../core/errors.js';
+
+/** Encodings accepted by the HTTP endpoints. */
+export const TTS_HTTP_ENCODINGS = ['LINEAR16', 'PCM', 'WAV', 'MP3', 'OGG_OPUS', 'FLAC', 'ALAW', 'MULAW'] as const;
+/** Encodings accepted by the WebSocket endpoint (no FLAC). */
+export const TTS_WS_ENCODINGS = ['LINEAR16', 'PCM', 'WAV', 'MP3', 'OGG_OPUS', 'ALAW', 'MULAW'] as const;
+export type AudioEncoding = (typeof TTS_HTTP_ENCODINGS)[number];
+
+export const TIMESTAMP_TYPES = ['WORD', 'CHARACTER'] as const;
+export type TimestampType = (typeof TIMESTAMP_TYPES)[number];
+export const TEXT_NORMALIZATION_VALUES = ['ON', 'OFF'] as const;
+export type TextNormalization = (typeof TEXT_NORMALIZATION_VALUES)[number];
+export const DELIVERY_MODES = ['STABLE', 'BALANCED', 'CREATIVE'] as const;
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+export const TIMESTAMP_TRANSPORT_STRATEGIES = ['SYNC', 'ASYNC'] as const;
+export type TimestampTransportStrategy = (typeof TIMESTAMP_TRANSPORT_STRATEGIES)[number];
+
+export const DEFAULT_VOICE_ID = 'Ashley';
+export const DEFAULT_MODEL_ID = 'inworld-tts-1.5-max';
+/** LINEAR16 works on every server revision; its per-chunk WAV headers are stripped for the caller. */
+export const DEFAULT_AUDIO_ENCODING: AudioEncoding = 'LINEAR16';
+export const DEFAULT_SAMPLE_RATE_HZ = 24_000;
+/** Characters per HTTP request (the documented `/tts/v1/voice` limit; `:stream` may allow 4000). */
+export const TTS_HTTP_MAX_TEXT_CHARS = 2_000;
+
+export const MIN_SAMPLE_RATE_HZ = 8_000;
+export const MAX_SAMPLE_RATE_HZ = 48_000;
+export const TELEPHONY_SAMPLE_RATE_HZ = 8_000;
+export const MP3_MIN_SAMPLE_RATE_HZ = 16_000;
+export const MP3_BIT_RATE_RANGE_BPS = [32_000, 320_000] as const;
+export const OPUS_BIT_RATE_RANGE_BPS = [32_000, 192_000] as const;
+export const SPEAKING_RATE_RANGE = [0.5, 1.5] as const;
+export const MAX_TEMPERATURE = 2;
+
+export interface AudioConfig {
+  audioEncoding?: AudioEncoding;
+  /** 8000..48000; default 24000. MULAW/ALAW: 8000 only. MP3: 16000..48000. */
+  sampleRateHertz?: number;
+  /** Bits per second, MP3 (32000..320000) and OGG_OPUS (32000..192000) only. */
+  bitRate?: number;
+  /** 0.5..1.5 (1 is normal speed). */
+  speakingRate?: number;
+}
+
+export interface SynthesisOptions {
+  text: string;
+  /** Default 'Ashley'. System voice names are case-sensitive; custom voices are "{workspace}__{voice}". */
+  voiceId?: string;
+  /** Default 'inworld-tts-1.5-max'. Not validated against a list: new models appear without notice. */
+  modelId?: string;
+  audioConfig?: AudioConfig;
+  /** (0, 2]. A top-level field on the wire, not part of audioConfig. Ignored by inworld-tts-2. */
+  temperature?: number;
+  timestampType?: TimestampType;
+  applyTextNormalization?: TextNormalization;
+  /** BCP-47, e.g. en-US. Auto-detected from the text when absent. */
+  language?: string;
+  /** inworld-tts-2 only. */
+  deliveryMode?: DeliveryMode;
+  /** `:stream` and WebSocket only: SYNC sends timestamps with the audio, ASYNC after it. */
+  timestampTransportStrategy?: TimestampTransportStrategy;
+}
+
+/** The options with every default applied. */
+export interface ResolvedSynthesisOptions extends SynthesisOptions {
+  voiceId: string;
+  modelId: string;
+  audioConfig: AudioConfig & { audioEncoding: AudioEncoding; sampleRateHertz: number };
+}
+
+export interface ValidateOptions {
+  /** `ws` refuses FLAC (the WebSocket does not offer it). Default `http`. */
+  transport?: 'http' | 'ws';
+  /** Refuse text longer than this (callers that split long text skip this). */
+  maxTextChars?: number;
+  /** Skip the empty-text check (the WebSocket `create` message has no text). */
+  allowEmptyText?: boolean;
+}
+
+export function resolveSynthesisOptions(options: SynthesisOptions): ResolvedSynthesisOptions {
+  return {
+    ...options,
+    voiceId: options.voiceId ?? DEFAULT_VOICE_ID,
+    modelId: options.modelId ?? DEFAULT_MODEL_ID,
+    audioConfig: {
+      ...options.audioConfig,
+      audioEncoding: options.audioConfig?.audioEncoding ?? DEFAULT_AUDIO_ENCODING,
+      sampleRateHertz: options.audioConfig?.sampleRateHertz ?? DEFAULT_SAMPLE_RATE_HZ,
+    },
+  };
+}
+
+function fail(message: string): never {
+  throw new ValidationError(message);
+}
+
+function checkEnum<T extends string>(name: string, flag: string, value: unknown, allowed: readonly T[]): void {
+  if (value === undefined) return;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    fail(`${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)}); fix ${flag}.`);
+  }
+}
+
+function checkNumber(value: unknown, name: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) fail(`${name} must be a number (got ${JSON.stringify(value)}).`);
+}
+
+/** Throws a ValidationError with one line naming the problem and the fix; returns the resolved options. */
+export function validateSynthesisOptions(options: SynthesisOptions, validate: ValidateOptions = {}): ResolvedSynthesisOptions {
+  if (options === null || typeof options !== 'object') fail('Synthesis options must be an object with at least `text`.');
+  const resolved = resolveSynthesisOptions(options);
+  const transport = validate.transport ?? 'http';
+
+  if (!validate.allowEmptyText) {
+    if (typeof options.text !== 'string') fail('Text must be a string; pass the text to speak as arguments, --file or stdin.');
+    if (options.text.trim().length === 0) fail('Text is empty; pass the text to speak as arguments, --file or stdin.');
+  }
+  if (validate.maxTextChars !== undefined && typeof options.text === 'string' && options.text.length > validate.maxTextChars) {
+    fail(`Text is ${options.text.length} characters; one request allows ${validate.maxTextChars}. Split it into sentences first.`);
+  }
+  if (typeof resolved.voiceId !== 'string' || resolved.voiceId.trim() === '') fail('Voice id is empty; pass --voice <id> (see `inworld voices`).');
+  if (typeof resolved.modelId !== 'string' || resolved.modelId.trim() === '') fail('Model id is empty; pass --model <id>, e.g. inworld-tts-1.5-max.');
+
+  const audio = resolved.audioConfig;
+  const encodings: readonly string[] = transport === 'ws' ? TTS_WS_ENCODINGS : TTS_HTTP_ENCODINGS;
+  if (transport === 'ws' && audio.audioEncoding === 'FLAC') {
+    fail('FLAC is not available over the WebSocket; use --encoding LINEAR16, WAV, MP3 or OGG_OPUS (or `inworld say`).');
+  }
+  checkEnum('Audio encoding', '--encoding', audio.audioEncoding, encodings);
+
+  const rate = audio.sampleRateHertz;
+  if (!Number.isInteger(rate) || rate < MIN_SAMPLE_RATE_HZ || rate > MAX_SAMPLE_RATE_HZ) {
+    fail(`Sample rate must be a whole number of Hz from ${MIN_SAMPLE_RATE_HZ} to ${MAX_SAMPLE_RATE_HZ} (got ${String(rate)}); fix --sample-rate.`);
+  }
+  if ((audio.audioEncoding === 'MULAW' || audio.audioEncoding === 'ALAW') && rate !== TELEPHONY_SAMPLE_RATE_HZ) {
+    fail(`${audio.audioEncoding} is 8 kHz only (got ${rate} Hz); use --sample-rate 8000.`);
+  }
+  if (audio.audioEncoding === 'MP3' && rate < MP3_MIN_SAMPLE_RATE_HZ) {
+    fail(`MP3 needs a sample rate from ${MP3_MIN_SAMPLE_RATE_HZ} to ${MAX_SAMPLE_RATE_HZ} Hz (got ${rate}); fix --sample-rate.`);
+  }
+
+  if (audio.bitRate !== undefined) {
+    const bitRate: unknown = audio.bitRate;
+    const range = audio.audioEncoding === 'MP3' ? MP3_BIT_RATE_RANGE_BPS : audio.audioEncoding === 'OGG_OPUS' ? OPUS_BIT_RATE_RANGE_BPS : undefined;
+    if (range === undefined) fail(`Bit rate applies only to MP3 and OGG_OPUS, not ${audio.audioEncoding}; drop --bit-rate.`);
+    if (typeof bitRate !== 'number' || !Number.isInteger(bitRate) || bitRate < range[0] || bitRate > range[1]) {
+      fail(`${audio.audioEncoding} bit rate must be a whole number from ${range[0]} to ${range[1]} bits/s (got ${String(bitRate)}); fix --bit-rate.`);
+    }
+  }
+  if (audio.speakingRate !== undefined) {
+    checkNumber(audio.speakingRate, 'Speaking rate');
+    if (audio.speakingRate < SPEAKING_RATE_RANGE[0] || audio.speakingRate > SPEAKING_RATE_RANGE[1]) {
+      fail(`Speaking rate must be from ${SPEAKING_RATE_RANGE[0]} to ${SPEAKING_RATE_RANGE[1]} (got ${audio.speakingRate}); fix --speaking-rate.`);
+    }
+  }
+  if (options.temperature !== undefined) {
+    checkNumber(options.temperature, 'Temperature');
+    if (options.temperature <= 0 || options.temperature > MAX_TEMPERATURE) {
+      fail(`Temperature must be above 0 and at most ${MAX_TEMPERATURE} (got ${options.temperature}); fix --temperature.`);
+    }
+  }
+  checkEnum('Timestamp type', '--timestamps', options.timestampType, TIMESTAMP_TYPES);
+  checkEnum('Text normalization', '--normalize', options.applyTextNormalization, TEXT_NORMALIZATION_VALUES);
+  checkEnum('Delivery mode', '--delivery-mode', options.deliveryMode, DELIVERY_MODES);
+  checkEnum('Timestamp transport', '--timestamp-transport', options.timestampTransportStrategy, TIMESTAMP_TRANSPORT_STRATEGIES);
+  if (options.language !== undefined) {
+    if (typeof options.language !== 'string' || !/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/.test(options.language)) {
+      fail(`Language must be a BCP-47 code such as en-US or ja-JP (got ${JSON.stringify(options.language)}); fix --language.`);
+    }
+  }
+  return resolved;
+}
+
+/** Wire form of everything but the text: the WebSocket `create` message body and the HTTP body minus `text`. */
+export interface SynthesisConfigWire {
+  voiceId: string;
+  modelId: string;
+  audioConfig: { audioEncoding: AudioEncoding; sampleRateHertz: number; bitRate?: number; speakingRate?: number };
+  temperature?: number;
+  timestampType?: TimestampType;
+  applyTextNormalization?: TextNormalization;
+  language?: string;
+  deliveryMode?: DeliveryMode;
+  timestampTransportStrategy?: TimestampTransportStrategy;
+}
+
+export interface SynthesisBodyWire extends SynthesisConfigWire {
+  text: string;
+}
+
+export interface BuildOptions {
+  /** Include timestampTransportStrategy (`:stream` and WebSocket accept it; `/tts/v1/voice` does not). Default true. */
+  includeTransportStrategy?: boolean;
+}
+
+/** The camelCase config fields, defaults applied, unset optional fields omitted. Does not validate. */
+export function buildSynthesisConfig(options: Omit<SynthesisOptions, 'text'> & { text?: string }, build: BuildOptions = {}): SynthesisConfigWire {
+  const resolved = resolveSynthesisOptions({ ...options, text: options.text ?? '' });
+  const audio = resolved.audioConfig;
+  const audioConfig: SynthesisConfigWire['audioConfig'] = {
+    audioEncoding: audio.audioEncoding,
+    sampleRateHertz: audio.sampleRateHertz,
+  };
+  if (audio.bitRate !== undefined) audioConfig.bitRate = audio.bitRate;
+  if (audio.speakingRate !== undefined) audioConfig.speakingRate = audio.speakingRate;
+  const wire: SynthesisConfigWire = { voiceId: resolved.voiceId, modelId: resolved.modelId, audioConfig };
+  if (resolved.temperature !== undefined) wire.temperature = resolved.temperature;
+  if (resolved.timestampType !== undefined) wire.timestampType = resolved.timestampType;
+  if (resolved.applyTextNormalization !== undefined) wire.applyTextNormalization = resolved.applyTextNormalization;
+  if (resolved.language !== undefined) wire.language = resolved.language;
+  if (resolved.deliveryMode !== undefined) wire.deliveryMode = resolved.deliveryMode;
+  if (resolved.timestampTransportStrategy !== undefined && build.includeTransportStrategy !== false) {
+    wire.timestampTransportStrategy = resolved.timestampTransportStrategy;
+  }
+  return wire;
+}
+
+/** The exact HTTP request body (`text` first). Does not validate: call validateSynthesisOptions first. */
+export function buildSynthesisBody(options: SynthesisOptions, build: BuildOptions = {}): SynthesisBodyWire {
+  return { text: options.text, ...buildSynthesisConfig(options, build) };
+}
+
+/** Encodings whose audio we hand out as raw 16-bit little-endian mono PCM (headers stripped). */
+export function isPcm16Encoding(encoding: AudioEncoding): boolean {
+  return encoding === 'PCM' || encoding === 'LINEAR16' || encoding === 'WAV';
+}
+
+/** Bytes per second of audio for headerless fixed-rate encodings; undefined for compressed ones. */
+export function bytesPerSecond(encoding: AudioEncoding, sampleRateHertz: number, channels = 1): number | undefined {
+  if (isPcm16Encoding(encoding)) return sampleRateHertz * 2 * channels;
+  if (encoding === 'MULAW' || encoding === 'ALAW') return sampleRateHertz * channels;
+  return undefined;
+}
