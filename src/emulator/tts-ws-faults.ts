@@ -1,0 +1,69 @@
+// The TTS WebSocket's own fault actions, expressed as `custom` fault rules (faults.ts) so they are
+// added like any other rule: in process, over `/_emulator/faults`, or as spec strings.
+// Parameters may sit in `params` (JSON rules) or at the top level of the action (spec strings:
+// `action=custom,name=tts-status,code=13,message=boom,after-chunks=1`).
+//
+//   name                  what happens (on the connection whose handshake matched the rule)
+//   tts-drop              destroy the TCP socket (no close frame) when a context has sent `afterChunks` audio chunks
+//   tts-stall             stop sending for `ms` (forever when absent) once a context has sent `afterChunks` chunks
+//   tts-status            answer a status error (`code`, default 13; `message`) for a context after `afterChunks` chunks, and drop that context
+//   tts-no-context-closed never send `contextClosed` for the matching context(s)
+//   tts-latency           add `ms` before every generation's first audio
+//   tts-empty-flush       also send `flushCompleted` for a flush of an empty buffer
+//   tts-idle              close idle connections after `ms` with "Paused due to inactivity" (default 10 min)
+// Context selection (optional, all params): `context` (an id), `contextIndex` (0-based order of
+// `create` on the connection). Without either, every context matches.
+import type { FaultAction, WsFaultAction } from './faults.js';
+
+export const TTS_WS_FAULT_NAMES = [
+  'tts-drop',
+  'tts-stall',
+  'tts-status',
+  'tts-no-context-closed',
+  'tts-latency',
+  'tts-empty-flush',
+  'tts-idle',
+] as const;
+export type TtsWsFaultName = (typeof TTS_WS_FAULT_NAMES)[number];
+
+export interface TtsWsFault {
+  name: TtsWsFaultName;
+  context?: string;
+  contextIndex?: number;
+  afterChunks: number;
+  ms?: number;
+  code?: number;
+  message?: string;
+}
+
+/** The generic WS actions this endpoint also honours (faults.ts `WsFaultAction`). */
+export type GenericWsFault = Exclude<WsFaultAction, { type: 'custom' }>;
+
+export function ttsWsFaults(actions: readonly FaultAction[]): { custom: TtsWsFault[]; generic: GenericWsFault[] } {
+  const custom: TtsWsFault[] = [];
+  const generic: GenericWsFault[] = [];
+  for (const action of actions) {
+    if (action.type === 'custom') {
+      if (!(TTS_WS_FAULT_NAMES as readonly string[]).includes(action.name)) continue;
+      const flat = { ...(action as unknown as Record<string, unknown>), ...(action.params ?? {}) };
+      custom.push({
+        name: action.name as TtsWsFaultName,
+        context: typeof flat.context === 'string' ? flat.context : undefined,
+        contextIndex: typeof flat.contextIndex === 'number' ? flat.contextIndex : undefined,
+        afterChunks: typeof flat.afterChunks === 'number' ? flat.afterChunks : 0,
+        ms: typeof flat.ms === 'number' ? flat.ms : undefined,
+        code: typeof flat.code === 'number' ? flat.code : undefined,
+        message: typeof flat.message === 'string' ? flat.message : undefined,
+      });
+    } else if (action.type === 'ws-close' || action.type === 'ws-error' || action.type === 'ws-drop' || action.type === 'ws-reorder-close') {
+      generic.push(action);
+    }
+  }
+  return { custom, generic };
+}
+
+export function faultMatchesContext(fault: TtsWsFault, contextId: string, index: number): boolean {
+  if (fault.context !== undefined && fault.context !== contextId) return false;
+  if (fault.contextIndex !== undefined && fault.contextIndex !== index) return false;
+  return true;
+}

@@ -1,0 +1,345 @@
+// One TTS context on a WebSocket connection, seen by the caller as a writable text stream and an
+// async iterable of audio chunks. Frames are pipelined: `create`, text and flushes go out at once,
+// never waiting for `contextCreated` (§3.1). Timestamps restart at 0 with every generation on the
+// wire; here they carry a running offset so they stay monotonic for the whole stream (§3.4).
+import { randomUUID } from 'node:crypto';
+import { ConnectionError, InworldError, TimeoutError, UserAbortError, makeApiError } from '../core/errors.js';
+import { encodingHasWavHeaders, stripWavHeader } from './ws-audio.js';
+import {
+  closeMessage,
+  createMessage,
+  flushMessage,
+  sendTextMessage,
+  type ServerMessage,
+  type WireTimestampInfo,
+  type WsCreateConfig,
+} from './ws-protocol.js';
+import type { ContextRoute, TtsWsSession } from './ws-session.js';
+import { splitForSendText } from './ws-text.js';
+
+/** How long `contextClosed` may take after `close_context` before the context is declared stuck. */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 60_000;
+
+/** One word or character, with times in seconds from the start of the stream (offset applied). */
+export interface StreamTimedText {
+  text: string;
+  startSeconds: number;
+  endSeconds: number;
+}
+
+export type TtsStreamChunk =
+  /** Audio (headers stripped for LINEAR16/WAV) and/or timestamps; ASYNC transport sends timestamp-only chunks. */
+  | { type: 'audio'; audio: Buffer; words?: StreamTimedText[]; characters?: StreamTimedText[]; generation: number }
+  /** The server finished one generation (`flushCompleted`); `endSeconds` is where the next one's timestamps start. */
+  | { type: 'generationEnd'; generation: number; endSeconds: number };
+
+export interface TtsStreamOptions {
+  /** Client-chosen context id; a random one by default. */
+  contextId?: string;
+  /** Deadline for `contextClosed` after `end()`; a context stuck closing then fails and frees its slot. */
+  closeTimeoutMs?: number;
+  /** Strip RIFF headers from LINEAR16/WAV chunks so the audio is plain s16le. Default true. */
+  stripHeaders?: boolean;
+  signal?: AbortSignal;
+}
+
+type State = 'open' | 'closing' | 'closed' | 'failed';
+
+/**
+ * A context. Text may be sent before the connection exists: frames queue until `attach()`.
+ * The pool calls `attach(session)` or `fail(error)`; `onSettled` tells it when the slot is free,
+ * which can be later than the consumer's end: a cancelled context holds its slot until the server
+ * confirms `contextClosed` (or the close deadline passes), so the server never sees a sixth context.
+ */
+export class TtsStream implements AsyncIterable<TtsStreamChunk> {
+  readonly contextId: string;
+  readonly config: WsCreateConfig;
+  /** Effective configuration the server echoed in `contextCreated`, once it arrived. */
+  serverConfig: Record<string, unknown> | undefined;
+
+  private session: TtsWsSession | undefined;
+  private readonly outbox: string[] = [];
+  private state: State = 'open';
+  private closeSent = false;
+  private cancelled = false;
+  private released = false;
+  private error: InworldError | undefined;
+  private readonly queue: TtsStreamChunk[] = [];
+  private wake: (() => void) | undefined;
+  private generation = 0;
+  private offsetSeconds = 0;
+  private generationEndSeconds = 0;
+  private closeTimer: NodeJS.Timeout | undefined;
+  private readonly closeTimeoutMs: number;
+  private readonly strip: boolean;
+  private readonly settledListeners: Array<(error: InworldError | undefined) => void> = [];
+  private iterating = false;
+  private readonly signal: AbortSignal | undefined;
+  private readonly onAbort = () => this.abort();
+
+  constructor(config: WsCreateConfig, options: TtsStreamOptions = {}) {
+    this.contextId = options.contextId ?? randomUUID().replace(/-/g, '').slice(0, 16);
+    this.config = config;
+    this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+    this.strip = (options.stripHeaders ?? true) && encodingHasWavHeaders(config.audioConfig?.audioEncoding);
+    this.outbox.push(createMessage(this.contextId, config));
+    this.signal = options.signal;
+    if (this.signal?.aborted) queueMicrotask(() => this.abort());
+    else this.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /** Seconds of audio timeline completed so far (the running timestamp offset). */
+  get elapsedSeconds(): number {
+    return this.offsetSeconds;
+  }
+
+  /** The consumer's view: no more chunks will come. */
+  get done(): boolean {
+    return this.state === 'closed' || this.state === 'failed';
+  }
+
+  /** The connection's view: the context no longer occupies a slot. */
+  get settled(): boolean {
+    return this.released;
+  }
+
+  /**
+   * Appends text. Text longer than one `send_text` allows goes out in pieces split at word
+   * boundaries; with `flush`, the last piece carries `flush_context` so generation starts at once.
+   */
+  sendText(text: string, options: { flush?: boolean } = {}): void {
+    this.assertWritable();
+    const pieces = splitForSendText(text);
+    if (pieces.length === 0) {
+      if (options.flush) this.post(flushMessage(this.contextId));
+      return;
+    }
+    pieces.forEach((piece, index) => {
+      this.post(sendTextMessage(this.contextId, piece, options.flush === true && index === pieces.length - 1));
+    });
+  }
+
+  /** Starts generation of whatever is buffered. */
+  flush(): void {
+    this.assertWritable();
+    this.post(flushMessage(this.contextId));
+  }
+
+  /** No more text: `close_context` (which flushes). The iterator ends after `contextClosed`. */
+  end(): void {
+    if (this.closeSent || this.done) return;
+    this.state = 'closing';
+    this.sendClose();
+  }
+
+  /** Stops early: closes the context, drops any late audio, ends the iterator without an error. */
+  cancel(): void {
+    if (this.done) return;
+    this.cancelled = true;
+    this.queue.length = 0;
+    // Not on a connection yet: attach() will see it is done and free the slot without a frame.
+    if (this.session) this.sendClose();
+    this.finish('closed');
+  }
+
+  /** Calls back once the context no longer holds a slot on its connection. */
+  onSettled(listener: (error: InworldError | undefined) => void): void {
+    if (this.released) listener(this.error);
+    else this.settledListeners.push(listener);
+  }
+
+  /** Called by the pool once a connection carries this context: sends every queued frame. */
+  attach(session: TtsWsSession): void {
+    if (this.released) return;
+    if (this.done && !this.closeSent) {
+      // Finished (aborted, failed) before a connection was ready: nothing to open on the server.
+      this.release();
+      return;
+    }
+    this.session = session;
+    session.register(this.contextId, this.route);
+    if (this.released) return; // register() fails us at once on a dead connection
+    const frames = this.outbox.splice(0);
+    try {
+      for (const frame of frames) session.send(frame);
+    } catch (error) {
+      this.connectionFailed(error instanceof InworldError ? error : new ConnectionError(String(error)));
+    }
+  }
+
+  /** Ends the stream with an error and frees the slot (acquisition failure, dead connection). */
+  fail(error: InworldError): void {
+    this.connectionFailed(error);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<TtsStreamChunk> {
+    if (this.iterating) throw new Error('A TTS stream can be iterated only once');
+    this.iterating = true;
+    try {
+      for (;;) {
+        const chunk = this.queue.shift();
+        if (chunk) {
+          yield chunk;
+          continue;
+        }
+        if (this.state === 'failed') throw this.error;
+        if (this.state === 'closed') return;
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+      }
+    } finally {
+      // Breaking out of `for await` lands here: close the context so the server stops generating.
+      if (!this.done) this.cancel();
+    }
+  }
+
+  private readonly route: ContextRoute = {
+    onMessage: (message) => this.handle(message),
+    onConnectionFailure: (error) => this.connectionFailed(error),
+  };
+
+  private handle(message: Exclude<ServerMessage, { kind: 'error' | 'ignored' }>): void {
+    switch (message.kind) {
+      case 'contextCreated':
+        this.serverConfig = message.config;
+        return;
+      case 'audioChunk':
+        if (!this.done) this.pushAudio(message.audioBase64, message.timestampInfo);
+        return;
+      case 'flushCompleted': {
+        const generation = this.generation;
+        this.offsetSeconds = Math.max(this.offsetSeconds, this.generationEndSeconds);
+        this.generation += 1;
+        if (!this.done) this.enqueue({ type: 'generationEnd', generation, endSeconds: this.offsetSeconds });
+        return;
+      }
+      case 'contextClosed':
+        this.offsetSeconds = Math.max(this.offsetSeconds, this.generationEndSeconds);
+        this.finish('closed');
+        this.release();
+        return;
+      case 'status': {
+        // A status error ends the context on the server too (LK-PY frees the slot the same way).
+        const error = makeApiError({
+          grpcCode: message.status.code,
+          serverMessage: message.status.message,
+          requestId: this.session?.requestId,
+        });
+        if (!this.done) this.error = error;
+        this.finish('failed');
+        this.release();
+        return;
+      }
+    }
+  }
+
+  private pushAudio(audioBase64: string | undefined, info: WireTimestampInfo | undefined): void {
+    let audio: Buffer = audioBase64 ? Buffer.from(audioBase64, 'base64') : Buffer.alloc(0);
+    if (this.strip) audio = stripWavHeader(audio);
+    const words = info?.wordAlignment
+      ? this.timed(info.wordAlignment.words, info.wordAlignment.wordStartTimeSeconds, info.wordAlignment.wordEndTimeSeconds)
+      : undefined;
+    const characters = info?.characterAlignment
+      ? this.timed(
+          info.characterAlignment.characters,
+          info.characterAlignment.characterStartTimeSeconds,
+          info.characterAlignment.characterEndTimeSeconds,
+        )
+      : undefined;
+    if (audio.length === 0 && !words?.length && !characters?.length) return;
+    const chunk: TtsStreamChunk = { type: 'audio', audio, generation: this.generation };
+    if (words?.length) chunk.words = words;
+    if (characters?.length) chunk.characters = characters;
+    this.enqueue(chunk);
+  }
+
+  private timed(texts: string[] | undefined, starts: number[] | undefined, ends: number[] | undefined): StreamTimedText[] {
+    if (!texts || !starts || !ends) return [];
+    const count = Math.min(texts.length, starts.length, ends.length);
+    const out: StreamTimedText[] = [];
+    for (let i = 0; i < count; i++) {
+      const startSeconds = this.offsetSeconds + Number(starts[i]);
+      const endSeconds = this.offsetSeconds + Number(ends[i]);
+      if (endSeconds > this.generationEndSeconds) this.generationEndSeconds = endSeconds;
+      out.push({ text: texts[i]!, startSeconds, endSeconds });
+    }
+    return out;
+  }
+
+  private post(frame: string): void {
+    if (!this.session) {
+      this.outbox.push(frame);
+      return;
+    }
+    try {
+      this.session.send(frame);
+    } catch (error) {
+      this.connectionFailed(error instanceof InworldError ? error : new ConnectionError(String(error)));
+    }
+  }
+
+  private sendClose(): void {
+    if (this.closeSent) return;
+    this.closeSent = true;
+    this.post(closeMessage(this.contextId));
+    this.closeTimer = setTimeout(() => {
+      // Stuck closing: fail the consumer (if still waiting) and reclaim the slot anyway.
+      this.error ??= new TimeoutError(`Context ${this.contextId} was not closed by the server within ${this.closeTimeoutMs} ms`);
+      this.finish('failed');
+      this.release();
+    }, this.closeTimeoutMs);
+    this.closeTimer.unref();
+  }
+
+  private assertWritable(): void {
+    if (this.error) throw this.error;
+    if (this.closeSent || this.done) throw new Error('sendText/flush after end(): the TTS stream is closed for writing');
+  }
+
+  private abort(): void {
+    if (this.done) return;
+    const reason = this.signal?.reason;
+    this.error = reason instanceof InworldError ? reason : new UserAbortError();
+    this.queue.length = 0;
+    this.finish('failed');
+    // Tell the server to stop; the slot is freed when it confirms (or the close deadline passes).
+    if (this.session) this.sendClose();
+  }
+
+  private connectionFailed(error: InworldError): void {
+    if (!this.done) this.error = error;
+    this.finish('failed');
+    this.release();
+  }
+
+  /** Consumer side: no more chunks after those queued (a failure drops nothing already queued). */
+  private finish(state: 'closed' | 'failed'): void {
+    if (this.done) return;
+    this.state = state;
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.notify();
+  }
+
+  /** Connection side: the context no longer occupies a slot. */
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    if (this.closeTimer) clearTimeout(this.closeTimer);
+    this.session?.unregister(this.contextId);
+    const listeners = this.settledListeners.splice(0);
+    for (const listener of listeners) listener(this.error);
+    this.notify();
+  }
+
+  private enqueue(chunk: TtsStreamChunk): void {
+    this.queue.push(chunk);
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}
