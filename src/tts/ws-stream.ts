@@ -4,7 +4,8 @@
 // wire; here they carry a running offset so they stay monotonic for the whole stream (§3.4).
 import { randomUUID } from 'node:crypto';
 import { ConnectionError, InworldError, TimeoutError, UserAbortError, makeApiError } from '../core/errors.js';
-import { encodingHasWavHeaders, stripWavHeader } from './ws-audio.js';
+import { lastEndSeconds, offsetTimestamps, parseTimestampInfo, type Timestamps } from './timestamps.js';
+import { stripWavHeader } from './wav-strip.js';
 import {
   closeMessage,
   createMessage,
@@ -20,16 +21,12 @@ import { splitForSendText } from './ws-text.js';
 /** How long `contextClosed` may take after `close_context` before the context is declared stuck. */
 export const DEFAULT_CLOSE_TIMEOUT_MS = 60_000;
 
-/** One word or character, with times in seconds from the start of the stream (offset applied). */
-export interface StreamTimedText {
-  text: string;
-  startSeconds: number;
-  endSeconds: number;
-}
-
 export type TtsStreamChunk =
-  /** Audio (headers stripped for LINEAR16/WAV) and/or timestamps; ASYNC transport sends timestamp-only chunks. */
-  | { type: 'audio'; audio: Buffer; words?: StreamTimedText[]; characters?: StreamTimedText[]; generation: number }
+  /**
+   * Audio (headers stripped for LINEAR16/WAV) and/or timestamps in seconds from the start of the
+   * stream (running offset applied); ASYNC transport sends timestamp-only chunks (empty audio).
+   */
+  | { type: 'audio'; audio: Buffer; timestamps?: Timestamps; generation: number }
   /** The server finished one generation (`flushCompleted`); `endSeconds` is where the next one's timestamps start. */
   | { type: 'generationEnd'; generation: number; endSeconds: number };
 
@@ -81,7 +78,8 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
     this.contextId = options.contextId ?? randomUUID().replace(/-/g, '').slice(0, 16);
     this.config = config;
     this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
-    this.strip = (options.stripHeaders ?? true) && encodingHasWavHeaders(config.audioConfig?.audioEncoding);
+    const encoding = config.audioConfig?.audioEncoding;
+    this.strip = (options.stripHeaders ?? true) && (encoding === 'LINEAR16' || encoding === 'WAV');
     this.outbox.push(createMessage(this.contextId, config));
     this.signal = options.signal;
     if (this.signal?.aborted) queueMicrotask(() => this.abort());
@@ -236,35 +234,15 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
 
   private pushAudio(audioBase64: string | undefined, info: WireTimestampInfo | undefined): void {
     let audio: Buffer = audioBase64 ? Buffer.from(audioBase64, 'base64') : Buffer.alloc(0);
-    if (this.strip) audio = stripWavHeader(audio);
-    const words = info?.wordAlignment
-      ? this.timed(info.wordAlignment.words, info.wordAlignment.wordStartTimeSeconds, info.wordAlignment.wordEndTimeSeconds)
-      : undefined;
-    const characters = info?.characterAlignment
-      ? this.timed(
-          info.characterAlignment.characters,
-          info.characterAlignment.characterStartTimeSeconds,
-          info.characterAlignment.characterEndTimeSeconds,
-        )
-      : undefined;
-    if (audio.length === 0 && !words?.length && !characters?.length) return;
+    if (this.strip) audio = stripWavHeader(audio).audio;
+    const parsed = info ? parseTimestampInfo(info) : undefined;
+    const timestamps = parsed ? offsetTimestamps(parsed, this.offsetSeconds) : undefined;
+    const hasTimes = (timestamps?.words?.length ?? 0) + (timestamps?.characters?.length ?? 0) > 0;
+    if (hasTimes) this.generationEndSeconds = Math.max(this.generationEndSeconds, lastEndSeconds(timestamps));
+    if (audio.length === 0 && !hasTimes) return;
     const chunk: TtsStreamChunk = { type: 'audio', audio, generation: this.generation };
-    if (words?.length) chunk.words = words;
-    if (characters?.length) chunk.characters = characters;
+    if (hasTimes) chunk.timestamps = timestamps;
     this.enqueue(chunk);
-  }
-
-  private timed(texts: string[] | undefined, starts: number[] | undefined, ends: number[] | undefined): StreamTimedText[] {
-    if (!texts || !starts || !ends) return [];
-    const count = Math.min(texts.length, starts.length, ends.length);
-    const out: StreamTimedText[] = [];
-    for (let i = 0; i < count; i++) {
-      const startSeconds = this.offsetSeconds + Number(starts[i]);
-      const endSeconds = this.offsetSeconds + Number(ends[i]);
-      if (endSeconds > this.generationEndSeconds) this.generationEndSeconds = endSeconds;
-      out.push({ text: texts[i]!, startSeconds, endSeconds });
-    }
-    return out;
   }
 
   private post(frame: string): void {

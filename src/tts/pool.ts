@@ -1,0 +1,285 @@
+// A pool of TTS WebSocket connections for many concurrent streams (design after LiveKit's Python
+// plugin, written fresh): at most 5 contexts per connection, at most `maxConnections` connections.
+//
+// - A slot is reserved synchronously, before any connection is awaited, so concurrent callers
+//   never put a sixth context on one socket (the server would answer `max contexts limit reached`).
+// - When every slot is taken, callers wait (FIFO) with a timeout and their AbortSignal.
+// - A slot is freed only when the server confirms `contextClosed` (or a status error / dropped
+//   socket ends the context); a context stuck closing is reclaimed after its close deadline.
+// - Idle connections close after `idleTimeoutMs`, except `keepWarm` of them.
+// - A dropped socket fails only the streams it carried, with a retryable ConnectionError.
+import type { InworldClient } from '../client.js';
+import { ConnectionError, InworldError, TimeoutError, UserAbortError } from '../core/errors.js';
+import { buildWsCreateConfig, type TtsStreamSynthesisOptions } from './ws-options.js';
+import { TtsWsSession } from './ws-session.js';
+import { TtsStream, type TtsStreamOptions } from './ws-stream.js';
+
+export const CONTEXTS_PER_CONNECTION = 5;
+export const DEFAULT_MAX_CONNECTIONS = 20;
+export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
+export const DEFAULT_KEEP_WARM_CONNECTIONS = 1;
+/** LK-PY reclaims contexts stuck closing after 120 s. */
+export const DEFAULT_POOL_CLOSE_TIMEOUT_MS = 120_000;
+
+export interface TtsPoolOptions {
+  maxConnections?: number;
+  /** Contexts per connection; the server allows 5. Lower it only for tests or a stricter server. */
+  contextsPerConnection?: number;
+  /** Close a connection with no contexts after this long. */
+  idleTimeoutMs?: number;
+  /** Idle connections kept open anyway, so the next stream skips the handshake. */
+  keepWarm?: number;
+  /** How long a stream may wait for a free slot; default the client's timeout. */
+  acquireTimeoutMs?: number;
+  /** Deadline for `contextClosed` after a stream ends. */
+  closeTimeoutMs?: number;
+  handshakeTimeoutMs?: number;
+  pingIntervalMs?: number;
+}
+
+export interface TtsPoolStats {
+  connections: number;
+  /** Slots in use (open, opening or closing contexts). */
+  contexts: number;
+  /** Streams waiting for a slot. */
+  waiting: number;
+}
+
+interface PooledConnection {
+  readonly id: number;
+  readonly ready: Promise<TtsWsSession>;
+  session: TtsWsSession | undefined;
+  used: number;
+  dead: boolean;
+  idleTimer: NodeJS.Timeout | undefined;
+}
+
+interface Waiter {
+  grant(connection: PooledConnection): void;
+  reject(error: InworldError): void;
+}
+
+export class TtsPool {
+  private readonly connections = new Set<PooledConnection>();
+  private readonly waiters: Waiter[] = [];
+  private readonly maxConnections: number;
+  private readonly perConnection: number;
+  private readonly idleTimeoutMs: number;
+  private readonly keepWarm: number;
+  private readonly acquireTimeoutMs: number;
+  private readonly closeTimeoutMs: number;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(
+    private readonly client: InworldClient,
+    private readonly options: TtsPoolOptions = {},
+  ) {
+    this.maxConnections = Math.max(1, options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
+    this.perConnection = Math.min(CONTEXTS_PER_CONNECTION, Math.max(1, options.contextsPerConnection ?? CONTEXTS_PER_CONNECTION));
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.keepWarm = Math.max(0, options.keepWarm ?? DEFAULT_KEEP_WARM_CONNECTIONS);
+    this.acquireTimeoutMs = options.acquireTimeoutMs ?? client.timeoutMs;
+    this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_POOL_CLOSE_TIMEOUT_MS;
+  }
+
+  /**
+   * Opens a stream: validates the options (ValidationError), returns at once, and places the
+   * context on a connection in the background. Text sent before that is queued, so nothing waits
+   * on the handshake or on `contextCreated`. Acquisition failures surface from the iterator.
+   */
+  stream(options: TtsStreamSynthesisOptions = {}, streamOptions: TtsStreamOptions = {}): TtsStream {
+    if (this.closed) throw new ConnectionError('The TTS connection pool is closed');
+    const config = buildWsCreateConfig(options);
+    const stream = new TtsStream(config, { closeTimeoutMs: this.closeTimeoutMs, ...streamOptions });
+    void this.place(stream, streamOptions.signal);
+    return stream;
+  }
+
+  stats(): TtsPoolStats {
+    let contexts = 0;
+    for (const connection of this.connections) contexts += connection.used;
+    return { connections: this.connections.size, contexts, waiting: this.waiters.length };
+  }
+
+  /** Closes every connection and fails waiting and open streams. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const error = new ConnectionError('The TTS connection pool was closed');
+    for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+    const closing: Array<Promise<void>> = [];
+    for (const connection of this.connections) {
+      if (connection.idleTimer) clearTimeout(connection.idleTimer);
+      connection.dead = true;
+      closing.push(
+        connection.ready.then(
+          (session) =>
+            new Promise<void>((resolve) => {
+              session.onClose(() => resolve());
+              session.close('pool closed');
+            }),
+          () => undefined,
+        ),
+      );
+    }
+    this.connections.clear();
+    await Promise.all(closing);
+  }
+
+  private async place(stream: TtsStream, signal: AbortSignal | undefined): Promise<void> {
+    let connection: PooledConnection;
+    try {
+      connection = this.reserve() ?? (await this.waitForSlot(signal));
+    } catch (error) {
+      stream.fail(asInworldError(error));
+      return;
+    }
+    // The slot is ours from here; it goes back when the context settles on the server.
+    stream.onSettled(() => this.release(connection));
+    let session: TtsWsSession;
+    try {
+      session = await connection.ready;
+    } catch (error) {
+      stream.fail(asInworldError(error));
+      return;
+    }
+    if (connection.dead && !session.open) {
+      stream.fail(new ConnectionError('The TTS WebSocket closed before the stream could start'));
+      return;
+    }
+    stream.attach(session);
+  }
+
+  /** Takes a slot at once if there is one (synchronously: this is what prevents oversubscription). */
+  private reserve(): PooledConnection | undefined {
+    if (this.closed) throw new ConnectionError('The TTS connection pool is closed');
+    let best: PooledConnection | undefined;
+    for (const connection of this.connections) {
+      if (connection.dead || connection.used >= this.perConnection) continue;
+      // Prefer the busiest connection that still has room, so idle ones can time out.
+      if (!best || connection.used > best.used) best = connection;
+    }
+    if (!best && this.connections.size < this.maxConnections) best = this.open();
+    if (!best) return undefined;
+    this.take(best);
+    return best;
+  }
+
+  private take(connection: PooledConnection): void {
+    connection.used += 1;
+    if (connection.idleTimer) clearTimeout(connection.idleTimer);
+    connection.idleTimer = undefined;
+  }
+
+  private waitForSlot(signal: AbortSignal | undefined): Promise<PooledConnection> {
+    return new Promise<PooledConnection>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
+      const cleanup = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) this.waiters.splice(index, 1);
+      };
+      const waiter: Waiter = {
+        grant: (connection) => {
+          cleanup();
+          resolve(connection);
+        },
+        reject: (error) => {
+          cleanup();
+          reject(error);
+        },
+      };
+      const timer = setTimeout(() => {
+        waiter.reject(
+          new TimeoutError(
+            `No TTS stream slot became free within ${this.acquireTimeoutMs} ms (${this.maxConnections} connections x ${this.perConnection} streams busy)`,
+          ),
+        );
+      }, this.acquireTimeoutMs);
+      timer.unref();
+      const onAbort = () => waiter.reject(abortReason(signal!));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+    });
+  }
+
+  private open(): PooledConnection {
+    const id = this.nextId++;
+    const connection: PooledConnection = {
+      id,
+      ready: TtsWsSession.connect(this.client, {
+        handshakeTimeoutMs: this.options.handshakeTimeoutMs,
+        pingIntervalMs: this.options.pingIntervalMs,
+      }),
+      session: undefined,
+      used: 0,
+      dead: false,
+      idleTimer: undefined,
+    };
+    this.connections.add(connection);
+    connection.ready.then(
+      (session) => {
+        connection.session = session;
+        if (this.closed || connection.dead) {
+          session.close('pool closed');
+          return;
+        }
+        session.onClose(() => this.drop(connection));
+      },
+      () => this.drop(connection),
+    );
+    return connection;
+  }
+
+  /** A connection died (or failed to open): forget it; its streams fail through the session. */
+  private drop(connection: PooledConnection): void {
+    connection.dead = true;
+    if (connection.idleTimer) clearTimeout(connection.idleTimer);
+    if (this.connections.delete(connection)) this.client.logger.debug(`tts pool: connection ${connection.id} gone`);
+    this.pump();
+  }
+
+  private release(connection: PooledConnection): void {
+    connection.used = Math.max(0, connection.used - 1);
+    if (!connection.dead && connection.used === 0) this.armIdle(connection);
+    this.pump();
+  }
+
+  /** Hands free slots to waiters, oldest first. */
+  private pump(): void {
+    while (this.waiters.length > 0 && !this.closed) {
+      const connection = this.reserve();
+      if (!connection) return;
+      this.waiters[0]!.grant(connection);
+    }
+  }
+
+  private armIdle(connection: PooledConnection): void {
+    if (connection.idleTimer) clearTimeout(connection.idleTimer);
+    connection.idleTimer = setTimeout(() => {
+      connection.idleTimer = undefined;
+      if (connection.used > 0 || connection.dead) return;
+      // Keep at least `keepWarm` live connections (busy or idle) so the next stream skips the handshake.
+      const others = [...this.connections].filter((c) => c !== connection && !c.dead).length;
+      if (others >= this.keepWarm) {
+        connection.dead = true;
+        this.connections.delete(connection);
+        connection.ready.then((session) => session.close('idle'), () => undefined);
+      }
+    }, this.idleTimeoutMs);
+    connection.idleTimer.unref();
+  }
+}
+
+function asInworldError(error: unknown): InworldError {
+  return error instanceof InworldError ? error : new ConnectionError(String((error as Error)?.message ?? error), { cause: error });
+}
+
+function abortReason(signal: AbortSignal): InworldError {
+  return signal.reason instanceof InworldError ? signal.reason : new UserAbortError();
+}
