@@ -1,14 +1,17 @@
 // The synthesis flags `say` and `stream` share (voice, model, format, prosody, timestamps), parsed
 // and range-checked at the command boundary so bad values exit 2 before any request.
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { AUDIO_ENCODINGS, type AudioEncoding } from '../audio/formats.js';
+import type { SynthesisOptions } from '../tts/options.js';
+import type { AudioOutputPlan } from './audio-output.js';
 import { choiceOption, numberInRange, positiveInt } from './options.js';
 
 export const DEFAULT_VOICE = 'Ashley';
 export const DEFAULT_MODEL = 'inworld-tts-1.5-max';
 export const DEFAULT_SAMPLE_RATE_HZ = 24_000;
 
-export const ENCODING_NAMES = ['LINEAR16', 'PCM', 'MP3', 'OGG_OPUS', 'FLAC', 'ALAW', 'MULAW', 'WAV'] as const;
-export type EncodingName = (typeof ENCODING_NAMES)[number];
+export const ENCODING_NAMES = AUDIO_ENCODINGS;
+export type EncodingName = AudioEncoding;
 const DELIVERY_MODES = ['STABLE', 'BALANCED', 'CREATIVE'] as const;
 const TIMESTAMP_KINDS = ['word', 'character'] as const;
 const TIMESTAMP_TRANSPORTS = ['sync', 'async'] as const;
@@ -74,4 +77,26 @@ function bcp47(value: string): string {
 function subtitlePath(value: string): string {
   if (!/\.(srt|vtt)$/i.test(value)) throw new InvalidArgumentError(`--subtitles needs a .srt or .vtt file name, not "${value}".`);
   return value;
+}
+
+/** The library's synthesis options for a text, from the parsed flags and the output plan. */
+export function toSynthesisOptions(text: string, flags: SynthesisFlags, plan: AudioOutputPlan): SynthesisOptions {
+  const timestamps = flags.timestamps ?? (flags.subtitles ? 'word' : undefined);
+  return {
+    text,
+    voiceId: flags.voice,
+    modelId: flags.model,
+    audioConfig: {
+      audioEncoding: plan.serverEncoding,
+      sampleRateHertz: plan.sampleRateHertz,
+      bitRate: flags.bitRate,
+      speakingRate: flags.speakingRate,
+    },
+    temperature: flags.temperature,
+    timestampType: timestamps === 'word' ? 'WORD' : timestamps === 'character' ? 'CHARACTER' : undefined,
+    applyTextNormalization: flags.normalize === 'on' ? 'ON' : flags.normalize === 'off' ? 'OFF' : undefined,
+    language: flags.language,
+    deliveryMode: flags.deliveryMode,
+    timestampTransportStrategy: flags.timestampTransport === 'async' ? 'ASYNC' : flags.timestampTransport === 'sync' ? 'SYNC' : undefined,
+  };
 }

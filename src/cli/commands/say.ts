@@ -1,8 +1,92 @@
-// Placeholder until the say command lands.
-import { Command } from 'commander';
+// `inworld say`: synthesizes text over HTTP streaming into a file, standard output or the speakers.
+import { Argument, Command, Option } from 'commander';
+import { ValidationError } from '../../core/errors.js';
+import { describeDestination, openAudioOutput, planAudioOutput } from '../audio-output.js';
+import { interruptSignal } from '../interrupt.js';
+import { addGlobalOptions, type GlobalOptions } from '../options.js';
+import { addSynthesisFlags, toSynthesisOptions, type SynthesisFlags } from '../synthesis-flags.js';
+import { readText } from '../text-input.js';
+import { Timings } from '../timings.js';
+
+export interface SayFlags extends SynthesisFlags, GlobalOptions {
+  file?: string;
+  timings?: boolean;
+}
 
 export function sayCommand(): Command {
-  return new Command('say').description('(not yet available)').action(() => {
-    throw new Error('inworld say is not implemented yet');
-  });
+  const command = new Command('say')
+    .description('synthesize text to speech (HTTP streaming) into a file, standard output or the speakers')
+    .addArgument(new Argument('[text...]', 'text to speak; - or nothing reads standard input'))
+    .addOption(new Option('-f, --file <path>', 'read the text from a file'))
+    .addOption(new Option('--timings', 'print time to first audio, total time and real-time factor on stderr'));
+  addSynthesisFlags(command);
+  addGlobalOptions(command);
+  return command
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ inworld say "Hello from Inworld" -o hello.wav
+  $ inworld say "Hello" --voice Dennis --speaking-rate 1.2      # plays on the speakers
+  $ inworld say -f chapter.txt -o chapter.mp3 --subtitles chapter.srt
+  $ echo "Piped text" | inworld say -o - | aplay
+  $ inworld say "Offline test" -o test.wav --emulator`,
+    )
+    .action(async (words: string[], flags: SayFlags) => {
+      await runSay(words, flags);
+    });
+}
+
+async function runSay(words: string[], flags: SayFlags): Promise<void> {
+  if (flags.subtitles && flags.timestamps === 'character') {
+    throw new ValidationError('--subtitles needs word timestamps; drop --timestamps character.');
+  }
+  const text = await readText({ words, file: flags.file, stdin: process.stdin });
+  const plan = await planAudioOutput(flags, { stdoutIsTTY: process.stdout.isTTY === true });
+  const options = toSynthesisOptions(text, flags, plan);
+  const { validateSynthesisOptions } = await import('../../tts/options.js');
+  validateSynthesisOptions(options);
+
+  const { openContext } = await import('../context.js');
+  const context = await openContext(flags);
+  const signal = interruptSignal();
+  const timings = new Timings();
+  try {
+    const sink = await openAudioOutput(plan);
+    const { synthesizeStream } = await import('../../tts/http.js');
+    const words: Array<{ text: string; start: number; end: number }> = [];
+    let audioBytes = 0;
+    try {
+      for await (const chunk of synthesizeStream(context.client, options, { signal })) {
+        if (chunk.timestamps?.words) words.push(...chunk.timestamps.words);
+        if (chunk.audio && chunk.audio.length > 0) {
+          timings.firstAudio();
+          audioBytes += chunk.audio.length;
+          await sink.write(chunk.audio);
+        }
+      }
+    } catch (error) {
+      if (signal.aborted) await sink.interrupt();
+      else await sink.abort(error);
+      throw signal.aborted ? signal.reason : error;
+    }
+    await sink.end();
+    if (flags.subtitles) {
+      const { writeCaptionsFile } = await import('../captions-file.js');
+      await writeCaptionsFile(flags.subtitles, words);
+    }
+    const seconds = audioSeconds(audioBytes, plan.format.isPcm16 ? plan.sampleRateHertz * 2 : undefined, words);
+    if (flags.timings) process.stderr.write(`${timings.summary(seconds)}\n`);
+    if (!flags.quiet && plan.destination === 'file') {
+      process.stderr.write(`Wrote ${describeDestination(plan)}${seconds !== undefined ? ` (${seconds.toFixed(1)} s of audio)` : ''}\n`);
+    }
+  } finally {
+    await context.close();
+  }
+}
+
+/** Audio length: exact from the byte count for PCM, else the last word's end when timestamps came. */
+function audioSeconds(bytes: number, bytesPerSecond: number | undefined, words: Array<{ end: number }>): number | undefined {
+  if (bytesPerSecond) return bytes / bytesPerSecond;
+  return words.length > 0 ? words[words.length - 1]!.end : undefined;
 }

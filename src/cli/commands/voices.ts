@@ -1,8 +1,74 @@
-// Placeholder until the voices command lands.
-import { Command } from 'commander';
+// `inworld voices`: lists voices as a table (or JSON for scripts), and caches the ids for shell
+// completion of --voice.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Command, Option } from 'commander';
+import type { Voice } from '../../voices/types.js';
+import { interruptSignal } from '../interrupt.js';
+import { addGlobalOptions, type GlobalOptions } from '../options.js';
+import { renderTable, type Column } from '../table.js';
+
+interface VoicesFlags extends GlobalOptions {
+  lang?: string;
+  json?: boolean;
+  legacy?: boolean;
+}
+
+const COLUMNS: Column<Voice>[] = [
+  { header: 'ID', value: (voice) => voice.id },
+  { header: 'NAME', value: (voice) => voice.displayName },
+  { header: 'LANGUAGES', value: (voice) => voice.languages.join(',') },
+  { header: 'GENDER', value: (voice) => (voice.gender ?? '').toLowerCase() },
+  { header: 'AGE', value: (voice) => (voice.ageGroup ?? '').toLowerCase().replace(/_/g, ' ') },
+  { header: 'DESCRIPTION', value: (voice) => voice.description ?? '' },
+];
 
 export function voicesCommand(): Command {
-  return new Command('voices').description('(not yet available)').action(() => {
-    throw new Error('inworld voices is not implemented yet');
-  });
+  const command = new Command('voices')
+    .description('list the voices available to your key')
+    .addOption(new Option('--lang <code>', 'only voices for this language (en, en-US, ja, …)'))
+    .addOption(new Option('--json', 'print the voices as a JSON array'))
+    .addOption(new Option('--legacy', 'use the legacy GET /tts/v1/voices endpoint only'));
+  addGlobalOptions(command);
+  return command
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ inworld voices
+  $ inworld voices --lang ja
+  $ inworld voices --json | jq -r '.[].id'`,
+    )
+    .action(async (flags: VoicesFlags) => {
+      const { openContext } = await import('../context.js');
+      const { listVoices } = await import('../../voices/list.js');
+      const context = await openContext(flags);
+      try {
+        const voices = await listVoices(context.client, { language: flags.lang, legacyOnly: flags.legacy, signal: interruptSignal() });
+        if (!flags.lang) await cacheVoiceIds(voices);
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(voices, null, 2)}\n`);
+        } else if (voices.length === 0) {
+          process.stderr.write(`No voices${flags.lang ? ` for language ${flags.lang}` : ''}.\n`);
+        } else {
+          const width = process.stdout.isTTY ? process.stdout.columns ?? 0 : 0;
+          process.stdout.write(renderTable(voices, COLUMNS, width));
+        }
+      } finally {
+        await context.close();
+      }
+    });
+}
+
+/** Best effort: completion scripts read this list; failing to write it must not fail the command. */
+async function cacheVoiceIds(voices: Voice[]): Promise<void> {
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  const path = join(base, 'inworld', 'voice-ids');
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, `${voices.map((voice) => voice.id).join('\n')}\n`);
+  } catch {
+    // A read-only home is fine: completion just offers no voice ids.
+  }
 }
