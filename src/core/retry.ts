@@ -104,8 +104,14 @@ export function isDelivered(error: unknown): boolean {
   return error !== null && typeof error === 'object' && (error as Record<symbol, unknown>)[DELIVERED] === true;
 }
 
-/** Resolves after `ms`, or rejects with UserAbortError when `signal` aborts. The timer never keeps Node alive. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Resolves after `ms`, or rejects with UserAbortError when `signal` aborts.
+ * The timer is ref'd by default, deliberately: during a backoff no socket is open, so an unref'd
+ * timer would let Node exit mid-retry with the work silently unfinished. The wait is bounded
+ * (MAX_RETRY_AFTER_MS at most), so it cannot hang the CLI. Pass `unref: true` for waits that must
+ * not keep the process alive on their own.
+ */
+export function sleep(ms: number, signal?: AbortSignal, options: { unref?: boolean } = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(abortError(signal));
@@ -119,7 +125,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, Math.max(0, ms));
-    timer.unref?.();
+    if (options.unref) timer.unref?.();
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
