@@ -1,0 +1,128 @@
+// The recovery contract of a streaming transcription (protocol §7.2, LiveKit's recovery tests):
+//
+// - An unexpected close (1006 with no close frame, 1011, or even 1000 before we sent closeStream)
+//   reconnects after a backoff, sends transcribeConfig again and continues with the audio the
+//   server has not acknowledged. A close after closeStream is a clean end.
+// - A refused handshake that is not retryable (401, 403, 400, …) fails at once.
+// - Retries are bounded: after `maxRetries` consecutive failed attempts (a final received resets
+//   the count, since that is progress) the stream fails with a ConnectionError naming the reason.
+//
+// "Acknowledged" audio: the server acknowledges audio by finalizing the turn it belongs to. The
+// session keeps every item it sent since the last final in a ReplayBuffer; a final trims the
+// buffer up to the end of its last word (we ask for word timestamps), or, for a final without
+// words, up to everything sent when it arrived. After a reconnect the buffer is sent again
+// before new audio, so a turn cut off mid-way is transcribed whole on the new connection, and a
+// turn already finalized is never sent twice (so its final is never duplicated).
+
+/** Item kinds the session sends; audio carries its position in the stream. */
+export type OutItem =
+  | { kind: 'audio'; data: Buffer; startByte: number }
+  | { kind: 'endTurn'; atByte: number };
+
+/** Default replay bound: a manual turn is capped at ~30 s, keep twice that. */
+export const DEFAULT_REPLAY_LIMIT_MS = 60_000;
+
+export class ReplayBuffer {
+  #items: OutItem[] = [];
+  #bytes = 0;
+  readonly #maxBytes: number;
+  #droppedBytes = 0;
+
+  constructor(maxBytes: number) {
+    this.#maxBytes = maxBytes;
+  }
+
+  /** Remembers an item just sent; drops the oldest audio beyond the bound. */
+  push(item: OutItem): void {
+    this.#items.push(item);
+    if (item.kind === 'audio') this.#bytes += item.data.length;
+    while (this.#bytes > this.#maxBytes && this.#items.length > 1) {
+      const dropped = this.#items.shift()!;
+      if (dropped.kind === 'audio') {
+        this.#bytes -= dropped.data.length;
+        this.#droppedBytes += dropped.data.length;
+      }
+    }
+  }
+
+  /** Forgets audio before stream byte `ackByte` (splitting a chunk that straddles it) and endTurns at or before it. */
+  ackThrough(ackByte: number, frameBytes: number): void {
+    const kept: OutItem[] = [];
+    for (const item of this.#items) {
+      if (item.kind === 'endTurn') {
+        if (item.atByte > ackByte) kept.push(item);
+        continue;
+      }
+      const endByte = item.startByte + item.data.length;
+      if (endByte <= ackByte) {
+        this.#bytes -= item.data.length;
+        continue;
+      }
+      if (item.startByte < ackByte) {
+        // Keep only whole frames after the acknowledged point, so replay never re-sends the tail
+        // of a finalized turn (which could be heard as a new, spurious turn).
+        const cut = Math.ceil((ackByte - item.startByte) / frameBytes) * frameBytes;
+        const data = item.data.subarray(Math.min(cut, item.data.length));
+        this.#bytes -= item.data.length - data.length;
+        if (data.length > 0) kept.push({ kind: 'audio', data, startByte: item.startByte + (item.data.length - data.length) });
+        continue;
+      }
+      kept.push(item);
+    }
+    this.#items = kept;
+  }
+
+  /** The earliest endTurn still unacknowledged, if any. */
+  firstEndTurn(): Extract<OutItem, { kind: 'endTurn' }> | undefined {
+    return this.#items.find((item): item is Extract<OutItem, { kind: 'endTurn' }> => item.kind === 'endTurn');
+  }
+
+  /** Everything unacknowledged, oldest first; empties the buffer (the items are about to be re-sent). */
+  drain(): OutItem[] {
+    const items = this.#items;
+    this.#items = [];
+    this.#bytes = 0;
+    return items;
+  }
+
+  get size(): number {
+    return this.#items.length;
+  }
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Audio that fell out of the bound (it could not be replayed). */
+  get droppedBytes(): number {
+    return this.#droppedBytes;
+  }
+}
+
+export const CLOSE_NORMAL = 1000;
+export const CLOSE_GOING_AWAY = 1001;
+export const CLOSE_NO_STATUS = 1005;
+export const CLOSE_ABNORMAL = 1006;
+
+/** After closeStream, a normal close is the server saying "done". */
+export function isCleanClose(code: number): boolean {
+  return code === CLOSE_NORMAL || code === CLOSE_GOING_AWAY || code === CLOSE_NO_STATUS;
+}
+
+export function describeClose(code: number, reason: string): string {
+  const text = reason ? `: ${reason}` : '';
+  if (code === CLOSE_ABNORMAL) return `connection dropped without a close frame (1006)${text}`;
+  return `server closed the connection with code ${code}${text}`;
+}
+
+export const DEFAULT_RETRY_BASE_DELAY_MS = 250;
+export const MAX_RETRY_DELAY_MS = 5_000;
+
+/**
+ * Delay before reconnect attempt `attempt` (1-based): exponential from `baseMs`, capped, with
+ * ±20 % jitter so many clients dropped together do not reconnect in lockstep.
+ */
+export function reconnectDelayMs(attempt: number, baseMs = DEFAULT_RETRY_BASE_DELAY_MS, random: () => number = Math.random): number {
+  const exponential = Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(exponential * (0.8 + 0.4 * random()));
+}

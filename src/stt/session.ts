@@ -1,0 +1,506 @@
+// A streaming transcription over the STT WebSocket (protocol §4.1), with recovery (recovery.ts).
+//
+//   const session = new SttSession(client, { sampleRateHertz: 16000 });
+//   (async () => { for await (const pcm of source) await session.write(pcm); await session.end(); })();
+//   for await (const event of session) console.log(event);
+//
+// The first message on every connection is transcribeConfig; audio is re-chunked into ~100 ms
+// `audioChunk`s of base64 s16le; `endTurn()` ends a turn (manual mode); `end()` sends
+// closeStream, after which the session yields the remaining finals and finishes when the server
+// closes. Sending is paced: never more than `maxChunksPerSecond` (the API allows 50), and at 1x
+// real time with `realtime`. `write()` resolves when the audio is queued below a small bound, so
+// a fast file reader is held back by the socket (backpressure) instead of buffering everything.
+
+import type { WebSocket as WsSocket } from 'ws';
+import type { InworldClient } from '../client.js';
+import { ConnectionError, InworldError, makeApiError, UserAbortError } from '../core/errors.js';
+import { openSttSocket } from './connection.js';
+import { EventQueue } from './event-queue.js';
+import type { SttEvent } from './events.js';
+import { buildTranscribeConfig, chunkBytesFor, DEFAULT_MAX_CHUNKS_PER_SECOND, validateSttOptions, type SttOptions } from './options.js';
+import { encodeClientMessage, parseServerMessage, type SttServerMessage, type VoiceProfile, type WordTimestamp } from './protocol.js';
+import {
+  CLOSE_NORMAL,
+  DEFAULT_REPLAY_LIMIT_MS,
+  DEFAULT_RETRY_BASE_DELAY_MS,
+  describeClose,
+  isCleanClose,
+  reconnectDelayMs,
+  ReplayBuffer,
+  type OutItem,
+} from './recovery.js';
+
+export interface SttSessionOptions extends SttOptions {
+  /** Aborts the session at once (no closeStream); the iterator then throws UserAbortError. */
+  signal?: AbortSignal;
+  /** Reconnect attempts in a row before giving up. Default: the client's maxRetries. */
+  maxRetries?: number;
+  /** First reconnect delay; doubles per attempt up to 5 s. Default 250 ms. */
+  retryBaseDelayMs?: number;
+  /** Chunk rate cap; the API allows 50 per second. 0 = no cap. Default 50. */
+  maxChunksPerSecond?: number;
+  /** Pace new audio at 1x real time (for files that should behave like a live source). */
+  realtime?: boolean;
+  /** How much unacknowledged audio to keep for replay. Default 60 s. */
+  replayLimitMs?: number;
+  /** After closeStream, how long to wait with no server message before closing ourselves. Default 10 s. */
+  closeWaitMs?: number;
+}
+
+/** Chunks queued ahead of the socket before write() waits (2 s of audio at 100 ms chunks). */
+const OUTBOX_HIGH_WATER_CHUNKS = 20;
+/** Bytes buffered in the socket before the sender waits for it to drain. */
+const SOCKET_HIGH_WATER_BYTES = 512 * 1024;
+const SOCKET_DRAIN_POLL_MS = 10;
+export const DEFAULT_CLOSE_WAIT_MS = 10_000;
+
+type ConnectionOutcome =
+  | { kind: 'done' }
+  | { kind: 'lost'; reason: string }
+  | { kind: 'fatal'; error: InworldError };
+
+interface Connection {
+  socket: WsSocket;
+  open: boolean;
+  /** Stream byte of the first audio sent on this connection: server times are relative to it. */
+  offsetByte?: number;
+  /** Stream byte just past the last audio sent on this connection. */
+  sentEndByte: number;
+  closeStreamSent: boolean;
+  fatal?: InworldError;
+  lostReason?: string;
+  closeTimer?: NodeJS.Timeout;
+  settle(outcome: ConnectionOutcome): void;
+}
+
+export interface SttSessionStats {
+  connections: number;
+  reconnects: number;
+  chunksSent: number;
+  audioBytesSent: number;
+  replayedChunks: number;
+}
+
+export class SttSession implements AsyncIterable<SttEvent> {
+  readonly #client: InworldClient;
+  readonly #options: SttSessionOptions;
+  readonly #events = new EventQueue<SttEvent>();
+  readonly #replay: ReplayBuffer;
+  readonly #chunkBytes: number;
+  readonly #frameBytes: number;
+  readonly #bytesPerMs: number;
+  readonly #maxRetries: number;
+  readonly #abort = new AbortController();
+  #outbox: OutItem[] = [];
+  #partial: Buffer[] = [];
+  #partialBytes = 0;
+  #streamBytes = 0;
+  #highestSentByte = 0;
+  #ending = false;
+  #finished = false;
+  #failure?: unknown;
+  #attempt = 0;
+  #turn = 0;
+  #lastFinalEndMs = -1;
+  #nextSendAtMs = 0;
+  #current?: Connection;
+  #wakeSender?: () => void;
+  #drainWaiters: Array<() => void> = [];
+  readonly #stats: SttSessionStats = { connections: 0, reconnects: 0, chunksSent: 0, audioBytesSent: 0, replayedChunks: 0 };
+
+  constructor(client: InworldClient, options: SttSessionOptions) {
+    validateSttOptions(options);
+    this.#client = client;
+    this.#options = options;
+    const channels = options.channels ?? 1;
+    this.#frameBytes = channels * 2;
+    this.#chunkBytes = chunkBytesFor(options.sampleRateHertz, channels);
+    this.#bytesPerMs = (options.sampleRateHertz * this.#frameBytes) / 1000;
+    this.#maxRetries = options.maxRetries ?? client.maxRetries;
+    this.#replay = new ReplayBuffer(Math.round((options.replayLimitMs ?? DEFAULT_REPLAY_LIMIT_MS) * this.#bytesPerMs));
+    const signal = options.signal;
+    if (signal) {
+      if (signal.aborted) this.abort(signal.reason);
+      else signal.addEventListener('abort', () => this.abort(signal.reason), { once: true });
+    }
+    void this.#run();
+  }
+
+  get stats(): SttSessionStats {
+    return { ...this.#stats };
+  }
+
+  /** Queues PCM (s16le, the configured rate and channels); resolves once the queue has room. */
+  async write(pcm: Uint8Array): Promise<void> {
+    this.#throwIfStopped();
+    if (this.#ending) throw new InworldError('write() after end()');
+    if (pcm.length === 0) return;
+    this.#partial.push(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+    this.#partialBytes += pcm.length;
+    if (this.#partialBytes >= this.#chunkBytes) {
+      const all = Buffer.concat(this.#partial, this.#partialBytes);
+      let offset = 0;
+      while (all.length - offset >= this.#chunkBytes) {
+        this.#enqueueAudio(all.subarray(offset, offset + this.#chunkBytes));
+        offset += this.#chunkBytes;
+      }
+      this.#partial = offset < all.length ? [all.subarray(offset)] : [];
+      this.#partialBytes = all.length - offset;
+    }
+    while (this.#outbox.length > OUTBOX_HIGH_WATER_CHUNKS && !this.#stopped) {
+      await new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
+    }
+    this.#throwIfStopped();
+  }
+
+  /** Ends the current turn (manual mode: vadThreshold 0); audio written so far goes first. */
+  endTurn(): void {
+    this.#throwIfStopped();
+    this.#flushPartial();
+    this.#outbox.push({ kind: 'endTurn', atByte: this.#streamBytes });
+    this.#wake();
+  }
+
+  /** No more audio: sends what is queued, then closeStream. Events continue until the server closes. */
+  end(): void {
+    if (this.#ending || this.#stopped) return;
+    this.#flushPartial();
+    this.#ending = true;
+    this.#wake();
+  }
+
+  /**
+   * Stops at once: closes the socket and ends the events with `reason` (an InworldError or any
+   * other Error, e.g. a failed audio source, as is; an AbortSignal's plain abort as UserAbortError).
+   */
+  abort(reason?: unknown): void {
+    if (this.#stopped) return;
+    const plainAbort = !(reason instanceof Error) || reason.name === 'AbortError';
+    this.#fail(reason instanceof InworldError || !plainAbort ? reason : new UserAbortError());
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<SttEvent> {
+    const iterator = this.#events[Symbol.asyncIterator]();
+    return {
+      next: () => iterator.next(),
+      // A consumer that breaks out of `for await` stops the session.
+      return: async () => {
+        if (!this.#stopped) this.abort();
+        return { value: undefined, done: true };
+      },
+    };
+  }
+
+  get #stopped(): boolean {
+    return this.#finished || this.#failure !== undefined;
+  }
+
+  #throwIfStopped(): void {
+    if (this.#failure !== undefined) throw this.#failure;
+    if (this.#finished) throw new InworldError('the transcription session has finished');
+  }
+
+  #enqueueAudio(data: Buffer): void {
+    this.#outbox.push({ kind: 'audio', data, startByte: this.#streamBytes });
+    this.#streamBytes += data.length;
+    this.#wake();
+  }
+
+  #flushPartial(): void {
+    if (this.#partialBytes === 0) return;
+    const all = Buffer.concat(this.#partial, this.#partialBytes);
+    // A trailing partial sample frame cannot be played or transcribed: drop it.
+    const whole = all.subarray(0, all.length - (all.length % this.#frameBytes));
+    this.#partial = [];
+    this.#partialBytes = 0;
+    if (whole.length > 0) this.#enqueueAudio(whole);
+  }
+
+  #wake(): void {
+    const wake = this.#wakeSender;
+    this.#wakeSender = undefined;
+    wake?.();
+  }
+
+  #releaseWriters(): void {
+    if (this.#outbox.length > OUTBOX_HIGH_WATER_CHUNKS && !this.#stopped) return;
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  #emit(event: SttEvent): void {
+    if (!this.#stopped) this.#events.push(event);
+  }
+
+  #fail(error: unknown): void {
+    if (this.#stopped) return;
+    this.#failure = error;
+    this.#abort.abort(error);
+    const current = this.#current;
+    if (current?.open) {
+      current.open = false;
+      closeQuietly(current.socket, CLOSE_NORMAL, 'client stopped');
+    }
+    this.#events.end(error);
+    this.#wake();
+    this.#releaseWriters();
+  }
+
+  #finish(): void {
+    if (this.#stopped) return;
+    this.#finished = true;
+    this.#events.end();
+    this.#wake();
+    this.#releaseWriters();
+  }
+
+  async #run(): Promise<void> {
+    try {
+      for (;;) {
+        if (this.#stopped) return;
+        let socket: WsSocket;
+        try {
+          socket = await openSttSocket(this.#client, this.#abort.signal);
+        } catch (error) {
+          if (this.#stopped) return;
+          if (!(error instanceof InworldError) || !error.retryable) return this.#fail(error);
+          if (!(await this.#backoff(error.message))) return;
+          continue;
+        }
+        if (this.#stopped) {
+          closeQuietly(socket, CLOSE_NORMAL, 'client stopped');
+          return;
+        }
+        const outcome = await this.#runConnection(socket);
+        if (this.#stopped) return;
+        if (outcome.kind === 'done') return this.#finish();
+        if (outcome.kind === 'fatal') return this.#fail(outcome.error);
+        // Lost: the unacknowledged audio goes first on the next connection.
+        const replay = this.#replay.drain();
+        this.#stats.replayedChunks += replay.filter((item) => item.kind === 'audio').length;
+        this.#outbox = [...replay, ...this.#outbox];
+        if (!(await this.#backoff(outcome.reason))) return;
+      }
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  /** Counts a failed attempt and waits; false when retries are exhausted (the session has failed). */
+  async #backoff(reason: string): Promise<boolean> {
+    this.#attempt += 1;
+    if (this.#attempt > this.#maxRetries) {
+      const tries = this.#maxRetries === 0 ? '' : ` after ${this.#maxRetries} ${this.#maxRetries === 1 ? 'retry' : 'retries'}`;
+      this.#fail(new ConnectionError(`STT stream failed${tries}: ${reason}`, { hint: 'Check the network and the service status, then run the command again.' }));
+      return false;
+    }
+    const delayMs = reconnectDelayMs(this.#attempt, this.#options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS);
+    this.#stats.reconnects += 1;
+    this.#client.logger.debug(`stt: ${reason}; reconnecting in ${delayMs} ms (attempt ${this.#attempt} of ${this.#maxRetries})`);
+    this.#emit({ type: 'reconnecting', attempt: this.#attempt, delayMs, reason });
+    await sleep(delayMs, this.#abort.signal);
+    return !this.#stopped;
+  }
+
+  #runConnection(socket: WsSocket): Promise<ConnectionOutcome> {
+    this.#stats.connections += 1;
+    return new Promise<ConnectionOutcome>((resolve) => {
+      const connection: Connection = {
+        socket,
+        open: true,
+        sentEndByte: 0,
+        closeStreamSent: false,
+        settle: (outcome) => {
+          if (connection.closeTimer) clearTimeout(connection.closeTimer);
+          connection.open = false;
+          if (this.#current === connection) this.#current = undefined;
+          this.#wake();
+          resolve(outcome);
+        },
+      };
+      this.#current = connection;
+      socket.on('message', (data, isBinary) => {
+        if (!connection.open || isBinary) return;
+        this.#onServerMessage(connection, parseServerMessage(data.toString()));
+      });
+      socket.on('error', (error) => this.#client.logger.debug(`stt: socket error: ${error.message}`));
+      socket.on('close', (code, reasonBuffer) => {
+        const reason = reasonBuffer.toString();
+        this.#client.logger.debug(`stt: socket closed ${code}${reason ? ` (${reason})` : ''}`);
+        if (connection.fatal) return connection.settle({ kind: 'fatal', error: connection.fatal });
+        if (connection.lostReason) return connection.settle({ kind: 'lost', reason: connection.lostReason });
+        if (connection.closeStreamSent && (isCleanClose(code) || (this.#replay.size === 0 && this.#outbox.length === 0))) {
+          return connection.settle({ kind: 'done' });
+        }
+        connection.settle({ kind: 'lost', reason: describeClose(code, reason) });
+      });
+      try {
+        socket.send(encodeClientMessage({ transcribeConfig: buildTranscribeConfig(this.#options) }));
+      } catch (error) {
+        connection.lostReason = `send failed: ${(error as Error).message}`;
+        socket.terminate();
+        return;
+      }
+      void this.#sendLoop(connection);
+    });
+  }
+
+  async #sendLoop(connection: Connection): Promise<void> {
+    const socket = connection.socket;
+    while (connection.open && !this.#stopped) {
+      const item = this.#outbox[0];
+      if (!item) {
+        if (this.#ending && !connection.closeStreamSent) {
+          connection.closeStreamSent = true;
+          socket.send(encodeClientMessage({ closeStream: {} }));
+          this.#armCloseWait(connection);
+        }
+        await new Promise<void>((resolve) => (this.#wakeSender = resolve));
+        continue;
+      }
+      if (item.kind === 'audio') {
+        await this.#pace(item, connection);
+        if (!connection.open || this.#stopped || this.#outbox[0] !== item) continue;
+      }
+      this.#outbox.shift();
+      this.#releaseWriters();
+      this.#replay.push(item);
+      if (item.kind === 'endTurn') {
+        socket.send(encodeClientMessage({ endTurn: {} }));
+        continue;
+      }
+      connection.offsetByte ??= item.startByte;
+      connection.sentEndByte = item.startByte + item.data.length;
+      this.#highestSentByte = Math.max(this.#highestSentByte, connection.sentEndByte);
+      this.#stats.chunksSent += 1;
+      this.#stats.audioBytesSent += item.data.length;
+      socket.send(encodeClientMessage({ audioChunk: { content: item.data.toString('base64') } }));
+    }
+  }
+
+  /** Waits for the chunk-rate cap, real-time pacing (new audio only) and socket backpressure. */
+  async #pace(item: Extract<OutItem, { kind: 'audio' }>, connection: Connection): Promise<void> {
+    const perSecond = this.#options.maxChunksPerSecond ?? DEFAULT_MAX_CHUNKS_PER_SECOND;
+    let intervalMs = perSecond > 0 ? 1000 / perSecond : 0;
+    const isNewAudio = item.startByte >= this.#highestSentByte;
+    if (this.#options.realtime && isNewAudio) intervalMs = Math.max(intervalMs, item.data.length / this.#bytesPerMs);
+    const now = performance.now();
+    if (this.#nextSendAtMs < now - intervalMs) this.#nextSendAtMs = now;
+    const waitMs = this.#nextSendAtMs - now;
+    if (waitMs > 1) await sleep(waitMs, this.#abort.signal);
+    this.#nextSendAtMs += intervalMs;
+    while (connection.open && !this.#stopped && connection.socket.bufferedAmount > SOCKET_HIGH_WATER_BYTES) {
+      await sleep(SOCKET_DRAIN_POLL_MS, this.#abort.signal);
+    }
+  }
+
+  /** After closeStream the server should finish soon; if it goes quiet, close ourselves. */
+  #armCloseWait(connection: Connection): void {
+    if (connection.closeTimer) clearTimeout(connection.closeTimer);
+    const waitMs = this.#options.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS;
+    connection.closeTimer = setTimeout(() => {
+      this.#client.logger.debug(`stt: no word from the server ${waitMs} ms after closeStream; closing`);
+      closeQuietly(connection.socket, CLOSE_NORMAL, 'done');
+    }, waitMs);
+    connection.closeTimer.unref();
+  }
+
+  #onServerMessage(connection: Connection, message: SttServerMessage): void {
+    if (connection.closeStreamSent) this.#armCloseWait(connection);
+    const offsetMs = (connection.offsetByte ?? connection.sentEndByte) / this.#bytesPerMs;
+    switch (message.kind) {
+      case 'speechStarted':
+        this.#emit({
+          type: 'speech_started',
+          ...(message.startTimeMs !== undefined ? { startTimeMs: Math.round(message.startTimeMs + offsetMs) } : {}),
+          ...(message.confidence !== undefined ? { confidence: message.confidence } : {}),
+        });
+        return;
+      case 'speechStopped':
+        this.#emit({ type: 'speech_stopped', ...(message.silenceDurationMs !== undefined ? { silenceDurationMs: message.silenceDurationMs } : {}) });
+        return;
+      case 'usage':
+        this.#emit({ type: 'usage', transcribedAudioMs: message.transcribedAudioMs, modelId: message.modelId });
+        return;
+      case 'transcription': {
+        const words = shiftWords(message.words, offsetMs);
+        if (!message.isFinal) {
+          if (message.transcript.trim() !== '') this.#emit({ type: 'interim', text: message.transcript, words });
+          return;
+        }
+        this.#onFinal(connection, message.transcript, words, message.voiceProfile);
+        return;
+      }
+      case 'error': {
+        this.#emit({ type: 'error', ...(message.grpcCode !== undefined ? { code: message.grpcCode } : {}), message: message.message });
+        const error = makeApiError({ grpcCode: message.grpcCode, serverMessage: message.message, body: message.body });
+        if (error.retryable) connection.lostReason = `server error: ${error.message}`;
+        else connection.fatal = error;
+        closeQuietly(connection.socket, CLOSE_NORMAL, 'client closing after error');
+        return;
+      }
+      case 'unknown':
+        this.#client.logger.debug(`stt: ignoring unknown message ${JSON.stringify(message.raw).slice(0, 200)}`);
+        return;
+    }
+  }
+
+  #onFinal(connection: Connection, text: string, words: WordTimestamp[], voiceProfile: VoiceProfile | undefined): void {
+    // The server finalized a turn: everything up to its end is acknowledged (recovery.ts).
+    const offsetByte = connection.offsetByte ?? connection.sentEndByte;
+    const lastWord = words[words.length - 1];
+    let ackByte = lastWord ? this.#msToStreamByte(lastWord.endMs) : connection.sentEndByte;
+    const endTurn = this.#replay.firstEndTurn();
+    if (endTurn) ackByte = Math.max(ackByte, endTurn.atByte);
+    this.#replay.ackThrough(Math.max(offsetByte, ackByte), this.#frameBytes);
+    this.#attempt = 0;
+    // A replayed turn the server finalizes a second time (same audio) is not emitted twice.
+    if (lastWord && lastWord.endMs <= this.#lastFinalEndMs) {
+      this.#client.logger.debug(`stt: dropping a repeated final ending at ${lastWord.endMs} ms`);
+      return;
+    }
+    if (lastWord) this.#lastFinalEndMs = lastWord.endMs;
+    this.#turn += 1;
+    this.#emit({
+      type: 'final',
+      turn: this.#turn,
+      text,
+      words,
+      ...(voiceProfile ? { voiceProfile } : {}),
+      ...(words.length > 0 ? { startMs: words[0]!.startMs, endMs: lastWord!.endMs } : {}),
+    });
+  }
+
+  #msToStreamByte(streamMs: number): number {
+    return Math.floor((streamMs * this.#bytesPerMs) / this.#frameBytes) * this.#frameBytes;
+  }
+}
+
+function shiftWords(words: WordTimestamp[], offsetMs: number): WordTimestamp[] {
+  if (offsetMs === 0) return words;
+  return words.map((word) => ({ ...word, startMs: Math.round(word.startMs + offsetMs), endMs: Math.round(word.endMs + offsetMs) }));
+}
+
+function closeQuietly(socket: WsSocket, code: number, reason: string): void {
+  try {
+    if (socket.readyState === socket.CONNECTING) socket.terminate();
+    else socket.close(code, reason);
+  } catch {
+    socket.terminate();
+  }
+}
+
+/** A wait the session depends on (backoff, pacing): kept referenced so the process stays alive for it. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
