@@ -1,20 +1,33 @@
-// Placeholder entry point; the HTTP server lands in the next commit. Types are final.
-import type { FaultRegistry } from './faults.js';
+// The emulator's public entry point: a local Inworld-compatible HTTP + WebSocket server
+// (TTS, STT, voices) with fault injection, used by `inworld emulator`, `--emulator` and the tests.
+//
+//   const emulator = await startEmulator({ engine: 'synthetic' });
+//   emulator.url      // http://127.0.0.1:PORT/
+//   emulator.faults.add('status=503,times=2,path=/tts/v1/voice:stream');
+//   emulator.requests.find('/tts/v1/voice:stream')[0].headers['x-request-id'];
+//   await emulator.close();
+import { startEmulatorServer, type RunningEmulator } from './server.js';
 import type { EmulatorOptions } from './options.js';
-import type { RequestRecorder } from './recorder.js';
 
-export type { EmulatorOptions } from './options.js';
+export type { RunningEmulator } from './server.js';
+export type { EmulatorOptions, EmulatorTextLimits, ResolvedEmulatorOptions, SpeechEngineName } from './options.js';
+export { ENGINE_ENV_VAR } from './options.js';
+export type { FaultAction, FaultRule, FaultRuleInput, HttpFaultAction, WsFaultAction, FaultTarget, StallPoint } from './faults.js';
+export { FaultRegistry, FaultSpecError, parseFaultSpec, parseFaultSpecs } from './faults.js';
+export type { RecordedRequest } from './recorder.js';
+export { RequestRecorder } from './recorder.js';
+export type { EmulatorContext, EmulatorLogger } from './context.js';
+export type { AudioEncoder, EncoderOptions, EmulatorAudioEncoding } from './encoders.js';
+export { createEncoder, encodeAll, EMULATOR_AUDIO_ENCODINGS } from './encoders.js';
+export type { RenderedSpeech, SpeechEngine, SpeechRenderOptions, TimedText } from './speech.js';
+export { createSpeechEngine, espeakAvailable } from './speech.js';
+export { SYSTEM_VOICES } from './voice-catalogue.js';
+export type { EmulatorVoice } from './voice-types.js';
+export {
+  TTS_PATH, TTS_STREAM_PATH, TTS_WS_PATH, STT_PATH, STT_WS_PATH, LEGACY_VOICES_PATH, VOICES_PATH,
+} from './server.js';
 
-export interface RunningEmulator {
-  url: string;
-  wsUrl: string;
-  port: number;
-  host: string;
-  faults: FaultRegistry;
-  requests: RequestRecorder;
-  close(): Promise<void>;
-}
-
-export async function startEmulator(_options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  throw new Error('emulator not implemented yet');
+/** Starts the emulator on `options.port` (0 = any free port) of `options.host` (127.0.0.1). */
+export function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  return startEmulatorServer(options);
 }
