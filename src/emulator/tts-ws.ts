@@ -94,9 +94,10 @@ class TtsSocketSession {
     this.socket.on('message', (data, isBinary) => this.onFrame(data.toString(), isBinary));
     this.socket.on('close', () => this.shutdown());
     this.socket.on('error', () => this.shutdown());
-    const onClosing = () => this.socket.terminate();
-    this.context.closing.addEventListener('abort', onClosing, { once: true });
-    this.context.onClose(() => this.shutdown());
+    this.context.onClose(() => {
+      this.socket.terminate();
+      this.shutdown();
+    });
     this.touch();
     this.applyGenericFaults();
   }

@@ -8,6 +8,7 @@
 //   socket ends the context); a context stuck closing is reclaimed after its close deadline.
 // - Idle connections close after `idleTimeoutMs`, except `keepWarm` of them.
 // - A dropped socket fails only the streams it carried, with a retryable ConnectionError.
+import { EventEmitter } from 'node:events';
 import type { InworldClient } from '../client.js';
 import { ConnectionError, InworldError, TimeoutError, UserAbortError } from '../core/errors.js';
 import { buildWsCreateConfig, type TtsStreamSynthesisOptions } from './ws-options.js';
@@ -59,7 +60,8 @@ interface Waiter {
   reject(error: InworldError): void;
 }
 
-export class TtsPool {
+/** Events: `connectionOpened` (id) and `connectionClosed` (id), for logging and tests. */
+export class TtsPool extends EventEmitter {
   private readonly connections = new Set<PooledConnection>();
   private readonly waiters: Waiter[] = [];
   private readonly maxConnections: number;
@@ -75,6 +77,7 @@ export class TtsPool {
     private readonly client: InworldClient,
     private readonly options: TtsPoolOptions = {},
   ) {
+    super();
     this.maxConnections = Math.max(1, options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
     this.perConnection = Math.min(CONTEXTS_PER_CONNECTION, Math.max(1, options.contextsPerConnection ?? CONTEXTS_PER_CONNECTION));
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
@@ -225,6 +228,7 @@ export class TtsPool {
     connection.ready.then(
       (session) => {
         connection.session = session;
+        this.emit('connectionOpened', id);
         if (this.closed || connection.dead) {
           session.close('pool closed');
           return;
@@ -240,7 +244,10 @@ export class TtsPool {
   private drop(connection: PooledConnection): void {
     connection.dead = true;
     if (connection.idleTimer) clearTimeout(connection.idleTimer);
-    if (this.connections.delete(connection)) this.client.logger.debug(`tts pool: connection ${connection.id} gone`);
+    if (this.connections.delete(connection)) {
+      this.client.logger.debug(`tts pool: connection ${connection.id} gone`);
+      if (connection.session) this.emit('connectionClosed', connection.id);
+    }
     this.pump();
   }
 
@@ -267,8 +274,9 @@ export class TtsPool {
       // Keep at least `keepWarm` live connections (busy or idle) so the next stream skips the handshake.
       const others = [...this.connections].filter((c) => c !== connection && !c.dead).length;
       if (others >= this.keepWarm) {
+        // Marked dead so no stream is placed on it; drop() forgets it once the socket has closed.
         connection.dead = true;
-        this.connections.delete(connection);
+        this.client.logger.debug(`tts pool: closing idle connection ${connection.id}`);
         connection.ready.then((session) => session.close('idle'), () => undefined);
       }
     }, this.idleTimeoutMs);

@@ -4,6 +4,7 @@
 // wire; here they carry a running offset so they stay monotonic for the whole stream (§3.4).
 import { randomUUID } from 'node:crypto';
 import { ConnectionError, InworldError, TimeoutError, UserAbortError, makeApiError } from '../core/errors.js';
+import { bytesPerSecond, type AudioEncoding } from './options.js';
 import { lastEndSeconds, offsetTimestamps, parseTimestampInfo, type Timestamps } from './timestamps.js';
 import { stripWavHeader } from './wav-strip.js';
 import {
@@ -66,6 +67,9 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
   private generation = 0;
   private offsetSeconds = 0;
   private generationEndSeconds = 0;
+  /** Audio bytes received; with a fixed byte rate this places each generation exactly. */
+  private audioBytes = 0;
+  private readonly bytesPerSecond: number | undefined;
   private closeTimer: NodeJS.Timeout | undefined;
   private readonly closeTimeoutMs: number;
   private readonly strip: boolean;
@@ -80,6 +84,10 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
     this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
     const encoding = config.audioConfig?.audioEncoding;
     this.strip = (options.stripHeaders ?? true) && (encoding === 'LINEAR16' || encoding === 'WAV');
+    const rate = config.audioConfig?.sampleRateHertz;
+    this.bytesPerSecond = this.strip || encoding === 'PCM' || encoding === 'MULAW' || encoding === 'ALAW'
+      ? bytesPerSecond(encoding as AudioEncoding, rate ?? 0) || undefined
+      : undefined;
     this.outbox.push(createMessage(this.contextId, config));
     this.signal = options.signal;
     if (this.signal?.aborted) queueMicrotask(() => this.abort());
@@ -207,13 +215,13 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
         return;
       case 'flushCompleted': {
         const generation = this.generation;
-        this.offsetSeconds = Math.max(this.offsetSeconds, this.generationEndSeconds);
+        this.advanceOffset();
         this.generation += 1;
         if (!this.done) this.enqueue({ type: 'generationEnd', generation, endSeconds: this.offsetSeconds });
         return;
       }
       case 'contextClosed':
-        this.offsetSeconds = Math.max(this.offsetSeconds, this.generationEndSeconds);
+        this.advanceOffset();
         this.finish('closed');
         this.release();
         return;
@@ -232,6 +240,15 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
     }
   }
 
+  /**
+   * The next generation's timestamps start where this one ended: at the end of its audio when the
+   * byte rate is fixed (exact, includes trailing silence), else at its last timestamp (LK's rule).
+   */
+  private advanceOffset(): void {
+    const audioSeconds = this.bytesPerSecond ? this.audioBytes / this.bytesPerSecond : 0;
+    this.offsetSeconds = Math.max(this.offsetSeconds, this.generationEndSeconds, audioSeconds);
+  }
+
   private pushAudio(audioBase64: string | undefined, info: WireTimestampInfo | undefined): void {
     let audio: Buffer = audioBase64 ? Buffer.from(audioBase64, 'base64') : Buffer.alloc(0);
     if (this.strip) audio = stripWavHeader(audio).audio;
@@ -240,6 +257,7 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
     const hasTimes = (timestamps?.words?.length ?? 0) + (timestamps?.characters?.length ?? 0) > 0;
     if (hasTimes) this.generationEndSeconds = Math.max(this.generationEndSeconds, lastEndSeconds(timestamps));
     if (audio.length === 0 && !hasTimes) return;
+    this.audioBytes += audio.length;
     const chunk: TtsStreamChunk = { type: 'audio', audio, generation: this.generation };
     if (hasTimes) chunk.timestamps = timestamps;
     this.enqueue(chunk);
