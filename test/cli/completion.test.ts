@@ -1,0 +1,50 @@
+// Completion scripts: the committed files match what the CLI generates, and each parses in its shell.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+
+const SHELLS = [
+  { shell: 'bash', file: 'completions/inworld.bash' },
+  { shell: 'zsh', file: 'completions/_inworld' },
+  { shell: 'fish', file: 'completions/inworld.fish' },
+] as const;
+
+function has(program: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${program}`]).status === 0;
+}
+
+for (const { shell, file } of SHELLS) {
+  test(`${shell}: committed ${file} is up to date`, async () => {
+    const result = await runCli(['completion', shell]);
+    assert.equal(result.code, 0, result.stderr);
+    const committed = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+    assert.equal(committed, result.stdout.toString(), `stale: run  node bin/inworld.js completion ${shell} > ${file}`);
+  });
+
+  test(`${shell}: the script parses`, { skip: has(shell) ? false : `${shell} is not installed` }, () => {
+    const path = new URL(`../../${file}`, import.meta.url).pathname;
+    execFileSync(shell, ['-n', path], { stdio: 'pipe' });
+  });
+}
+
+test('bash completes commands, flags and enum values', { skip: has('bash') ? false : 'bash is not installed' }, () => {
+  const path = new URL('../../completions/inworld.bash', import.meta.url).pathname;
+  const complete = (line: string) => {
+    const words = line.split(' ');
+    const script = `source ${path}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _inworld; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    return execFileSync('bash', ['-c', script], { encoding: 'utf8' }).trim().split('\n');
+  };
+  assert.ok(complete('inworld s').includes('say'));
+  assert.ok(complete('inworld s').includes('stream'));
+  assert.ok(complete('inworld say --enc').includes('--encoding'));
+  assert.deepEqual(complete('inworld say --encoding M').sort(), ['MP3', 'MULAW']);
+  assert.deepEqual(complete('inworld completion f'), ['fish']);
+});
+
+test('an unknown shell is a usage error', async () => {
+  const result = await runCli(['completion', 'tcsh']);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /bash, zsh, fish/);
+});
