@@ -143,7 +143,7 @@ class SttSocketSession {
   /** Records client messages for tests; audio is summarised by size so long streams stay small. */
   #record(json: Json, chunk: unknown): void {
     const content = chunk && typeof chunk === 'object' ? (chunk as Json).content : undefined;
-    const entry = typeof content === 'string' ? { audioChunk: { bytes: Math.floor((content.length * 3) / 4) } } : json;
+    const entry = typeof content === 'string' ? { audioChunk: { bytes: Buffer.byteLength(content, 'base64') } } : json;
     this.#context.recorder.appendMessage(this.#context.record, entry);
   }
 

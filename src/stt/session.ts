@@ -321,7 +321,9 @@ export class SttSession implements AsyncIterable<SttEvent> {
       };
       this.#current = connection;
       socket.on('message', (data, isBinary) => {
-        if (!connection.open || isBinary) return;
+        // After a fatal error later messages are moot. After a retryable one the socket is closing,
+        // but finals still arriving on it are real (accepting them keeps replay from repeating them).
+        if (!connection.open || isBinary || connection.fatal) return;
         this.#onServerMessage(connection, parseServerMessage(data.toString()));
       });
       socket.on('error', (error) => this.#client.logger.debug(`stt: socket error: ${error.message}`));
