@@ -34,6 +34,15 @@ export class NdjsonDecoder {
   /** Feeds bytes; returns the values of every line completed by them, in order. */
   push(chunk: Uint8Array): unknown[] {
     const out: unknown[] = [];
+    this.pushInto(chunk, out);
+    return out;
+  }
+
+  /**
+   * Like push, but appends to `out` as it goes, so when a later line in the same chunk is
+   * malformed the values before it are already in `out` (the caller can deliver them, then throw).
+   */
+  pushInto(chunk: Uint8Array, out: unknown[]): void {
     let data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     for (;;) {
       const newline = data.indexOf(NEWLINE_BYTE);
@@ -52,7 +61,6 @@ export class NdjsonDecoder {
       this.parts.push(Buffer.from(data));
       this.partBytes += data.length;
     }
-    return out;
   }
 
   /** End of stream: a last line without its "\n" is still decoded. */
@@ -105,6 +113,17 @@ export class NdjsonDecoder {
 /** Decodes an async stream of byte chunks into the JSON values of its lines. */
 export async function* decodeNdjson(source: AsyncIterable<Uint8Array>, options: NdjsonOptions = {}): AsyncGenerator<unknown> {
   const decoder = new NdjsonDecoder(options);
-  for await (const chunk of source) yield* decoder.push(chunk);
+  for await (const chunk of source) {
+    const values: unknown[] = [];
+    let failure: { error: unknown } | undefined;
+    try {
+      decoder.pushInto(chunk, values);
+    } catch (error) {
+      failure = { error };
+    }
+    // Lines before a bad one are delivered first, so the error comes at its true position.
+    yield* values;
+    if (failure) throw failure.error;
+  }
   yield* decoder.end();
 }

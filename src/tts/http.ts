@@ -101,12 +101,13 @@ const BASE64 = /^[A-Za-z0-9+/\-_]*={0,2}$/;
 /** Decodes base64 strictly: invalid characters or a bad length are a ProtocolError, not silent garbage. */
 export function decodeBase64Audio(value: unknown, requestId?: string): Buffer {
   if (typeof value !== 'string') {
-    throw new ProtocolError({ serverMessage: `audioContent is ${typeof value}, expected a base64 string`, requestId });
+    throw new ProtocolError({ serverMessage: `audioContent is ${typeof value}, expected a base64 string`, requestId }, { retryable: true });
   }
   const compact = value.replace(/\s+/g, '');
   const unpadded = compact.replace(/=+$/, '');
   if (!BASE64.test(compact) || unpadded.length % 4 === 1) {
-    throw new ProtocolError({ serverMessage: `audioContent is not valid base64 (${compact.length} characters)`, requestId });
+    // Retryable: a garbled response is worth one more try while nothing has been delivered.
+    throw new ProtocolError({ serverMessage: `audioContent is not valid base64 (${compact.length} characters)`, requestId }, { retryable: true });
   }
   return Buffer.from(unpadded.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
 }
@@ -139,7 +140,10 @@ function errorFromLine(errorValue: unknown, requestId: string, status?: number):
  */
 export function parseStreamLine(value: unknown, requestId: string): ParsedResult | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ProtocolError({ serverMessage: `unexpected line in the response stream: ${JSON.stringify(value).slice(0, 80)}`, requestId });
+    throw new ProtocolError(
+      { serverMessage: `unexpected line in the response stream: ${JSON.stringify(value).slice(0, 80)}`, requestId },
+      { retryable: true },
+    );
   }
   const record = value as Record<string, unknown>;
   if (record.error !== undefined && record.error !== null) throw errorFromLine(record.error, requestId);

@@ -84,3 +84,17 @@ test('decodeNdjson works over an async iterable', async () => {
   for await (const value of decodeNdjson(source())) out.push(value);
   assert.deepEqual(out, [{ a: 1 }, { b: 2 }]);
 });
+
+test('decodeNdjson delivers the good lines before a malformed one in the same chunk, then throws', async () => {
+  async function* source() {
+    yield Buffer.from('{"a":1}\n{"b":\n{"c":3}\n');
+  }
+  const out: unknown[] = [];
+  await assert.rejects(
+    (async () => {
+      for await (const value of decodeNdjson(source())) out.push(value);
+    })(),
+    ProtocolError,
+  );
+  assert.deepEqual(out, [{ a: 1 }]);
+});
