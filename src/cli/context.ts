@@ -1,6 +1,7 @@
 // Builds the client a command runs with: credentials and endpoints from flags, environment and
 // config file, or an in-process emulator on a free loopback port for --emulator.
 import { InworldClient } from '../client.js';
+import { ValidationError } from '../core/errors.js';
 import { redactingLogger, silentLogger } from '../core/log.js';
 import { registerSecret } from './exit.js';
 import type { GlobalOptions } from './options.js';
@@ -41,7 +42,30 @@ export async function openContext(options: GlobalOptions, env = process.env): Pr
 
   const client = new InworldClient({ ...common, apiKey: options.apiKey, baseUrl: options.baseUrl, wsUrl: options.wsUrl, env });
   registerSecret(client.connection.apiKey);
+  refusePlaintextKey(client, options.insecure === true);
+  if (options.apiKey !== undefined && !options.quiet) {
+    process.stderr.write(
+      'inworld: warning: a key given with --api-key is visible to other local users (ps, shell history); prefer INWORLD_API_KEY or the config file.\n',
+    );
+  }
   return { client, close: async () => {} };
+}
+
+/** The key must not cross a network in clear text: plain http/ws only to this machine, or with --insecure. */
+function refusePlaintextKey(client: InworldClient, insecure: boolean): void {
+  if (insecure) return;
+  for (const url of [client.connection.baseUrl, client.connection.wsUrl]) {
+    if ((url.protocol === 'http:' || url.protocol === 'ws:') && !isLoopbackHost(url.hostname)) {
+      throw new ValidationError(`Refusing to send the API key over unencrypted ${url.protocol}// to ${url.host}`, {
+        hint: 'Use https:// and wss://, or pass --insecure if this network is trusted',
+      });
+    }
+  }
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '');
+  return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare);
 }
 
 function isString(value: string | undefined): value is string {

@@ -19,7 +19,10 @@ export function redactSecrets(text: string): string {
 }
 
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof UserAbortError) return ExitCode.INTERRUPTED;
+  if (error instanceof UserAbortError) {
+    const code = (error as { exitCode?: unknown }).exitCode;
+    return typeof code === 'number' ? code : ExitCode.INTERRUPTED;
+  }
   if (error instanceof ValidationError) return ExitCode.USAGE;
   if (isCommanderUsageError(error)) return ExitCode.USAGE;
   return ExitCode.FAILURE;

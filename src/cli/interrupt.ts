@@ -2,16 +2,28 @@
 // cleanly (finish WAV headers, kill child processes); a second signal exits at once.
 import { UserAbortError } from '../core/errors.js';
 
+/** The abort reason for a signal, carrying the conventional exit status (128 + signal number). */
+export class SignalInterrupt extends UserAbortError {
+  constructor(
+    readonly signalName: 'SIGINT' | 'SIGTERM',
+    readonly exitCode: number,
+  ) {
+    super(signalName === 'SIGINT' ? 'Interrupted' : 'Terminated');
+  }
+}
+
 let controller: AbortController | undefined;
 
 export function interruptSignal(): AbortSignal {
   if (controller) return controller.signal;
-  controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals) => {
-    if (controller!.signal.aborted) process.exit(name === 'SIGTERM' ? 143 : 130);
-    controller!.abort(new UserAbortError(name === 'SIGINT' ? 'Interrupted' : 'Terminated'));
+  const current = new AbortController();
+  controller = current;
+  const onSignal = (name: 'SIGINT' | 'SIGTERM') => {
+    const exitCode = name === 'SIGINT' ? 130 : 143;
+    if (current.signal.aborted) process.exit(exitCode);
+    current.abort(new SignalInterrupt(name, exitCode));
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return controller.signal;
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  return current.signal;
 }

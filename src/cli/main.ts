@@ -2,7 +2,10 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../core/version.js';
 import { completionCommand } from './commands/completion.js';
+import { configCommand } from './commands/config.js';
+import { doctorCommand } from './commands/doctor.js';
 import { emulatorCommand } from './commands/emulator.js';
+import { loginCommand } from './commands/login.js';
 import { sayCommand } from './commands/say.js';
 import { streamCommand } from './commands/stream.js';
 import { transcribeCommand } from './commands/transcribe.js';
@@ -18,6 +21,9 @@ export function buildProgram(): Command {
     .addCommand(transcribeCommand())
     .addCommand(voicesCommand())
     .addCommand(emulatorCommand())
+    .addCommand(configCommand())
+    .addCommand(loginCommand())
+    .addCommand(doctorCommand())
     .addCommand(completionCommand())
     .addHelpText(
       'after',
@@ -45,6 +51,8 @@ export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
+    // Pooled sockets and timers may linger after the work is done; the command's result is final.
+    process.exit(ExitCode.OK);
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has already printed help, the version, or its one-line usage error.

@@ -11,6 +11,7 @@ export interface GlobalOptions {
   quiet?: boolean;
   timeout?: number;
   retries?: number;
+  insecure?: boolean;
 }
 
 export function addGlobalOptions(command: Command): Command {
@@ -21,6 +22,7 @@ export function addGlobalOptions(command: Command): Command {
     .addOption(new Option('--emulator', 'run against the built-in local emulator (env INWORLD_EMULATOR=1)'))
     .addOption(new Option('--timeout <ms>', 'connect and first-byte timeout in ms').argParser(positiveInt('--timeout')))
     .addOption(new Option('--retries <n>', 'retries for retryable failures').argParser(nonNegativeInt('--retries')))
+    .addOption(new Option('--insecure', 'allow sending the key over plain http:// or ws:// to a host other than this machine'))
     .addOption(new Option('-v, --verbose', 'log requests and timings to stderr (key redacted)'))
     .addOption(new Option('-q, --quiet', 'print nothing but errors on stderr'));
 }

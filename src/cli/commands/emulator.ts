@@ -1,6 +1,7 @@
 // `inworld emulator`: runs the local Inworld-compatible server until interrupted. The first line
 // of stdout is its base URL, so scripts can start it and read where it listens.
 import { Command, Option } from 'commander';
+import { isLoopbackHost } from '../context.js';
 import { interruptSignal } from '../interrupt.js';
 import { choiceOption, nonNegativeInt } from '../options.js';
 
@@ -55,7 +56,7 @@ Examples:
     )
     .action(async (flags: EmulatorFlags) => {
       const { startEmulator } = await import('../../emulator/index.js');
-      if (!isLoopback(flags.host)) {
+      if (!isLoopbackHost(flags.host)) {
         process.stderr.write(
           `inworld: warning: the emulator is listening on ${flags.host}, reachable from other machines; it accepts any key unless --api-key is set.\n`,
         );
@@ -82,6 +83,3 @@ Examples:
     });
 }
 
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
