@@ -190,10 +190,13 @@ export class TtsWsSession {
   terminate(error: InworldError): void {
     this.failure ??= error;
     this.stopPing();
+    this.failAll(this.failure);
     this.socket.terminate();
   }
 
   private dispatch(message: ServerMessage): void {
+    // After a failure, frames still buffered in the socket must not complete any stream.
+    if (this.failure) return;
     if (message.kind === 'ignored') {
       this.client.logger.debug(`ws ${this.id} ignored frame (${message.reason})`);
       return;

@@ -8,13 +8,7 @@ export const TTS_WS_PATH = '/tts/v1/voice:streamBidirectional';
 export const TEST_API_KEY = 'test-key';
 
 export async function startTtsEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  try {
-    return await startEmulator({ port: 0, host: '127.0.0.1', quiet: true, engine: 'synthetic', ...options });
-  } catch (error) {
-    // TEMPORARY until the emulator server lands.
-    if (process.env.TTS_WS_HARNESS) return (await import(process.env.TTS_WS_HARNESS)).startHarness(options);
-    throw error;
-  }
+  return startEmulator({ port: 0, host: '127.0.0.1', quiet: true, engine: 'synthetic', ...options });
 }
 
 export interface Frame {
