@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { InworldClient } from '../../src/client.js';
 import { ValidationError } from '../../src/core/errors.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { LEGACY_VOICES_PATH, VOICE_API_PATH, langCodeToBcp47, listVoices, listVoicesDetailed } from '../../src/voices/list.js';
+import {
+  LEGACY_VOICES_PATH,
+  VOICE_API_PATH,
+  langCodeToBcp47,
+  listVoices,
+  listVoicesDetailed,
+  normaliseLegacyVoice,
+  normaliseVoiceApiVoice,
+} from '../../src/voices/list.js';
 
 let emulator: RunningEmulator;
 before(async () => {
@@ -86,4 +94,54 @@ test('langCodeToBcp47', () => {
   assert.equal(langCodeToBcp47('EN_US'), 'en-US');
   assert.equal(langCodeToBcp47('AUTO'), 'auto');
   assert.equal(langCodeToBcp47('zh_Hant_TW'), 'zh-Hant-TW');
+});
+
+test('a full BCP-47 code works as the Voice API filter', async () => {
+  emulator.requests.clear();
+  const voices = await listVoices(client(), { language: 'en-US' });
+  assert.ok(voices.length > 0);
+  assert.ok(voices.every((v) => v.languages.includes('en-US')));
+  assert.equal(emulator.requests.find(VOICE_API_PATH)[0]!.query.filter, 'lang_code = "en-US"');
+});
+
+test('normalisation of both shapes: empty gender/age dropped, custom voices recognised', () => {
+  assert.deepEqual(
+    normaliseVoiceApiVoice({
+      name: 'workspaces/ws1/voices/ws1__narrator',
+      voiceId: 'ws1__narrator',
+      langCode: 'EN_GB',
+      displayName: 'Narrator',
+      description: 'Mine',
+      tags: ['a'],
+      categories: [],
+      source: 'IVC',
+      gender: '',
+      ageGroup: '',
+      promptLanguages: ['en-GB', 'fr-FR'],
+    }),
+    {
+      id: 'ws1__narrator',
+      displayName: 'Narrator',
+      languages: ['en-GB', 'fr-FR'],
+      description: 'Mine',
+      isCustom: true,
+      tags: ['a'],
+      source: 'IVC',
+      name: 'workspaces/ws1/voices/ws1__narrator',
+      origin: 'voice-api',
+    },
+  );
+  assert.deepEqual(normaliseLegacyVoice({ languages: ['en'], voiceId: 'Ashley', displayName: 'Ashley', description: 'Warm', tags: [], isCustom: false }), {
+    id: 'Ashley',
+    displayName: 'Ashley',
+    languages: ['en'],
+    description: 'Warm',
+    isCustom: false,
+    tags: [],
+    source: 'SYSTEM',
+    origin: 'legacy',
+  });
+  assert.equal(normaliseVoiceApiVoice({ displayName: 'no id' }), undefined);
+  assert.equal(normaliseLegacyVoice(null), undefined);
+  assert.equal(normaliseVoiceApiVoice({ name: 'workspaces/x/voices/Bob' })!.id, 'Bob');
 });
