@@ -1,0 +1,213 @@
+// A file destination that never leaves a half-written file under the target name: audio goes to
+// a temporary file in the same directory (same filesystem, so the final rename is atomic), and
+// only a finished file is renamed into place. For WAV the header's sizes are patched first.
+import { randomBytes } from 'node:crypto';
+import { type FileHandle, open, rename, stat, unlink } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { InworldError, ValidationError } from '../core/errors.js';
+import type { RewindableSink } from './sink.js';
+import {
+  WAV_DATA_SIZE_OFFSET,
+  WAV_HEADER_BYTES,
+  WAV_RIFF_SIZE_OFFSET,
+  type WavFormat,
+  wavHeader,
+  wavSizeFields,
+} from './wav-header.js';
+
+export interface FileSinkOptions {
+  /** Write a WAV file around the PCM written to the sink; absent: bytes are written as-is. */
+  wav?: WavFormat;
+}
+
+type State = 'open' | 'finishing' | 'done';
+
+/** Temporary files not yet renamed or removed; deleted if the process exits without finishing them. */
+const liveTempFiles = new Set<string>();
+let exitHookInstalled = false;
+
+function trackTempFile(path: string): void {
+  liveTempFiles.add(path);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // A hard exit (second Ctrl-C, process.exit elsewhere) must not leave `.part` files behind.
+  process.once('exit', () => {
+    for (const temp of liveTempFiles) {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
+export class FileSink implements RewindableSink {
+  readonly path: string;
+  readonly tempPath: string;
+  private readonly handle: FileHandle;
+  private readonly wav?: WavFormat;
+  private readonly headerBytes: number;
+  private audioBytes = 0;
+  private state: State = 'open';
+  /** Serializes writes, so callers that do not await still get bytes in order. */
+  private queue: Promise<void> = Promise.resolve();
+  private failure?: Error;
+
+  private constructor(path: string, tempPath: string, handle: FileHandle, options: FileSinkOptions) {
+    this.path = path;
+    this.tempPath = tempPath;
+    this.handle = handle;
+    this.wav = options.wav;
+    this.headerBytes = options.wav ? WAV_HEADER_BYTES : 0;
+  }
+
+  /**
+   * Creates the temporary file next to `path` (and the WAV header, if asked). Fails with a
+   * ValidationError before any request is sent when the destination cannot be written.
+   */
+  static async open(path: string, options: FileSinkOptions = {}): Promise<FileSink> {
+    const existing = await stat(path).catch(() => undefined);
+    if (existing?.isDirectory()) throw new ValidationError(`cannot write to ${path}: it is a directory`);
+    const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.part`);
+    let handle: FileHandle;
+    try {
+      handle = await open(tempPath, 'wx');
+    } catch (error) {
+      throw describeOpenError(path, error);
+    }
+    trackTempFile(tempPath);
+    const sink = new FileSink(path, tempPath, handle, options);
+    if (options.wav) {
+      try {
+        await handle.write(wavHeader({ ...options.wav, dataBytes: 0 }), 0, WAV_HEADER_BYTES, 0);
+      } catch (error) {
+        await sink.abort(error);
+        throw writeError(path, error);
+      }
+    }
+    return sink;
+  }
+
+  position(): number {
+    return this.audioBytes;
+  }
+
+  write(chunk: Buffer): Promise<void> {
+    if (this.state !== 'open') return Promise.reject(new Error(`write to ${this.path} after it was finished`));
+    if (chunk.length === 0) return this.queue;
+    const offset = this.headerBytes + this.audioBytes;
+    this.audioBytes += chunk.length;
+    return this.enqueue(() => this.writeAll(chunk, offset));
+  }
+
+  truncate(bytesOfAudio: number): Promise<void> {
+    if (this.state !== 'open') return Promise.reject(new Error(`truncate of ${this.path} after it was finished`));
+    if (!Number.isInteger(bytesOfAudio) || bytesOfAudio < 0 || bytesOfAudio > this.audioBytes) {
+      return Promise.reject(new RangeError(`cannot truncate ${this.path} to ${bytesOfAudio} of ${this.audioBytes} bytes`));
+    }
+    this.audioBytes = bytesOfAudio;
+    return this.enqueue(() => this.handle.truncate(this.headerBytes + bytesOfAudio));
+  }
+
+  end(): Promise<void> {
+    return this.finish();
+  }
+
+  /** Keeps what arrived: the file is completed with the sizes of the audio written so far. */
+  interrupt(): Promise<void> {
+    return this.finish();
+  }
+
+  async abort(_reason?: unknown): Promise<void> {
+    if (this.state === 'done') return;
+    this.state = 'done';
+    await this.queue.catch(() => undefined);
+    await this.handle.close().catch(() => undefined);
+    await unlink(this.tempPath).catch(() => undefined);
+    liveTempFiles.delete(this.tempPath);
+  }
+
+  private async finish(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'finishing';
+    try {
+      await this.queue;
+      if (this.failure) throw this.failure;
+      if (this.wav) await this.completeWav(this.wav);
+      await this.handle.close();
+      await rename(this.tempPath, this.path);
+      liveTempFiles.delete(this.tempPath);
+      this.state = 'done';
+    } catch (error) {
+      this.state = 'open';
+      await this.abort(error);
+      throw error instanceof InworldError ? error : writeError(this.path, error);
+    }
+  }
+
+  /** Drops a trailing partial frame, pads an odd data chunk, and patches both size fields. */
+  private async completeWav(format: WavFormat): Promise<void> {
+    const blockAlign = format.channels * (format.bitsPerSample / 8);
+    const whole = this.audioBytes - (this.audioBytes % blockAlign);
+    if (whole !== this.audioBytes) {
+      this.audioBytes = whole;
+      await this.handle.truncate(this.headerBytes + whole);
+    }
+    if (whole % 2 === 1) await this.writeAll(Buffer.alloc(1), this.headerBytes + whole);
+    const { riffSize, dataSize } = wavSizeFields(whole);
+    const field = Buffer.alloc(4);
+    field.writeUInt32LE(riffSize);
+    await this.writeAll(field, WAV_RIFF_SIZE_OFFSET);
+    field.writeUInt32LE(dataSize);
+    await this.writeAll(field, WAV_DATA_SIZE_OFFSET);
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(() => {
+      if (this.failure) throw this.failure;
+      return task();
+    });
+    // The queue itself never rejects, so one failure does not become an unhandled rejection; the
+    // failure is remembered and rethrown to every later write and to end().
+    this.queue = run.catch((error: unknown) => {
+      this.failure ??= writeError(this.path, error);
+    });
+    return run.catch((error: unknown) => {
+      throw this.failure ?? writeError(this.path, error);
+    });
+  }
+
+  private async writeAll(buffer: Buffer, position: number): Promise<void> {
+    let done = 0;
+    while (done < buffer.length) {
+      const { bytesWritten } = await this.handle.write(buffer, done, buffer.length - done, position + done);
+      done += bytesWritten;
+    }
+  }
+}
+
+/** Opens a WAV file sink for PCM in `format` (16-bit mono at the synthesis rate, usually). */
+export function openWavFileSink(path: string, format: WavFormat): Promise<FileSink> {
+  return FileSink.open(path, { wav: format });
+}
+
+/** Opens a file sink that writes the bytes as they come (MP3, OGG, FLAC, raw PCM, µ-law, A-law). */
+export function openRawFileSink(path: string): Promise<FileSink> {
+  return FileSink.open(path);
+}
+
+function describeOpenError(path: string, error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT') return new ValidationError(`cannot write to ${path}: the directory does not exist`);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new ValidationError(`cannot write to ${path}: permission denied`);
+  }
+  return new ValidationError(`cannot write to ${path}: ${(error as Error)?.message ?? String(error)}`);
+}
+
+function writeError(path: string, error: unknown): InworldError {
+  const detail = (error as NodeJS.ErrnoException | null)?.code ?? (error as Error)?.message ?? String(error);
+  return new InworldError(`could not write ${path}: ${detail}`, { cause: error });
+}

@@ -1,0 +1,154 @@
+// Audio to standard output (or any Writable): WAV with a streaming header, or the bytes as-is.
+// When the reader goes away early (`inworld say hi | head -c 100`), the write fails with EPIPE;
+// that is the reader's choice, not an error, so the sink goes quiet and the command ends cleanly.
+import type { Writable } from 'node:stream';
+import { InworldError } from '../core/errors.js';
+import type { AudioSink } from './sink.js';
+import { type WavFormat, streamingWavHeader } from './wav-header.js';
+
+export interface StreamSinkOptions {
+  /** Defaults to process.stdout. */
+  stream?: Writable;
+  /** Prefix the bytes with a streaming WAV header (sizes unknown on a pipe). */
+  wav?: WavFormat;
+  /**
+   * End the stream when the sink ends. Defaults to false for process.stdout (ending it would close
+   * fd 1 for everything else) and true for other streams.
+   */
+  endStream?: boolean;
+}
+
+const GONE_CODES = new Set(['EPIPE', 'ERR_STREAM_DESTROYED', 'ECONNRESET']);
+
+export class StreamSink implements AudioSink {
+  private readonly stream: Writable;
+  private readonly header?: Buffer;
+  private readonly endStream: boolean;
+  private headerWritten = false;
+  private gone = false;
+  private failure?: Error;
+  private finished = false;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(options: StreamSinkOptions = {}) {
+    this.stream = options.stream ?? process.stdout;
+    this.header = options.wav ? streamingWavHeader(options.wav) : undefined;
+    this.endStream = options.endStream ?? this.stream !== process.stdout;
+    this.stream.on('error', this.onError);
+    this.stream.on('close', this.onClose);
+  }
+
+  /** True once the reader has gone away; later writes are dropped silently. */
+  get readerGone(): boolean {
+    return this.gone;
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    if (this.finished) throw new Error('write to standard output after it was finished');
+    if (!this.headerWritten && this.header) {
+      this.headerWritten = true;
+      await this.push(this.header);
+    }
+    this.headerWritten = true;
+    if (chunk.length > 0) await this.push(chunk);
+  }
+
+  async end(): Promise<void> {
+    if (this.finished) return;
+    // A WAV with no audio still needs its header to be a valid (empty) file.
+    if (!this.headerWritten && this.header) {
+      this.headerWritten = true;
+      await this.push(this.header);
+    }
+    this.finished = true;
+    try {
+      await this.drain();
+    } finally {
+      this.detach();
+    }
+  }
+
+  async interrupt(): Promise<void> {
+    await this.end().catch(() => undefined);
+  }
+
+  async abort(_reason?: unknown): Promise<void> {
+    this.finished = true;
+    this.detach();
+  }
+
+  private async push(chunk: Buffer): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.gone) return;
+    let accepted: boolean;
+    try {
+      accepted = this.stream.write(chunk);
+    } catch (error) {
+      this.onError(error as Error);
+      if (this.failure) throw this.failure;
+      return;
+    }
+    if (!accepted) await this.waitFor('drain');
+    if (this.failure) throw this.failure;
+  }
+
+  /** Waits until everything written has been handed to the OS (or the stream ends/fails). */
+  private async drain(): Promise<void> {
+    if (this.gone || this.failure) {
+      if (this.failure) throw this.failure;
+      return;
+    }
+    if (this.endStream) {
+      if (!this.stream.writableFinished) {
+        this.stream.end();
+        await this.waitFor('finish');
+      }
+    } else if (this.stream.writableLength > 0) {
+      await this.waitFor('drain');
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  /** Resolves on `event`, or when the stream fails or closes (so no wait can hang). */
+  private waitFor(event: 'drain' | 'finish'): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.stream.off(event, done);
+        this.waiters.delete(done);
+        resolve();
+      };
+      this.waiters.add(done);
+      this.stream.on(event, done);
+    });
+  }
+
+  private readonly onError = (error: Error): void => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code && GONE_CODES.has(code)) this.gone = true;
+    else this.failure ??= new InworldError(`could not write audio to the output: ${code ?? error.message}`, { cause: error });
+    this.wakeAll();
+  };
+
+  private readonly onClose = (): void => {
+    if (!this.finished) this.gone = true;
+    this.wakeAll();
+  };
+
+  private wakeAll(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  private detach(): void {
+    this.wakeAll();
+    // Keep swallowing a late EPIPE on process.stdout: an unhandled 'error' there would crash.
+    if (this.stream !== process.stdout) {
+      this.stream.off('error', this.onError);
+    }
+    this.stream.off('close', this.onClose);
+  }
+}
+
+/** Standard output as an audio sink; WAV gets a streaming header. */
+export function openStdoutSink(options: { wav?: WavFormat } = {}): StreamSink {
+  return new StreamSink({ stream: process.stdout, wav: options.wav });
+}
