@@ -176,6 +176,9 @@ export async function requestStream(client: InworldClient, options: HttpRequestO
     throw apiErrorFromResponse(status, text, responseHeaders, requestId, serverRequestId);
   }
 
+  // Headers are in: the first-byte deadline is met. The idle deadline starts when the consumer
+  // starts reading, so a caller that looks at the status first is not timed out meanwhile.
+  disarm();
   let bytes = 0;
   let done = false;
   const close = () => {

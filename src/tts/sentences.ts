@@ -69,8 +69,10 @@ export interface SegmenterOptions {
 type Decision = { kind: 'boundary'; at: number; resume: number } | { kind: 'none'; resume: number } | { kind: 'wait' };
 
 export class SentenceSegmenter {
+  /** Text received and not yet emitted starts at `start`; earlier text is dropped lazily. */
   private buffer = '';
-  /** Positions before this index are known not to end a sentence. */
+  private start = 0;
+  /** Absolute positions before this index are known not to end a sentence. */
   private scanFrom = 0;
   private readonly maxChars: number;
 
@@ -82,19 +84,27 @@ export class SentenceSegmenter {
 
   /** Text held back because its sentence end is not certain yet. */
   get pending(): string {
-    return this.buffer;
+    return this.buffer.slice(this.start);
   }
 
   push(piece: string): string[] {
     if (piece.length === 0) return [];
+    // Drop emitted text now and then, not on every sentence: slicing the remainder after each
+    // sentence would make one big push (splitSentences on a book) quadratic.
+    if (this.start > 0 && (this.start >= 65_536 || this.start * 2 >= this.buffer.length)) {
+      this.buffer = this.buffer.slice(this.start);
+      this.scanFrom -= this.start;
+      this.start = 0;
+    }
     this.buffer += piece;
     return this.drain(false);
   }
 
   end(): string[] {
     const out = this.drain(true);
-    const rest = this.buffer.trim();
+    const rest = this.buffer.slice(this.start).trim();
     this.buffer = '';
+    this.start = 0;
     this.scanFrom = 0;
     if (rest.length > 0) out.push(rest);
     return out;
@@ -109,8 +119,8 @@ export class SentenceSegmenter {
         continue;
       }
       // No certain boundary yet: enforce the length cap on the part already known to be boundary-free.
-      if (this.buffer.length > this.maxChars && this.scanFrom >= this.maxChars) {
-        this.emit(forcedCut(this.buffer, this.maxChars), out);
+      if (this.buffer.length - this.start > this.maxChars && this.scanFrom - this.start >= this.maxChars) {
+        this.emit(forcedCut(this.buffer, this.start, this.maxChars), out);
         continue;
       }
       return out;
@@ -118,22 +128,25 @@ export class SentenceSegmenter {
   }
 
   private emit(at: number, out: string[]): void {
-    const sentence = this.buffer.slice(0, at).trim();
+    const sentence = this.buffer.slice(this.start, at).trim();
     if (sentence.length > 0) out.push(sentence);
-    const rest = this.buffer.slice(at);
-    const trimmed = rest.replace(/^\s+/u, '');
-    this.buffer = trimmed;
-    this.scanFrom = 0;
+    let next = at;
+    while (next < this.buffer.length && isSpace(this.buffer[next]!)) next += 1;
+    this.start = next;
+    this.scanFrom = next;
   }
 
-  /** Returns the index just after the next certain boundary, or undefined (scanFrom updated). */
+  /** Returns the absolute index just after the next certain boundary, or undefined (scanFrom updated). */
   private scan(final: boolean): number | undefined {
     const text = this.buffer;
-    let i = this.scanFrom;
+    let i = Math.max(this.scanFrom, this.start);
     while (i < text.length) {
+      // Past the length cap a forced cut is due: stop here, so the cut comes before scanning on
+      // (scanning the rest first would be redone after the cut, quadratic on run-on text).
+      if (i - this.start > this.maxChars) break;
       const ch = text[i]!;
       let decision: Decision;
-      if (TERMINATORS.has(ch)) decision = decideTerminator(text, i, final);
+      if (TERMINATORS.has(ch)) decision = decideTerminator(text, this.start, i, final);
       else if (ch === '\n') decision = decideParagraph(text, i, final);
       else {
         i += 1;
@@ -152,7 +165,7 @@ export class SentenceSegmenter {
 }
 
 /** Decides a terminator run starting at `start`. */
-function decideTerminator(text: string, start: number, final: boolean): Decision {
+function decideTerminator(text: string, sentenceStart: number, start: number, final: boolean): Decision {
   let runEnd = start;
   let cjk = false;
   while (runEnd < text.length && TERMINATORS.has(text[runEnd]!)) {
@@ -175,7 +188,7 @@ function decideTerminator(text: string, start: number, final: boolean): Decision
     spaceEnd += 1;
   }
   const singleDot = runEnd - start === 1 && text[start] === '.';
-  const token = singleDot ? tokenBefore(text, start) : '';
+  const token = singleDot ? tokenBefore(text, sentenceStart, start) : '';
   const lower = token.toLowerCase();
   const protectedAlways =
     singleDot && (NEVER_FINAL_ABBREVIATIONS.has(lower) || (token !== 'I' && UPPER_INITIALS.test(token)));
@@ -199,20 +212,19 @@ function decideParagraph(text: string, start: number, final: boolean): Decision 
   return { kind: 'none', resume: start + 1 };
 }
 
-/** The word (letters and inner dots) just before position `end`, e.g. "Dr", "e.g", "U.S". */
-function tokenBefore(text: string, end: number): string {
+/** The word (letters and inner dots) just before position `end`, e.g. "Dr", "e.g", "U.S", never before `lowest`. */
+function tokenBefore(text: string, lowest: number, end: number): string {
   let start = end;
-  while (start > 0 && WORD_CHAR.test(text[start - 1]!)) start -= 1;
+  while (start > lowest && WORD_CHAR.test(text[start - 1]!)) start -= 1;
   return text.slice(start, end);
 }
 
-/** Index to cut `text` at so the first part has at most `maxChars` units: last whitespace, else hard. */
-function forcedCut(text: string, maxChars: number): number {
-  const window = text.slice(0, maxChars + 1);
-  for (let i = window.length - 1; i > 0; i -= 1) {
-    if (isSpace(window[i]!) && !isSpace(window[i - 1]!)) return i;
+/** Absolute index to cut at so the text from `from` has at most `maxChars` units: last whitespace, else hard. */
+function forcedCut(text: string, from: number, maxChars: number): number {
+  for (let i = from + maxChars; i > from; i -= 1) {
+    if (isSpace(text[i]!) && !isSpace(text[i - 1]!)) return i;
   }
-  return safeCut(text, maxChars);
+  return safeCut(text, from + maxChars);
 }
 
 /** `at`, moved back one unit if it would split a surrogate pair. */

@@ -225,3 +225,19 @@ test('buildUrl encodes query values with %20, keeps the API path literal, and ho
   assert.equal(buildUrl(c, '/voices/v1/voices', { filter: 'lang_code = "en"', pageToken: undefined }).href, 'http://127.0.0.1:1/prefix/voices/v1/voices?filter=lang_code%20%3D%20%22en%22');
   assert.equal(buildUrl(c, '/tts/v1/voice:stream').href, 'http://127.0.0.1:1/prefix/tts/v1/voice:stream');
 });
+
+test('a consumer that starts reading after the deadline is not timed out (the idle clock starts on read)', async () => {
+  const { server, url } = await serve((_req, res) => {
+    res.writeHead(200);
+    res.end('{"a":1}\n');
+  });
+  try {
+    const response = await requestStream(client(url, undefined, 100), { path: '/x' });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const chunks: Buffer[] = [];
+    for await (const chunk of response.body) chunks.push(chunk);
+    assert.equal(Buffer.concat(chunks).toString(), '{"a":1}\n');
+  } finally {
+    await stop(server);
+  }
+});
