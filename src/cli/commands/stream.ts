@@ -1,8 +1,285 @@
-// Placeholder until the stream command lands; replaced by its own issue's work.
-import { Command } from 'commander';
+// `inworld stream`: reads text from stdin (or --file) as it arrives and speaks it sentence by
+// sentence over the bidirectional TTS WebSocket. Each sentence is sent, with a flush, the moment
+// its end is certain, so its audio starts before the input ends. Input is read only as fast as
+// the audio is consumed, so memory stays flat for any length of input.
+import { createReadStream } from 'node:fs';
+import { access, constants } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { APIError, InworldError, UserAbortError, ValidationError } from '../../core/errors.js';
+import { AUDIO_ENCODINGS } from '../../audio/formats.js';
+import type { AudioSink } from '../../audio/sink.js';
+import { describeDestination, openAudioOutput, planAudioOutput, type AudioOutputPlan } from '../audio-output.js';
+import { interruptSignal } from '../interrupt.js';
+import { addGlobalOptions, nonNegativeInt, positiveInt, type GlobalOptions } from '../options.js';
+import { addSynthesisFlags, toSynthesisOptions, type SynthesisFlags } from '../synthesis-flags.js';
+import type { SpeakerEvent } from '../../tts/ws-speaker.js';
+import type { TtsStreamSynthesisOptions } from '../../tts/ws-options.js';
+
+/** The WebSocket offers every encoding but FLAC. */
+const STREAM_ENCODINGS = AUDIO_ENCODINGS.filter((encoding) => encoding !== 'FLAC');
+const SERVER_WS_ENCODINGS = ['LINEAR16', 'PCM', 'WAV', 'MP3', 'OGG_OPUS', 'ALAW', 'MULAW'] as const;
+/** The segmenter cuts a sentence longer than this at a word boundary: one send_text, one generation. */
+const MAX_SENTENCE_CHARS = 1000;
+
+export interface StreamFlags extends SynthesisFlags, GlobalOptions {
+  file?: string;
+  bufferChars?: number;
+  maxBufferDelay?: number;
+  json?: boolean;
+  timings?: boolean;
+}
 
 export function streamCommand(): Command {
-  return new Command('stream').description('(not yet available)').action(() => {
-    throw new Error('inworld stream is not implemented yet');
+  const command = new Command('stream')
+    .description('speak text from standard input (or a file) sentence by sentence as it arrives, over the TTS WebSocket')
+    .addOption(new Option('-f, --file <path>', 'read the text from a file instead of standard input'))
+    .addOption(new Option('--buffer-chars <n>', 'server-side buffer size that starts generation without a flush, 1..2000').argParser(positiveInt('--buffer-chars')))
+    .addOption(new Option('--max-buffer-delay <ms>', 'longest time text waits in the server buffer before generation').argParser(nonNegativeInt('--max-buffer-delay')))
+    .addOption(new Option('--json', 'print progress events as JSON lines on stderr (sentence, first_audio, sentence_done, restart, done)'))
+    .addOption(new Option('--timings', 'print time to first audio, total time and real-time factor on stderr'));
+  addSynthesisFlags(command, { encodings: STREAM_ENCODINGS });
+  addGlobalOptions(command);
+  return command
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ llm-tool "tell me a story" | inworld stream            # hear each sentence as it is written
+  $ cat book.txt | inworld stream -o book.mp3 --subtitles book.srt
+  $ tail -f events.log | inworld stream --voice Dennis
+  $ inworld stream -f script.txt -o - | aplay
+  $ echo "Offline test." | inworld stream -o test.wav --emulator`,
+    )
+    .action(async (flags: StreamFlags) => {
+      await runStream(flags);
+    });
+}
+
+interface Progress {
+  json: boolean;
+  quiet: boolean;
+}
+
+function emit(progress: Progress, event: Record<string, unknown>): void {
+  if (progress.json) process.stderr.write(`${JSON.stringify(event)}\n`);
+}
+
+function note(progress: Progress, text: string): void {
+  if (progress.json) emit(progress, { type: 'note', message: text });
+  else if (!progress.quiet) process.stderr.write(`${text}\n`);
+}
+
+async function runStream(flags: StreamFlags): Promise<void> {
+  if (flags.subtitles && flags.timestamps === 'character') {
+    throw new ValidationError('--subtitles needs word timestamps; drop --timestamps character.');
+  }
+  if (flags.encoding === 'FLAC' || /\.flac$/i.test(flags.output ?? '')) {
+    throw new ValidationError('FLAC is not available over the WebSocket', { hint: 'Use .wav, .mp3 or .ogg, or `inworld say` for FLAC' });
+  }
+  const plan = await planAudioOutput(flags, { stdoutIsTTY: process.stdout.isTTY === true, allowedEncodings: SERVER_WS_ENCODINGS });
+  const { text: _unused, ...synthesis } = toSynthesisOptions('', flags, plan);
+  const options: TtsStreamSynthesisOptions = { ...synthesis };
+  if (flags.bufferChars !== undefined) options.bufferCharThreshold = flags.bufferChars;
+  if (flags.maxBufferDelay !== undefined) options.maxBufferDelayMs = flags.maxBufferDelay;
+  const { buildWsCreateConfig } = await import('../../tts/ws-options.js');
+  buildWsCreateConfig(options); // validation, exit 2 before any connection
+  if (flags.file !== undefined) await checkReadable(flags.file);
+  const input: NodeJS.ReadableStream & { isTTY?: boolean } = flags.file !== undefined ? createReadStream(flags.file) : process.stdin;
+  const progress: Progress = { json: flags.json === true, quiet: flags.quiet === true };
+  if (flags.file === undefined && process.stdin.isTTY) note(progress, 'Reading text from the terminal; each sentence is spoken when you finish it. End with Ctrl-D.');
+
+  const { openContext } = await import('../context.js');
+  const context = await openContext(flags);
+  const signal = interruptSignal();
+  const { TtsPool } = await import('../../tts/pool.js');
+  const pool = new TtsPool(context.client);
+  try {
+    const sink = await openAudioOutput(plan);
+    await speak({ flags, plan, options, input, sink, pool, signal, progress, maxRetries: context.client.maxRetries });
+  } finally {
+    await pool.close();
+    await context.close();
+  }
+}
+
+async function checkReadable(path: string): Promise<void> {
+  try {
+    await access(path, constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ValidationError(`Cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
+  }
+}
+
+interface SpeakJob {
+  flags: StreamFlags;
+  plan: AudioOutputPlan;
+  options: TtsStreamSynthesisOptions;
+  input: NodeJS.ReadableStream;
+  sink: AudioSink;
+  pool: import('../../tts/pool.js').TtsPool;
+  signal: AbortSignal;
+  progress: Progress;
+  maxRetries: number;
+}
+
+async function speak(job: SpeakJob): Promise<void> {
+  const { flags, plan, sink, progress, signal } = job;
+  const { SentenceSpeaker } = await import('../../tts/ws-speaker.js');
+  const { SentenceSegmenter } = await import('../../tts/sentences.js');
+  const { isRewindable } = await import('../../audio/sink.js');
+  const { Timings } = await import('../timings.js');
+  const timings = new Timings();
+  const speaker = new SentenceSpeaker(job.pool, job.options, { signal, maxRetries: job.maxRetries });
+  const segmenter = new SentenceSegmenter({ maxChars: MAX_SENTENCE_CHARS });
+  const wantWords = flags.subtitles !== undefined;
+  const words: Array<{ text: string; start: number; end: number; sentence: number }> = [];
+  let audioBytes = 0;
+  /** Sink position where the first unfinished sentence's audio starts: the rewind point. */
+  let sentenceStartBytes = 0;
+  let sentencesDone = 0;
+  let lastEndSeconds = 0;
+  let firstAudioSeen = false;
+
+  const reader = (async () => {
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    let first = true;
+    const send = async (sentences: string[]) => {
+      for (const sentence of sentences) {
+        emit(progress, { type: 'sentence', index: speaker.sentenceCount, chars: sentence.length, text: sentence });
+        await speaker.push(sentence);
+      }
+    };
+    try {
+      for await (const chunk of job.input as AsyncIterable<Buffer | string>) {
+        if (signal.aborted) return;
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        if (bytes.includes(0)) throw inputError('looks binary (it contains NUL bytes); give plain UTF-8 text');
+        let text: string;
+        try {
+          text = decoder.decode(bytes, { stream: true });
+        } catch {
+          throw inputError('is not valid UTF-8 text; convert it first (e.g. iconv -t UTF-8)');
+        }
+        if (first && text.length > 0) {
+          text = text.replace(/^\uFEFF/, '');
+          first = false;
+        }
+        await send(segmenter.push(text));
+      }
+      let rest: string;
+      try {
+        rest = decoder.decode();
+      } catch {
+        throw inputError('ends in the middle of a UTF-8 character');
+      }
+      await send([...segmenter.push(rest), ...segmenter.end()]);
+    } catch (error) {
+      speaker.cancel();
+      throw error;
+    }
+    if (speaker.sentenceCount === 0) speaker.cancel();
+    else speaker.end();
+  })();
+
+  const writer = (async () => {
+    for await (const event of speaker as AsyncIterable<SpeakerEvent>) {
+      if (signal.aborted) break;
+      if (event.type === 'audio') {
+        if (event.audio.length > 0) {
+          if (!firstAudioSeen) {
+            firstAudioSeen = true;
+            timings.firstAudio();
+            emit(progress, { type: 'first_audio', sentence: event.sentence, ms: Math.round(timings.firstAudioMs ?? 0) });
+          }
+          audioBytes += event.audio.length;
+          await sink.write(event.audio);
+        }
+        if (wantWords && event.timestamps?.words) for (const w of event.timestamps.words) words.push({ ...w, sentence: event.sentence });
+      } else if (event.type === 'sentenceEnd') {
+        sentencesDone = event.sentence + 1;
+        lastEndSeconds = event.endSeconds;
+        sentenceStartBytes = audioBytes;
+        emit(progress, { type: 'sentence_done', index: event.sentence, endSeconds: round3(event.endSeconds), bytes: audioBytes });
+      } else {
+        await handleRestart(event, sentenceStartBytes);
+      }
+    }
+  })().catch((error: unknown) => {
+    // The reader may be parked on a pipe that never ends (`tail -f`): stop it.
+    (job.input as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+    throw error;
   });
+
+  async function handleRestart(event: Extract<SpeakerEvent, { type: 'restart' }>, rewindTo: number): Promise<void> {
+    while (words.length > 0 && words[words.length - 1]!.sentence >= event.fromSentence) words.pop();
+    const reason = event.error.message;
+    emit(progress, { type: 'restart', fromSentence: event.fromSentence, attempt: event.attempt, error: reason });
+    if (isRewindable(sink)) {
+      await sink.truncate(rewindTo);
+      audioBytes = rewindTo;
+      if (!progress.json && !progress.quiet) {
+        process.stderr.write(`inworld: connection lost (${reason}); resuming from sentence ${event.fromSentence + 1} on a new connection\n`);
+      }
+    } else if (!progress.json) {
+      // Audio already played or piped cannot be taken back: say that the sentence starts over.
+      process.stderr.write(
+        `inworld: connection lost (${reason}); restarting sentence ${event.fromSentence + 1} from its beginning on a new connection\n`,
+      );
+    }
+  }
+
+  const outcome = await Promise.allSettled([reader, writer]);
+  const failure = signal.aborted
+    ? (signal.reason as unknown) ?? new UserAbortError()
+    : firstError(outcome.map((o) => (o.status === 'rejected' ? o.reason : undefined)));
+  if (failure !== undefined) {
+    speaker.cancel();
+    // Keep what arrived (a valid, finished file) unless nothing did.
+    if (audioBytes > 0) await sink.interrupt();
+    else await sink.abort(failure);
+    if (failure instanceof APIError) {
+      note(progress, `inworld: stopped after ${sentencesDone} complete sentence(s); the audio written so far is kept.`);
+    }
+    throw failure;
+  }
+  if (speaker.sentenceCount === 0) {
+    await sink.abort(new Error('no input'));
+    note(progress, 'inworld: no text on the input; nothing to speak, nothing written.');
+    emit(progress, { type: 'done', sentences: 0, bytes: 0 });
+    return;
+  }
+  await sink.end();
+  if (flags.subtitles) {
+    const { writeCaptionsFile } = await import('../captions-file.js');
+    await writeCaptionsFile(flags.subtitles, words);
+  }
+  const seconds = plan.format.isPcm16 ? audioBytes / (plan.sampleRateHertz * 2) : lastEndSeconds > 0 ? lastEndSeconds : undefined;
+  emit(progress, {
+    type: 'done',
+    sentences: speaker.sentenceCount,
+    bytes: audioBytes,
+    seconds: seconds === undefined ? null : round3(seconds),
+    destination: describeDestination(plan),
+    firstAudioMs: timings.firstAudioMs === undefined ? null : Math.round(timings.firstAudioMs),
+  });
+  if (flags.timings) process.stderr.write(`${timings.summary(seconds)}\n`);
+  if (!progress.quiet && !progress.json && plan.destination === 'file') {
+    const length = seconds !== undefined ? `, ${seconds.toFixed(1)} s of audio` : '';
+    process.stderr.write(`Wrote ${describeDestination(plan)} (${speaker.sentenceCount} sentence${speaker.sentenceCount === 1 ? '' : 's'}${length})\n`);
+  }
+}
+
+function inputError(problem: string): ValidationError {
+  return new ValidationError(`The input ${problem}.`);
+}
+
+/** The error that explains the failure: an API or input error before a consequence of cancelling. */
+function firstError(errors: unknown[]): unknown {
+  const present = errors.filter((e) => e !== undefined);
+  return present.find((e) => e instanceof InworldError && !(e instanceof UserAbortError)) ?? present[0];
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }
