@@ -57,6 +57,7 @@ class SttSocketSession {
   #audioBytes = 0;
   #turnIndex = 0;
   #interimsInTurn = 0;
+  #lastInterim = '';
   #finalsSent = 0;
   readonly #messageFaults: FaultAction[] = [];
   readonly #chunkFaults: ChunkFault[] = [];
@@ -190,6 +191,7 @@ class SttSocketSession {
       switch (event.kind) {
         case 'speechStarted':
           this.#interimsInTurn = 0;
+          this.#lastInterim = '';
           this.#send({ speechStarted: { startTimeMs: event.startTimeMs, confidence: event.confidence } });
           break;
         case 'speechStopped':
@@ -200,6 +202,9 @@ class SttSocketSession {
           const text = this.#script.peek();
           const wordCount = text.split(/\s+/).filter(Boolean).length;
           const shown = leadingWords(text, Math.min(this.#interimsInTurn, Math.max(1, wordCount - 1)));
+          // A hypothesis that did not change is not sent again.
+          if (shown === this.#lastInterim) break;
+          this.#lastInterim = shown;
           this.#send({ transcription: { transcript: shown, isFinal: false, wordTimestamps: [] } });
           break;
         }
@@ -213,6 +218,7 @@ class SttSocketSession {
   #sendFinal(event: Extract<TurnEvent, { kind: 'endOfTurn' }>): void {
     const config = this.#config!;
     this.#interimsInTurn = 0;
+    this.#lastInterim = '';
     if (!event.hadSpeech) {
       this.#send({ transcription: { transcript: '', isFinal: true, wordTimestamps: [] } });
       return;

@@ -97,6 +97,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
   #streamBytes = 0;
   #highestSentByte = 0;
   #ending = false;
+  #hurry = false;
   #finished = false;
   #failure?: unknown;
   #attempt = 0;
@@ -161,8 +162,13 @@ export class SttSession implements AsyncIterable<SttEvent> {
     this.#wake();
   }
 
-  /** No more audio: sends what is queued, then closeStream. Events continue until the server closes. */
-  end(): void {
+  /**
+   * No more audio: sends what is queued, then closeStream. Events continue until the server
+   * closes. `hurry` drops real-time pacing for the queued rest (an interrupted --realtime run
+   * should not make the user wait for audio time to pass).
+   */
+  end(options: { hurry?: boolean } = {}): void {
+    if (options.hurry) this.#hurry = true;
     if (this.#ending || this.#stopped) return;
     this.#flushPartial();
     this.#ending = true;
@@ -386,7 +392,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
     const perSecond = this.#options.maxChunksPerSecond ?? DEFAULT_MAX_CHUNKS_PER_SECOND;
     let intervalMs = perSecond > 0 ? 1000 / perSecond : 0;
     const isNewAudio = item.startByte >= this.#highestSentByte;
-    if (this.#options.realtime && isNewAudio) intervalMs = Math.max(intervalMs, item.data.length / this.#bytesPerMs);
+    if (this.#options.realtime && !this.#hurry && isNewAudio) intervalMs = Math.max(intervalMs, item.data.length / this.#bytesPerMs);
     const now = performance.now();
     if (this.#nextSendAtMs < now - intervalMs) this.#nextSendAtMs = now;
     const waitMs = this.#nextSendAtMs - now;
