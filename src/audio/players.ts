@@ -31,9 +31,49 @@ export interface PlayerSpec {
  * whole process (SIGABRT, no way to catch it). The child opens the device with an empty write,
  * signals "R" on stdout, then plays stdin; the parent falls back to the next player if the child
  * dies before the signal. argv: [speaker package path, sample rate].
+ *
+ * speaker 0.5.5 fails ("write() failed: 56") whenever a chunk is not a whole number of frames,
+ * which chunks read from a pipe often are (ALSA writes only whole frames and the rest counts as a
+ * short write); it also treats a legitimately short write as fatal. The child therefore replaces
+ * its _write with one that carries an incomplete frame over to the next chunk and sends the rest
+ * of a short write, giving up only if the device accepts nothing for many attempts in a row.
  */
 const SPEAKER_CHILD_SCRIPT = `
-const Speaker = require(process.argv[1]);
+const path = require('path');
+const speakerPath = process.argv[1];
+const Speaker = require(speakerPath);
+const MAX_EMPTY_WRITES = 1000;
+const bindingKey = Object.keys(require.cache).find(
+  (key) => key.endsWith('.node') && key.startsWith(path.dirname(speakerPath) + path.sep),
+);
+const binding = bindingKey && require.cache[bindingKey].exports;
+if (binding && typeof binding.write === 'function') {
+  Speaker.prototype._write = function (chunk, _encoding, done) {
+    if (this._closed) return done(new Error('write after close'));
+    if (!this.audio_handle) {
+      try { this._open(); } catch (error) { return done(error); }
+    }
+    const maxBytes = this.blockAlign * this.samplesPerFrame;
+    let left = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    const whole = left.length - (left.length % this.blockAlign);
+    this.carry = whole < left.length ? Buffer.from(left.subarray(whole)) : undefined;
+    left = left.subarray(0, whole);
+    let emptyWrites = 0;
+    const step = () => {
+      if (this._closed || left.length === 0) return done();
+      binding.write(this.audio_handle, left.subarray(0, maxBytes)).then((written) => {
+        if (written > 0) {
+          emptyWrites = 0;
+          left = left.subarray(written);
+        } else if (++emptyWrites > MAX_EMPTY_WRITES) {
+          return done(new Error('the audio device stopped accepting data'));
+        }
+        step();
+      }, done);
+    };
+    step();
+  };
+}
 const speaker = new Speaker({ channels: 1, bitDepth: 16, signed: true, sampleRate: Number(process.argv[2]) });
 speaker.on('error', (error) => {
   process.stderr.write('speaker: ' + ((error && error.message) || error) + '\\n');

@@ -1,0 +1,146 @@
+// Real playback through the real player paths into a fake ALSA "file" device (byte-exact), plus
+// the failure paths: no device, a player dying mid-stream, abort killing the player.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AudioDeviceError } from '../../src/core/errors.js';
+import { openSpeakers } from '../../src/audio/speaker-sink.js';
+import { resolveSpeakerPackage } from '../../src/audio/players.js';
+import { fakeAlsa, fakeProgram } from '../helpers/alsa.js';
+
+const SAMPLE_RATE = 24000;
+
+function tone(samples: number): Buffer {
+  const out = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++) out.writeInt16LE(Math.round(12000 * Math.sin((2 * Math.PI * 440 * i) / SAMPLE_RATE)), i * 2);
+  return out;
+}
+
+async function playThrough(player: 'speaker' | 'aplay'): Promise<void> {
+  const alsa = fakeAlsa('file');
+  try {
+    const audio = tone(SAMPLE_RATE); // one second
+    const sink = await openSpeakers({ sampleRate: SAMPLE_RATE, player, env: alsa.env });
+    assert.equal(sink.player, player);
+    // Uneven chunk sizes, including one that splits a sample.
+    await sink.write(audio.subarray(0, 12345));
+    await sink.write(audio.subarray(12345, 30000));
+    await sink.write(audio.subarray(30000));
+    await sink.end();
+    const played = readFileSync(alsa.outPath);
+    // aplay pads its last period with silence: compare the prefix, and check the rest is zeros.
+    assert.ok(played.length >= audio.length, `played ${played.length} of ${audio.length} bytes`);
+    assert.ok(played.subarray(0, audio.length).equals(audio), 'played bytes differ from the input');
+    assert.ok(played.subarray(audio.length).every((byte) => byte === 0));
+  } finally {
+    alsa.cleanup();
+  }
+}
+
+test('plays PCM byte-exact through the speaker module (in a child process)', { skip: !resolveSpeakerPackage() && 'speaker not installed' }, async () => {
+  await playThrough('speaker');
+});
+
+test('plays PCM byte-exact through aplay', async () => {
+  await playThrough('aplay');
+});
+
+test('default order picks a working player on the fake device', async () => {
+  const alsa = fakeAlsa('file');
+  try {
+    const sink = await openSpeakers({ sampleRate: SAMPLE_RATE, env: alsa.env });
+    await sink.write(tone(2400));
+    await sink.end();
+    assert.ok(readFileSync(alsa.outPath).subarray(0, 4800).equals(tone(2400)));
+  } finally {
+    alsa.cleanup();
+  }
+});
+
+test('no usable device: one clear AudioDeviceError with the fix, no crash, no hang', async () => {
+  const alsa = fakeAlsa('missing');
+  try {
+    // Only the speaker module (which aborts its child) and aplay (which fails to open) are tried
+    // with the real programs; an empty PATH makes the rest "not installed".
+    const env = { ...alsa.env, PATH: fakeProgram(alsa.dir, 'aplay', 'exec /usr/bin/aplay "$@"') };
+    await assert.rejects(openSpeakers({ sampleRate: SAMPLE_RATE, env }), (error: unknown) => {
+      assert.ok(error instanceof AudioDeviceError, String(error));
+      assert.equal(error.message, 'no audio output device found');
+      assert.match(error.hint ?? '', /-o out\.wav/);
+      assert.match(String((error.cause as Error).message), /aplay: .*audio open error/);
+      return true;
+    });
+  } finally {
+    alsa.cleanup();
+  }
+});
+
+test('ffplay that cannot open audio (it exits 0) is rejected by its probe', async () => {
+  const alsa = fakeAlsa('missing');
+  try {
+    await assert.rejects(openSpeakers({ sampleRate: SAMPLE_RATE, player: 'ffplay', env: alsa.env }), (error: unknown) => {
+      assert.ok(error instanceof AudioDeviceError);
+      assert.match(error.message, /^audio player ffplay cannot play/);
+      return true;
+    });
+  } finally {
+    alsa.cleanup();
+  }
+});
+
+test('a player that dies mid-stream fails the playback with AudioDeviceError instead of hanging', async () => {
+  const alsa = fakeAlsa('null');
+  try {
+    // Passes the empty-input probe (stdin is /dev/null then; a socket when playing), then reads 1000 bytes of real audio and exits 3.
+    const bin = fakeProgram(alsa.dir, 'aplay', '[ -c /dev/stdin ] && exit 0; head -c 1000 > /dev/null; echo "device lost" >&2; exit 3');
+    const sink = await openSpeakers({ sampleRate: SAMPLE_RATE, player: 'aplay', env: { ...alsa.env, PATH: bin } });
+    const chunk = tone(SAMPLE_RATE);
+    const failure = await (async () => {
+      try {
+        for (let i = 0; i < 40; i++) await sink.write(chunk);
+        await sink.end();
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+    assert.ok(failure instanceof AudioDeviceError, String(failure));
+    assert.match(failure.message, /aplay/);
+    await sink.abort();
+  } finally {
+    alsa.cleanup();
+  }
+});
+
+test('abort kills the player process', async () => {
+  const alsa = fakeAlsa('null');
+  try {
+    const pidFile = join(alsa.dir, 'pid');
+    // Passes the probe (stdin /dev/null), then records its pid and reads forever.
+    const bin = fakeProgram(alsa.dir, 'aplay', `[ -c /dev/stdin ] && exit 0; echo $$ > ${pidFile}; exec cat > /dev/null`);
+    const sink = await openSpeakers({ sampleRate: SAMPLE_RATE, player: 'aplay', env: { ...alsa.env, PATH: bin } });
+    await sink.write(tone(100));
+    // The write above reached the player, so it has recorded its pid.
+    await waitForFile(pidFile);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    assert.doesNotThrow(() => process.kill(pid, 0));
+    await sink.abort(new Error('request failed'));
+    assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' });
+  } finally {
+    alsa.cleanup();
+  }
+});
+
+/** Polls for the file via the event loop (no sleeps): the fake player writes it on start. */
+async function waitForFile(path: string): Promise<void> {
+  for (let i = 0; i < 10_000; i++) {
+    try {
+      if (readFileSync(path, 'utf8').trim()) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`${path} never appeared`);
+}
