@@ -303,3 +303,20 @@ test('breaking out of the loop ends the request promptly and the client stays us
     await slow.close();
   }
 });
+
+test('unary synthesize: retried on 503, unknown voice not retried, abort gives UserAbortError', async () => {
+  reset();
+  emulator.faults.add({ path: '/tts/v1/voice', times: 1, action: { type: 'status', status: 503, code: 14, message: 'busy' } });
+  const result = await synthesize(makeClient(), { text: TEXT, audioConfig: { audioEncoding: 'MP3' } }, { retryBaseDelayMs: 5 });
+  assert.equal(result.format.container, 'mp3');
+  assert.ok(result.audio.length > 0);
+  assert.equal(result.durationSeconds, undefined, 'no duration for MP3 without timestamps');
+  assert.equal(emulator.requests.find('/tts/v1/voice').length, 2);
+  await assert.rejects(synthesize(makeClient(), { text: TEXT, voiceId: 'Nobody' }), NotFoundError);
+  assert.equal(emulator.requests.find('/tts/v1/voice').length, 3);
+  const controller = new AbortController();
+  emulator.faults.add({ path: '/tts/v1/voice', times: 1, action: { type: 'stall', at: 'headers' } });
+  setTimeout(() => controller.abort(), 50);
+  await assert.rejects(synthesize(makeClient(), { text: TEXT }, { signal: controller.signal }), UserAbortError);
+  emulator.faults.clear();
+});
