@@ -50,8 +50,9 @@ Examples:
   $ inworld stream -f script.txt -o - | aplay
   $ echo "Offline test." | inworld stream -o test.wav --emulator`,
     )
-    .action(async (flags: StreamFlags) => {
-      await runStream(flags);
+    .action(async (flags: StreamFlags, self: Command) => {
+      const { applyConfigDefaults } = await import('../config-defaults.js');
+      await runStream(applyConfigDefaults(flags, self));
     });
 }
 
