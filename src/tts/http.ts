@@ -265,7 +265,9 @@ async function* streamPart(
   for (let attempt = 1; ; attempt += 1) {
     const requestId = randomUUID();
     const assembler = new AudioAssembler(resolved.audioConfig.audioEncoding, resolved.audioConfig.sampleRateHertz);
-    let yielded = false;
+    // Audio or timestamps handed on: from then on a retry would repeat output, so none happens.
+    let delivered = false;
+    let formatSent = false;
     let lastEnd = 0;
     try {
       const response = await requestStream(client, { method: 'POST', path: TTS_STREAM_PATH, body, signal, timeoutMs: call.timeoutMs, requestId });
@@ -283,8 +285,11 @@ async function* streamPart(
         }
         if (parsed.usage) chunk.usage = parsed.usage;
         if (chunk.audio === undefined && chunk.timestamps === undefined && chunk.usage === undefined) continue;
-        if (chunk.audio && !yielded) chunk.format = assembler.format();
-        yielded = true;
+        if (chunk.audio && !formatSent) {
+          chunk.format = assembler.format();
+          formatSent = true;
+        }
+        if (chunk.audio || chunk.timestamps) delivered = true;
         yield chunk;
       }
       if (assembler.danglingBytes > 0) {
@@ -295,7 +300,7 @@ async function* streamPart(
     } catch (error) {
       if (signal.aborted) throw abortError(signal);
       // Never retry once anything of this part reached the caller: the output would repeat.
-      if (yielded) throw error;
+      if (delivered) throw error;
       const decision = decideRetry(error, attempt, maxRetries, { baseDelayMs: call.retryBaseDelayMs });
       if (!decision.retry) throw error;
       client.logger.debug(`TTS part ${part}: attempt ${attempt} failed (${(error as Error).message}); retrying in ${decision.delayMs} ms`);
