@@ -274,3 +274,43 @@ test('say --emulator writes a file with no key and no network', async () => {
   assert.equal(result.code, 0, result.stderr);
   readWav(out);
 });
+
+describe('say on the speakers (fake ALSA device)', () => {
+  test('--play sends the same PCM to the device as to the file', async () => {
+    const { fakeAlsa } = await import('../helpers/alsa.js');
+    const alsa = fakeAlsa('file');
+    try {
+      const out = join(dir, 'played.wav');
+      const result = await runCli(['say', 'Play this through the device.', '-o', out, '--play'], {
+        env: env({ XDG_CONFIG_HOME: alsa.dir, ALSA_OUT: alsa.outPath }),
+      });
+      assert.equal(result.code, 0, result.stderr);
+      const data = readFileSync(out).subarray(44);
+      const played = readFileSync(alsa.outPath);
+      assert.ok(data.length > 10_000);
+      // aplay pads its last period with silence, so the device may hold a little more.
+      assert.ok(played.length >= data.length, `played ${played.length} of ${data.length} bytes`);
+      assert.ok(played.subarray(0, data.length).equals(data), 'the device received exactly the synthesized PCM');
+    } finally {
+      alsa.cleanup();
+    }
+  });
+
+  test('no audio device: one clear line, exit 1, no request, no file', async () => {
+    const { fakeAlsa } = await import('../helpers/alsa.js');
+    const alsa = fakeAlsa('missing');
+    try {
+      const out = join(dir, 'nodevice.wav');
+      const result = await runCli(['say', 'Nowhere to play.', '-o', out, '--play', '--player', 'aplay'], {
+        env: env({ XDG_CONFIG_HOME: alsa.dir }),
+      });
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /aplay|audio/i);
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+      assert.equal(ttsRequests().length, 0);
+      assert.equal(existsSync(out), false);
+    } finally {
+      alsa.cleanup();
+    }
+  });
+});

@@ -63,6 +63,8 @@ async function runSay(words: string[], flags: SayFlags): Promise<void> {
           timings.firstAudio();
           audioBytes += chunk.audio.length;
           await sink.write(chunk.audio);
+          // `inworld say … | head -c 100`: the reader left, so stop synthesizing and end quietly.
+          if ((sink as { readerGone?: boolean }).readerGone) break;
         }
       }
     } catch (error) {
