@@ -48,7 +48,7 @@ export class TranscriptDisplay {
         return;
       }
       case 'error':
-        this.#note(`server error${event.code !== undefined ? ` (code ${event.code})` : ''}: ${event.message}`);
+        // A fatal error is printed once by the exit path; a retryable one shows as the reconnect.
         return;
       case 'reconnecting':
         this.#note(`connection lost (${event.reason}); reconnecting (attempt ${event.attempt})`);

@@ -13,8 +13,9 @@ export async function sttEmulator(turns?: string[]): Promise<RunningEmulator> {
   return emulator;
 }
 
+/** One script for the STT WebSocket and REST endpoints alike (its position is shared). */
 export function scriptRule(turns: string[]): FaultRuleInput {
-  return { protocol: 'ws', path: STT_PATH, action: { type: 'custom', name: 'stt-script', params: { turns } } };
+  return { path: '/stt/*', action: { type: 'custom', name: 'stt-script', params: { turns } } };
 }
 
 export function clientFor(emulator: RunningEmulator, maxRetries = 3): InworldClient {

@@ -2,7 +2,7 @@
 // over the STT WebSocket (or sent whole over REST with --batch). Finals go to stdout one line per
 // turn; interims, voice profiles and notes go to stderr; --json prints every event as NDJSON.
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
-import { ValidationError } from '../../core/errors.js';
+import { BadRequestError, ValidationError } from '../../core/errors.js';
 import type { SttEvent } from '../../stt/events.js';
 import {
   DEFAULT_END_OF_TURN_THRESHOLD,
@@ -147,7 +147,11 @@ async function runTranscribe(file: string | undefined, flags: TranscribeFlags): 
       const run = flags.batch
         ? runBatch(context.client, source, options, display, output)
         : runStreaming(context.client, source, options, flags, display, output);
-      await run;
+      try {
+        await run;
+      } catch (error) {
+        throw withFix(error, options);
+      }
     } finally {
       await context.close();
     }
@@ -213,6 +217,19 @@ async function runStreaming(
   if (output) await output.write();
   if (signal.aborted) throw signal.reason;
   if (failure !== undefined) throw failure;
+}
+
+/** Adds the fix to server refusals whose cause is a flag the user can change. */
+function withFix(error: unknown, options: SttOptions): unknown {
+  if (!(error instanceof BadRequestError) || error.hint) return error;
+  const fields = { status: error.status, grpcCode: error.grpcCode, serverMessage: error.serverMessage, requestId: error.requestId, body: error.body };
+  if (/model/i.test(error.serverMessage)) {
+    return new BadRequestError(fields, { cause: error, hint: `Check --model (given: ${options.model ?? DEFAULT_STT_MODEL}; the default is ${DEFAULT_STT_MODEL})` });
+  }
+  if (/language/i.test(error.serverMessage)) {
+    return new BadRequestError(fields, { cause: error, hint: 'Check --language (a BCP-47 code such as en-US or en)' });
+  }
+  return error;
 }
 
 async function runBatch(
