@@ -1,0 +1,76 @@
+// 2. Time to first audio over HTTP: `inworld say TEXT -o -` versus raw/http-say.mjs (the same POST
+// with node:http, decoding the first line and writing it), both against the emulator with zero
+// added latency, through a proxy that timestamps the first NDJSON line handed to the client.
+import { join } from 'node:path';
+import { BenchContext, BENCH_DIR, CLI, NODE } from '../lib/context.js';
+import type { EmulatorProcess } from '../lib/emulator.js';
+import { check, run, type RunResult } from '../lib/proc.js';
+import { FirstLineProxy } from '../lib/proxy.js';
+import { median, ms, pairedRatio, x } from '../lib/stats.js';
+
+const TEXT = 'Hello there, this is a benchmark sentence.';
+const WAV_HEADER_BYTES = 44;
+
+interface Sample {
+  wallMs: number;
+  firstAudioMs: number;
+  /** First NDJSON line forwarded to the client -> first audio byte read from its stdout. */
+  clientDelayMs: number;
+}
+
+async function measure(proxy: FirstLineProxy, command: string[], env: NodeJS.ProcessEnv): Promise<Sample> {
+  proxy.firstLineAt = [];
+  let bytes = 0;
+  let firstAudioAt = Number.NaN;
+  const result: RunResult = check(
+    await run(NODE, command, {
+      env,
+      onStdout: (chunk, at) => {
+        // The streaming WAV header may be written before any audio arrives: count audio only.
+        if (bytes <= WAV_HEADER_BYTES && bytes + chunk.length > WAV_HEADER_BYTES) firstAudioAt = at;
+        bytes += chunk.length;
+      },
+    }),
+    command.join(' '),
+  );
+  return {
+    wallMs: result.wallMs,
+    firstAudioMs: firstAudioAt - result.spawnedAt,
+    clientDelayMs: firstAudioAt - (proxy.firstLineAt[0] ?? Number.NaN),
+  };
+}
+
+export async function httpFirstAudio(ctx: BenchContext, emulator: EmulatorProcess): Promise<void> {
+  const section = ctx.section('http-ttfa', '2. Time to first audio over HTTP', `\`inworld say "${TEXT}" -o -\` versus \`bench/raw/http-say.mjs\` (one POST with node:http, NDJSON decoded line by line, a WAV header and the PCM written to stdout), emulator with zero added latency. Wall = spawn to exit; first audio = spawn to the first audio byte (past the 44-byte WAV header) read from the child's stdout; client delay = from the proxy forwarding the first complete NDJSON line to that first audio byte. Targets: CLI wall ≤ 1.2x raw; client's added delay < 2 ms.`);
+  await emulator.set({ generationLatencyMs: 0, firstByteLatencyMs: 0 });
+  const proxy = new FirstLineProxy();
+  await proxy.start(new URL(emulator.url));
+  const env = ctx.cliEnv(proxy.url);
+  const reps = ctx.reps(5, 15);
+  const raw: Sample[] = [];
+  const cli: Sample[] = [];
+  try {
+    for (let i = 0; i < reps; i++) {
+      raw.push(await measure(proxy, [join(BENCH_DIR, 'raw', 'http-say.mjs'), TEXT], env));
+      cli.push(await measure(proxy, [CLI, 'say', TEXT, '-o', '-'], env));
+    }
+  } finally {
+    await proxy.close();
+  }
+  const pick = (samples: Sample[], key: keyof Sample) => samples.map((s) => s[key]);
+  const wallRatio = pairedRatio(pick(cli, 'wallMs'), pick(raw, 'wallMs'));
+  const firstRatio = pairedRatio(pick(cli, 'firstAudioMs'), pick(raw, 'firstAudioMs'));
+  const cliDelay = median(pick(cli, 'clientDelayMs'));
+  const rawDelay = median(pick(raw, 'clientDelayMs'));
+  section.rows.push(
+    { measure: 'raw script: wall / first audio', figure: `${ms(median(pick(raw, 'wallMs')))} / ${ms(median(pick(raw, 'firstAudioMs')))}` },
+    { measure: 'CLI: wall / first audio', figure: `${ms(median(pick(cli, 'wallMs')))} / ${ms(median(pick(cli, 'firstAudioMs')))}` },
+    { measure: 'CLI / raw, wall (end to end)', figure: x(wallRatio), target: '≤ 1.2x', ok: wallRatio <= 1.2 },
+    { measure: 'CLI / raw, first audio', figure: x(firstRatio) },
+    { measure: 'raw script: first line received → first audio byte out', figure: ms(rawDelay, 2) },
+    { measure: 'CLI: first line received → first audio byte out', figure: ms(cliDelay, 2), target: '< 2 ms', ok: cliDelay < 2 },
+  );
+  section.notes.push(
+    `${reps} interleaved runs each. The client delay includes one loopback hop (proxy → client) and one pipe hop (client stdout → bench), which the raw script pays too; its median is the floor of that measurement.`,
+  );
+}
