@@ -93,7 +93,7 @@ test('a player that dies mid-stream fails the playback with AudioDeviceError ins
   const alsa = fakeAlsa('null');
   try {
     // Passes the empty-input probe (stdin is /dev/null then; a socket when playing), then reads 1000 bytes of real audio and exits 3.
-    const bin = fakeProgram(alsa.dir, 'aplay', '[ -c /dev/stdin ] && exit 0; head -c 1000 > /dev/null; echo "device lost" >&2; exit 3');
+    const bin = fakeProgram(alsa.dir, 'aplay', '[ -c /dev/stdin ] && exit 0; /usr/bin/head -c 1000 > /dev/null; echo "device lost" >&2; exit 3');
     const sink = await openSpeakers({ sampleRate: SAMPLE_RATE, player: 'aplay', env: { ...alsa.env, PATH: bin } });
     const chunk = tone(SAMPLE_RATE);
     const failure = await (async () => {
@@ -118,7 +118,7 @@ test('abort kills the player process', async () => {
   try {
     const pidFile = join(alsa.dir, 'pid');
     // Passes the probe (stdin /dev/null), then records its pid and reads forever.
-    const bin = fakeProgram(alsa.dir, 'aplay', `[ -c /dev/stdin ] && exit 0; echo $$ > ${pidFile}; exec cat > /dev/null`);
+    const bin = fakeProgram(alsa.dir, 'aplay', `[ -c /dev/stdin ] && exit 0; echo $$ > ${pidFile}; exec /bin/cat > /dev/null`);
     const sink = await openSpeakers({ sampleRate: SAMPLE_RATE, player: 'aplay', env: { ...alsa.env, PATH: bin } });
     await sink.write(tone(100));
     // The write above reached the player, so it has recorded its pid.
