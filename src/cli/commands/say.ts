@@ -1,6 +1,7 @@
 // `inworld say`: synthesizes text over HTTP streaming into a file, standard output or the speakers.
 import { Argument, Command, Option } from 'commander';
 import { ValidationError } from '../../core/errors.js';
+import { applyConfigDefaults } from '../config-defaults.js';
 import { describeDestination, openAudioOutput, planAudioOutput } from '../audio-output.js';
 import { interruptSignal } from '../interrupt.js';
 import { addGlobalOptions, type GlobalOptions } from '../options.js';
@@ -32,8 +33,8 @@ Examples:
   $ echo "Piped text" | inworld say -o - | aplay
   $ inworld say "Offline test" -o test.wav --emulator`,
     )
-    .action(async (words: string[], flags: SayFlags) => {
-      await runSay(words, flags);
+    .action(async (words: string[], flags: SayFlags, command: Command) => {
+      await runSay(words, applyConfigDefaults(flags, command));
     });
 }
 
