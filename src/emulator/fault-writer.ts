@@ -63,7 +63,7 @@ export class FaultWriter {
     }
     const drop = findAction(this.#actions, 'drop');
     if (drop && drop.afterBytes === undefined && index === (drop.afterChunks ?? 0)) {
-      this.#response.destroy();
+      await this.#destroy();
       return this.#stop();
     }
     const malformed = findAction(this.#actions, 'malformed-line');
@@ -113,7 +113,7 @@ export class FaultWriter {
     }
     const drop = findAction(this.#actions, 'drop');
     if (drop && (drop.afterBytes !== undefined || (drop.afterChunks ?? 0) >= this.lines)) {
-      this.#response.destroy();
+      await this.#destroy();
       return this.#stop();
     }
     return true;
@@ -150,13 +150,17 @@ export class FaultWriter {
       if (split) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     if (dropAfter) {
-      // Let the bytes reach the kernel before the reset.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      this.#response.socket?.destroy();
-      this.#response.destroy();
+      await this.#destroy();
       return false;
     }
     return true;
+  }
+
+  /** Resets the connection after what was written has left (a turn of the loop for the kernel). */
+  async #destroy(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.#response.socket?.destroy();
+    this.#response.destroy();
   }
 }
 

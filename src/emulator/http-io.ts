@@ -42,23 +42,18 @@ export function readBody(request: IncomingMessage, maxBytes = MAX_BODY_BYTES): P
   });
 }
 
-/** Writes and waits for the socket to take the bytes (backpressure), or resolves false if it is gone. */
+/**
+ * Writes and waits until the bytes are handed to the socket (so a later destroy cannot discard
+ * them) and any backpressure has cleared; resolves false if the response is gone.
+ */
 export function writeAndDrain(response: ServerResponse, data: Buffer | string): Promise<boolean> {
   return new Promise((resolve) => {
     if (response.destroyed || response.writableEnded) return resolve(false);
-    const ok = response.write(data, (error) => {
-      if (error) resolve(false);
-    });
-    if (ok) return resolve(true);
-    const onDrain = (): void => {
-      response.off('close', onClose);
-      resolve(true);
-    };
-    const onClose = (): void => {
-      response.off('drain', onDrain);
-      resolve(false);
-    };
-    response.once('drain', onDrain);
+    const onClose = (): void => resolve(false);
     response.once('close', onClose);
+    response.write(data, (error) => {
+      response.off('close', onClose);
+      resolve(!error);
+    });
   });
 }

@@ -36,6 +36,11 @@ export const VOICES_PATH = '/voices/v1/voices';
 /** How long WebSocket clients get to answer our close frame before their sockets are destroyed. */
 const CLOSE_GRACE_MS = 200;
 const WS_CLOSE_GOING_AWAY = 1001;
+/**
+ * Idle keep-alive sockets stay open this long. Node's 5 s default races with clients that reuse a
+ * pooled connection just as the server drops it (a spurious "fetch failed"); close() destroys them anyway.
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export interface RunningEmulator {
   /** REST base URL, ending in `/`, e.g. `http://127.0.0.1:PORT/`. */
@@ -106,7 +111,7 @@ export async function startEmulatorServer(input: EmulatorOptions = {}): Promise<
   });
 
   const sockets = new Set<Socket>();
-  const server = createServer();
+  const server = createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS });
   server.on('connection', (socket) => {
     socket.setNoDelay(true);
     sockets.add(socket);

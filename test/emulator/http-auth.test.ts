@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { post, start, ttsBody } from './http-support.js';
+import { post, start, ttsBody, readJson } from './http-support.js';
 
 const TTS_WS = 'tts/v1/voice:streamBidirectional';
 let open: RunningEmulator;
@@ -38,7 +38,7 @@ function upgrade(emulator: RunningEmulator, path: string, options: { headers?: R
 test('a request without Authorization gets 401 with a gRPC UNAUTHENTICATED body', async () => {
   const response = await post(open, '/tts/v1/voice', ttsBody(), { 'content-type': 'application/json' });
   assert.equal(response.status, 401);
-  const body = await response.json();
+  const body = await readJson(response);
   assert.equal(body.code, 16);
   assert.equal(typeof body.message, 'string');
   assert.deepEqual(body.details, []);
@@ -48,7 +48,7 @@ test('an empty or malformed credential is refused', async () => {
   for (const authorization of ['Basic ', 'Basic', 'Token abc', 'abc']) {
     const response = await post(open, '/tts/v1/voice', ttsBody(), { authorization, 'content-type': 'application/json' });
     assert.equal(response.status, 401, authorization);
-    assert.equal((await response.json()).code, 16);
+    assert.equal((await readJson(response)).code, 16);
   }
 });
 
@@ -63,7 +63,7 @@ test('any non-empty Basic or Bearer credential passes when no key is configured'
 test('with apiKey set only that credential passes', async () => {
   const wrong = await post(locked, '/tts/v1/voice', ttsBody(), { authorization: 'Basic other', 'content-type': 'application/json' });
   assert.equal(wrong.status, 401);
-  assert.equal((await wrong.json()).code, 16);
+  assert.equal((await readJson(wrong)).code, 16);
   const right = await post(locked, '/tts/v1/voice', ttsBody(), { authorization: 'Basic the-key', 'content-type': 'application/json' });
   assert.equal(right.status, 200);
   await right.arrayBuffer();
@@ -128,6 +128,6 @@ test('control endpoints need no credentials and are not recorded', async () => {
   open.requests.clear();
   const response = await fetch(new URL('_emulator/health', open.url));
   assert.equal(response.status, 200);
-  assert.equal((await response.json()).status, 'ok');
+  assert.equal((await readJson(response)).status, 'ok');
   assert.equal(open.requests.list().length, 0);
 });

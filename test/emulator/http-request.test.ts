@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { get, post, start, ttsBody } from './http-support.js';
+import { get, post, start, ttsBody, readJson } from './http-support.js';
 
 let emulator: RunningEmulator;
 before(async () => {
@@ -106,7 +106,7 @@ test('unknownVoice can be switched to 400 or to accepting any voice', async () =
   try {
     const a = await post(strict, '/tts/v1/voice', ttsBody({ voiceId: 'Nobody' }));
     assert.equal(a.status, 400);
-    assert.equal((await a.json()).code, 3);
+    assert.equal((await readJson(a)).code, 3);
     const b = await post(lax, '/tts/v1/voice', ttsBody({ voiceId: 'Nobody' }));
     assert.equal(b.status, 200);
     await b.arrayBuffer();
@@ -146,16 +146,16 @@ test('a malformed language code is INVALID_ARGUMENT', async () => {
 test('unknown paths are 404 NOT_FOUND and wrong methods 405', async () => {
   const missing = await post(emulator, '/tts/v2/voice', ttsBody());
   assert.equal(missing.status, 404);
-  assert.deepEqual(await missing.json(), { code: 5, message: 'Not Found', details: [] });
+  assert.deepEqual(await readJson(missing), { code: 5, message: 'Not Found', details: [] });
   const wrong = await get(emulator, '/tts/v1/voice');
   assert.equal(wrong.status, 405);
-  assert.equal((await wrong.json()).code, 12);
+  assert.equal((await readJson(wrong)).code, 12);
 });
 
 test('a base URL joined with a double slash still routes', async () => {
   const response = await fetch(`${emulator.url}/tts/v1/voices`, { headers: { authorization: 'Basic k' } });
   assert.equal(response.status, 200);
-  await response.json();
+  await readJson(response);
 });
 
 test('the stt REST route reaches its handler (not a 404)', async () => {

@@ -142,3 +142,8 @@ export function rms(samples: Int16Array, from = 0, to = samples.length): number 
   for (let i = a; i < b; i++) sum += samples[i]! * samples[i]!;
   return b > a ? Math.sqrt(sum / (b - a)) : 0;
 }
+
+/** A response body as JSON, typed loosely for assertions. */
+export async function readJson(response: Response): Promise<any> {
+  return response.json();
+}
