@@ -19,6 +19,8 @@
 // `path` matches exactly, or as a prefix when it ends in `*`. Parameters use kebab-case names of
 // the action fields: `retry-after`, `after-chunks`, `after-bytes`, `after-messages`, `piece-bytes`,
 // `close-code`, `ms` (omit ms on a stall to stall forever), `factor`, `bytes`, `code`, `message`.
+// `action=custom,name=<handler fault>` accepts any other key too (camelCased; numbers parsed), for
+// the WebSocket handlers' own faults (tts-ws-faults.ts, stt-ws.ts).
 // Examples:
 //   status=503,times=2,path=/tts/v1/voice:stream
 //   status=429,code=8,message=slow%20down,retry-after=3
@@ -230,6 +232,7 @@ export function parseFaultSpecs(specs: string): FaultRuleInput[] {
 export function parseFaultSpec(spec: string): FaultRuleInput {
   const rule: Record<string, unknown> = {};
   const action: Record<string, unknown> = {};
+  const extra: [string, string][] = [];
   for (const pair of spec.split(',')) {
     const trimmed = pair.trim();
     if (trimmed === '') continue;
@@ -243,7 +246,13 @@ export function parseFaultSpec(spec: string): FaultRuleInput {
     else if (key === 'times' || key === 'skip') rule[key] = parseSpecInteger(spec, key, value);
     else if (key in NUMERIC_PARAMS) action[NUMERIC_PARAMS[key]!] = parseSpecNumber(spec, key, value);
     else if (key in STRING_PARAMS) action[STRING_PARAMS[key]!] = value;
-    else throw new FaultSpecError(`fault spec "${spec}": unknown key "${key}"`);
+    else extra.push([key, value]);
+  }
+  for (const [key, value] of extra) {
+    // Custom actions (defined by the WebSocket handlers) take any parameter, camelCased.
+    if (action.type !== 'custom') throw new FaultSpecError(`fault spec "${spec}": unknown key "${key}"`);
+    const name = key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    action[name] = value !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
   }
   if (action.type === undefined) {
     if (action.status !== undefined) action.type = 'status';
