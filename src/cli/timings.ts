@@ -11,6 +11,10 @@ export class Timings {
     this.firstMs ??= performance.now();
   }
 
+  elapsedMs(): number {
+    return performance.now() - this.startMs;
+  }
+
   get firstAudioMs(): number | undefined {
     return this.firstMs === undefined ? undefined : this.firstMs - this.startMs;
   }

@@ -8,6 +8,7 @@ import { addGlobalOptions, type GlobalOptions } from '../options.js';
 import { addSynthesisFlags, toSynthesisOptions, type SynthesisFlags } from '../synthesis-flags.js';
 import { readText } from '../text-input.js';
 import { Timings } from '../timings.js';
+import { createUi } from '../ui.js';
 
 export interface SayFlags extends SynthesisFlags, GlobalOptions {
   file?: string;
@@ -52,6 +53,8 @@ async function runSay(words: string[], flags: SayFlags): Promise<void> {
   const context = await openContext(flags);
   const signal = interruptSignal();
   const timings = new Timings();
+  const ui = await createUi({ quiet: flags.quiet });
+  const bytesPerSecond = plan.format.isPcm16 ? plan.sampleRateHertz * 2 : undefined;
   try {
     const sink = await openAudioOutput(plan);
     const { synthesizeStream } = await import('../../tts/http.js');
@@ -63,29 +66,37 @@ async function runSay(words: string[], flags: SayFlags): Promise<void> {
         if (chunk.audio && chunk.audio.length > 0) {
           timings.firstAudio();
           audioBytes += chunk.audio.length;
+          ui.progress(progressText(audioBytes, bytesPerSecond, timings));
           await sink.write(chunk.audio);
           // `inworld say … | head -c 100`: the reader left, so stop synthesizing and end quietly.
           if ((sink as { readerGone?: boolean }).readerGone) break;
         }
       }
     } catch (error) {
+      ui.stopProgress();
       if (signal.aborted) await sink.interrupt();
       else await sink.abort(error);
       throw signal.aborted ? signal.reason : error;
     }
+    ui.stopProgress();
     await sink.end();
     if (flags.subtitles) {
       const { writeCaptionsFile } = await import('../captions-file.js');
       await writeCaptionsFile(flags.subtitles, words);
     }
-    const seconds = audioSeconds(audioBytes, plan.format.isPcm16 ? plan.sampleRateHertz * 2 : undefined, words);
+    const seconds = audioSeconds(audioBytes, bytesPerSecond, words);
     if (flags.timings) process.stderr.write(`${timings.summary(seconds)}\n`);
-    if (!flags.quiet && plan.destination === 'file') {
-      process.stderr.write(`Wrote ${describeDestination(plan)}${seconds !== undefined ? ` (${seconds.toFixed(1)} s of audio)` : ''}\n`);
+    if (plan.destination === 'file') {
+      ui.info(`Wrote ${describeDestination(plan)}${seconds !== undefined ? ` (${seconds.toFixed(1)} s of audio)` : ''}`);
     }
   } finally {
     await context.close();
   }
+}
+
+function progressText(bytes: number, bytesPerSecond: number | undefined, timings: Timings): string {
+  const audio = bytesPerSecond ? `${(bytes / bytesPerSecond).toFixed(1)} s of audio, ` : '';
+  return `Synthesizing: ${audio}${(bytes / 1024).toFixed(0)} KiB, ${(timings.elapsedMs() / 1000).toFixed(1)} s`;
 }
 
 /** Audio length: exact from the byte count for PCM, else the last word's end when timestamps came. */
