@@ -71,8 +71,12 @@ async function openStdin(request: SourceRequest): Promise<TranscribeSource> {
     }
   }
   const stop = () => {
+    if (stopped) return;
     stopped = true;
-    void reader.return?.();
+    // A read pending on an open pipe only ends when the stream is destroyed.
+    const stream = request.stdin as NodeJS.ReadableStream & { destroy?: () => void };
+    stream.destroy?.();
+    void reader.return?.()?.catch(() => {});
   };
   if (isWavHead(first)) {
     const { openWavStream } = await audioModules();

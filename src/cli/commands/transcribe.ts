@@ -196,8 +196,11 @@ async function runStreaming(
       }
       session.end();
     } catch (error) {
-      // A failed session reports its own error through the events; a failed source fails the session.
-      session.abort(error);
+      // A source stopped by Ctrl-C may end with an error (a destroyed pipe): the turns so far
+      // still get their finals. Otherwise a failed source fails the session (a failed session
+      // reports its own error through the events).
+      if (signal.aborted) session.end({ hurry: true });
+      else session.abort(error);
     }
   })();
 
@@ -211,7 +214,9 @@ async function runStreaming(
     if (graceTimer) clearTimeout(graceTimer);
     display.finish();
     source.stop();
-    await pump;
+    // The pump ends once the source is stopped; after Ctrl-C it is not waited for, since a
+    // recorder or pipe may take its time to let go and the user asked to stop.
+    if (!signal.aborted) await pump;
   }
   // Whatever arrived is kept, also after Ctrl-C or a failure.
   if (output) await output.write();
