@@ -182,10 +182,18 @@ describe('say reports API failures (exit 1) and leaves no partial file', () => {
     assert.equal(existsSync(out), false);
   });
 
-  test('unknown voice: 404 from the server', async () => {
+  test('unknown voice: 404 from the server, pointing at `inworld voices`', async () => {
     const result = await runCli(['say', 'hi', '-o', join(dir, 'voice.wav'), '--voice', 'NoSuchVoice'], { env: env() });
     assert.equal(result.code, 1);
     assert.match(result.stderr, /404|NOT_FOUND/);
+    assert.match(result.stderr, /inworld voices/);
+  });
+
+  test('a misspelt voice gets "did you mean"', async () => {
+    const result = await runCli(['say', 'hi', '-o', join(dir, 'voice.wav'), '--voice', 'ashly'], { env: env() });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /Did you mean "Ashley"/);
+    assert.equal(result.stderr.trim().split('\n').length, 1);
   });
 
   test('503 twice then success is retried', async () => {

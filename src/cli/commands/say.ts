@@ -76,7 +76,9 @@ async function runSay(words: string[], flags: SayFlags): Promise<void> {
       ui.stopProgress();
       if (signal.aborted) await sink.interrupt();
       else await sink.abort(error);
-      throw signal.aborted ? signal.reason : error;
+      if (signal.aborted) throw signal.reason;
+      const { withVoiceSuggestion } = await import('../voice-suggest.js');
+      throw await withVoiceSuggestion(error, context.client, flags.voice);
     }
     ui.stopProgress();
     await sink.end();
