@@ -268,6 +268,14 @@ describe('voices', () => {
     assert.ok(voices.some((voice) => voice.id === 'Dennis'));
   });
 
+  test('--preview speaks a sample in that voice', async () => {
+    const out = join(dir, 'preview.wav');
+    const result = await runCli(['voices', '--preview', 'Dennis', '-o', out], { env: env() });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal((ttsRequests()[0]!.body as any).voiceId, 'Dennis');
+    readWav(out);
+  });
+
   test('--emulator needs no key', async () => {
     const result = await runCli(['voices', '--json', '--emulator'], { env: cleanEnv() });
     assert.equal(result.code, 0, result.stderr);

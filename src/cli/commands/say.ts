@@ -39,7 +39,7 @@ Examples:
     });
 }
 
-async function runSay(words: string[], flags: SayFlags): Promise<void> {
+export async function runSay(words: string[], flags: SayFlags): Promise<void> {
   if (flags.subtitles && flags.timestamps === 'character') {
     throw new ValidationError('--subtitles needs word timestamps; drop --timestamps character.');
   }

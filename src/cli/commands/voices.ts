@@ -13,7 +13,12 @@ interface VoicesFlags extends GlobalOptions {
   lang?: string;
   json?: boolean;
   legacy?: boolean;
+  preview?: string;
+  output?: string;
 }
+
+/** What `--preview` says: short, with a question and a number, so pace and prosody show. */
+export const PREVIEW_TEXT = 'Hi, this is a preview of my voice. How does it sound? I can read 42 things at once.';
 
 const COLUMNS: Column<Voice>[] = [
   { header: 'ID', value: (voice) => voice.id },
@@ -29,7 +34,9 @@ export function voicesCommand(): Command {
     .description('list the voices available to your key')
     .addOption(new Option('--lang <code>', 'only voices for this language (en, en-US, ja, …)'))
     .addOption(new Option('--json', 'print the voices as a JSON array'))
-    .addOption(new Option('--legacy', 'use the legacy GET /tts/v1/voices endpoint only'));
+    .addOption(new Option('--legacy', 'use the legacy GET /tts/v1/voices endpoint only'))
+    .addOption(new Option('--preview <voice>', 'speak a sample sentence in this voice'))
+    .addOption(new Option('-o, --output <path>', 'with --preview: write the sample to a file instead of playing it'));
   addGlobalOptions(command);
   return command
     .addHelpText(
@@ -38,9 +45,16 @@ export function voicesCommand(): Command {
 Examples:
   $ inworld voices
   $ inworld voices --lang ja
-  $ inworld voices --json | jq -r '.[].id'`,
+  $ inworld voices --json | jq -r '.[].id'
+  $ inworld voices --preview Dennis`,
     )
     .action(async (flags: VoicesFlags) => {
+      if (flags.preview !== undefined) {
+        const { runSay } = await import('./say.js');
+        const { DEFAULT_MODEL } = await import('../synthesis-flags.js');
+        await runSay([PREVIEW_TEXT], { ...flags, voice: flags.preview, model: DEFAULT_MODEL, output: flags.output });
+        return;
+      }
       const { openContext } = await import('../context.js');
       const { listVoices } = await import('../../voices/list.js');
       const context = await openContext(flags);
