@@ -130,6 +130,15 @@ describe('say writes audio', () => {
   });
 });
 
+test('--captions prints the spoken words on stderr, sentence per line', async () => {
+  const result = await runCli(['say', 'Hello there. This is a captions test.', '-o', join(dir, 'captions.wav'), '--captions', '--quiet'], {
+    env: env(),
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stderr, 'Hello there.\nThis is a captions test.\n');
+  assert.equal((ttsRequests()[0]!.body as any).timestampType, 'WORD');
+});
+
 describe('say rejects bad input before any request (exit 2)', () => {
   const cases: Array<[string, string[], RegExp, string?]> = [
     ['empty text', ['say', '   '], /empty/i],

@@ -7,12 +7,14 @@ import { interruptSignal } from '../interrupt.js';
 import { addGlobalOptions, type GlobalOptions } from '../options.js';
 import { addSynthesisFlags, toSynthesisOptions, type SynthesisFlags } from '../synthesis-flags.js';
 import { readText } from '../text-input.js';
+import { LiveCaptions } from '../live-captions.js';
 import { Timings } from '../timings.js';
 import { createUi } from '../ui.js';
 
 export interface SayFlags extends SynthesisFlags, GlobalOptions {
   file?: string;
   timings?: boolean;
+  captions?: boolean;
 }
 
 export function sayCommand(): Command {
@@ -20,7 +22,8 @@ export function sayCommand(): Command {
     .description('synthesize text to speech (HTTP streaming) into a file, standard output or the speakers')
     .addArgument(new Argument('[text...]', 'text to speak; - or nothing reads standard input'))
     .addOption(new Option('-f, --file <path>', 'read the text from a file'))
-    .addOption(new Option('--timings', 'print time to first audio, total time and real-time factor on stderr'));
+    .addOption(new Option('--timings', 'print time to first audio, total time and real-time factor on stderr'))
+    .addOption(new Option('--captions', 'print the words on stderr as they are spoken'));
   addSynthesisFlags(command);
   addGlobalOptions(command);
   return command
@@ -40,9 +43,10 @@ Examples:
 }
 
 export async function runSay(words: string[], flags: SayFlags): Promise<void> {
-  if (flags.subtitles && flags.timestamps === 'character') {
-    throw new ValidationError('--subtitles needs word timestamps; drop --timestamps character.');
+  if ((flags.subtitles || flags.captions) && flags.timestamps === 'character') {
+    throw new ValidationError(`${flags.subtitles ? '--subtitles' : '--captions'} needs word timestamps; drop --timestamps character.`);
   }
+  if (flags.captions) flags.timestamps = 'word';
   const text = await readText({ words, file: flags.file, stdin: process.stdin });
   const plan = await planAudioOutput(flags, { stdoutIsTTY: process.stdout.isTTY === true });
   const options = toSynthesisOptions(text, flags, plan);
@@ -55,6 +59,8 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
   const timings = new Timings();
   const ui = await createUi({ quiet: flags.quiet });
   const bytesPerSecond = plan.format.isPcm16 ? plan.sampleRateHertz * 2 : undefined;
+  const plays = plan.destination === 'speakers' || plan.play;
+  const captions = flags.captions ? new LiveCaptions(process.stderr, plays) : undefined;
   try {
     const sink = await openAudioOutput(plan);
     const { synthesizeStream } = await import('../../tts/http.js');
@@ -62,18 +68,23 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
     let audioBytes = 0;
     try {
       for await (const chunk of synthesizeStream(context.client, options, { signal })) {
-        if (chunk.timestamps?.words) words.push(...chunk.timestamps.words);
         if (chunk.audio && chunk.audio.length > 0) {
           timings.firstAudio();
+          captions?.playbackStarted();
           audioBytes += chunk.audio.length;
-          ui.progress(progressText(audioBytes, bytesPerSecond, timings));
+          if (!captions) ui.progress(progressText(audioBytes, bytesPerSecond, timings));
           await sink.write(chunk.audio);
           // `inworld say … | head -c 100`: the reader left, so stop synthesizing and end quietly.
           if ((sink as { readerGone?: boolean }).readerGone) break;
         }
+        if (chunk.timestamps?.words) {
+          words.push(...chunk.timestamps.words);
+          captions?.add(chunk.timestamps.words);
+        }
       }
     } catch (error) {
       ui.stopProgress();
+      captions?.finish(false);
       if (signal.aborted) await sink.interrupt();
       else await sink.abort(error);
       if (signal.aborted) throw signal.reason;
@@ -82,6 +93,7 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
     }
     ui.stopProgress();
     await sink.end();
+    captions?.finish(true);
     if (flags.subtitles) {
       const { writeCaptionsFile } = await import('../captions-file.js');
       await writeCaptionsFile(flags.subtitles, words);
