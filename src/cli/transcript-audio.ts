@@ -1,13 +1,14 @@
 // The bridge between `inworld transcribe` and the audio layer (src/audio): opening WAV streams,
 // other formats through ffmpeg, the microphone, and converting PCM to what the STT API takes.
 //
-// PROVISIONAL: the audio layer's WAV reader, down-mixer, resampler, ffmpeg decoder and
-// microphone source were not in the tree yet when this was written. Until they are, this file
-// reads 16-bit PCM WAV itself (walking the RIFF chunks) and sends interleaved channels as they
-// are (the API takes numberOfChannels), which keeps the command usable for 16-bit WAV and raw
-// PCM at 8–48 kHz. Everything else is reported as not yet supported.
+// PROVISIONAL in part: the audio layer's WAV reader, resampler, ffmpeg decoder and microphone
+// source were not in the tree yet when this was written. Until they are, this file walks the
+// RIFF chunks of a WAV itself; the down-mix to mono (any integer/float layout) is the audio
+// layer's converter. Rates outside 8–48 kHz, non-WAV files and --mic are reported as not yet
+// supported, with the workaround.
 
 import { open } from 'node:fs/promises';
+import { createMonoConverter, bytesPerSampleOf, type SampleEncoding } from '../audio/pcm-convert.js';
 import { ValidationError } from '../core/errors.js';
 import type { SourceKind, TranscribeSource } from './transcript-source.js';
 
@@ -26,10 +27,14 @@ export interface PcmInput {
   description: string;
   sampleRateHertz: number;
   channels: number;
+  /** Sample layout of `input`; default 16-bit integer. */
+  encoding?: SampleEncoding;
+  bytesPerSample?: number;
   input: AsyncIterable<Buffer>;
   stop: () => void;
 }
 
+/** Down-mixes to 16-bit mono at the input's own rate (the API takes 8–48 kHz as is). */
 export function convertPcm(pcm: PcmInput): TranscribeSource {
   if (pcm.sampleRateHertz < MIN_RATE_HZ || pcm.sampleRateHertz > MAX_RATE_HZ) {
     pcm.stop();
@@ -37,24 +42,23 @@ export function convertPcm(pcm: PcmInput): TranscribeSource {
       hint: 'Resample it first, e.g. ffmpeg -i in.wav -ar 16000 out.wav',
     });
   }
+  const encoding = pcm.encoding ?? 'int16';
+  const converter = createMonoConverter({ encoding, channels: pcm.channels, bytesPerSample: pcm.bytesPerSample ?? bytesPerSampleOf(encoding) });
+  const mixed = pcm.channels > 1 || encoding !== 'int16' ? ', down-mixed to 16-bit mono' : '';
   return {
     kind: pcm.kind,
     sampleRateHertz: pcm.sampleRateHertz,
-    channels: pcm.channels,
-    description: pcm.description,
-    audio: frameAligned(pcm.input, pcm.channels * 2),
+    channels: 1,
+    description: `${pcm.description}${mixed}`,
+    audio: mono(pcm.input, converter),
     stop: pcm.stop,
   };
 }
 
-/** Passes whole sample frames only, carrying a split frame over to the next chunk. */
-async function* frameAligned(input: AsyncIterable<Buffer>, frameBytes: number): AsyncGenerator<Buffer> {
-  let carry = Buffer.alloc(0);
+async function* mono(input: AsyncIterable<Buffer>, converter: ReturnType<typeof createMonoConverter>): AsyncGenerator<Buffer> {
   for await (const chunk of input) {
-    const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
-    const whole = data.length - (data.length % frameBytes);
-    carry = Buffer.from(data.subarray(whole));
-    if (whole > 0) yield data.subarray(0, whole);
+    const out = converter.convert(chunk);
+    if (out.length > 0) yield out;
   }
 }
 
@@ -105,21 +109,36 @@ async function readWavHead(name: string, input: AsyncIterator<Buffer>): Promise<
   }
 }
 
-function checkLayout(name: string, layout: WavLayout): void {
+const WAVE_FORMAT_IEEE_FLOAT = 3;
+const WAVE_FORMAT_ALAW = 6;
+const WAVE_FORMAT_MULAW = 7;
+
+/** The sample encoding of a WAV layout, or a ValidationError naming what is not supported. */
+function encodingOf(name: string, layout: WavLayout): { encoding: SampleEncoding; bytesPerSample: number } {
   if (layout.channels < 1 || layout.sampleRate < 1) throw new ValidationError(`${name} is not a valid WAV file (0 channels or 0 Hz)`);
-  if (layout.formatTag !== WAVE_FORMAT_PCM || layout.bitsPerSample !== 16) {
-    const kind = layout.formatTag === 3 ? `${layout.bitsPerSample}-bit float` : layout.formatTag === WAVE_FORMAT_PCM ? `${layout.bitsPerSample}-bit integer` : `format ${layout.formatTag}`;
-    throw new ValidationError(`${name} is ${kind} WAV, which this build cannot read yet (16-bit PCM only)`, {
-      hint: 'Convert it first, e.g. ffmpeg -i in.wav -c:a pcm_s16le out.wav',
-    });
+  const bytesPerSample = Math.ceil(layout.bitsPerSample / 8);
+  const tag = layout.formatTag;
+  const bits = layout.bitsPerSample;
+  if (tag === WAVE_FORMAT_PCM) {
+    if (bits <= 8) return { encoding: 'uint8', bytesPerSample: 1 };
+    if (bits <= 16) return { encoding: 'int16', bytesPerSample: 2 };
+    if (bits <= 24) return { encoding: 'int24', bytesPerSample: 3 };
+    if (bits <= 32) return { encoding: 'int32', bytesPerSample: 4 };
   }
+  if (tag === WAVE_FORMAT_IEEE_FLOAT && bits === 32) return { encoding: 'float32', bytesPerSample };
+  if (tag === WAVE_FORMAT_IEEE_FLOAT && bits === 64) return { encoding: 'float64', bytesPerSample };
+  if (tag === WAVE_FORMAT_ALAW && bits === 8) return { encoding: 'alaw', bytesPerSample: 1 };
+  if (tag === WAVE_FORMAT_MULAW && bits === 8) return { encoding: 'mulaw', bytesPerSample: 1 };
+  throw new ValidationError(`${name} is an unsupported WAV format (format tag ${tag}, ${bits} bits per sample)`, {
+    hint: 'Convert it to PCM first, e.g. ffmpeg -i in.wav -c:a pcm_s16le out.wav',
+  });
 }
 
 export async function openWavStream(kind: SourceKind, name: string, bytes: AsyncIterable<Buffer>, stop: () => void): Promise<TranscribeSource> {
   const iterator = bytes[Symbol.asyncIterator]();
   try {
     const { layout, rest, ended } = await readWavHead(name, iterator);
-    checkLayout(name, layout);
+    const { encoding, bytesPerSample } = encodingOf(name, layout);
     async function* data(): AsyncGenerator<Buffer> {
       let remaining = layout.dataBytes ?? Number.POSITIVE_INFINITY;
       let chunk: Buffer | undefined = rest;
@@ -132,7 +151,16 @@ export async function openWavStream(kind: SourceKind, name: string, bytes: Async
         chunk = next.done ? undefined : next.value;
       }
     }
-    return convertPcm({ kind, description: `${name}: WAV ${layout.sampleRate} Hz, ${layout.channels} channel(s)`, sampleRateHertz: layout.sampleRate, channels: layout.channels, input: data(), stop });
+    return convertPcm({
+      kind,
+      description: `${name}: WAV ${layout.sampleRate} Hz, ${layout.channels} channel(s), ${encoding}`,
+      sampleRateHertz: layout.sampleRate,
+      channels: layout.channels,
+      encoding,
+      bytesPerSample,
+      input: data(),
+      stop,
+    });
   } catch (error) {
     stop();
     throw error;

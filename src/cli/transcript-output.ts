@@ -5,15 +5,12 @@
 
 import { rename, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import type { TurnTiming, WordTiming } from '../audio/captions.js';
 import { ValidationError } from '../core/errors.js';
 import type { SttEvent } from '../stt/events.js';
-import type { TimedWord } from './captions-file.js';
 
 export type TranscriptFormat = 'txt' | 'json' | 'srt' | 'vtt';
 const FORMATS: readonly TranscriptFormat[] = ['txt', 'json', 'srt', 'vtt'];
-/** Turn length assumed per word when a final has no word timestamps (caption fallback). */
-const FALLBACK_MS_PER_WORD = 400;
-const FALLBACK_MIN_TURN_MS = 1_000;
 
 export function transcriptFormatFor(path: string): TranscriptFormat {
   const ext = extname(path).slice(1).toLowerCase() as TranscriptFormat;
@@ -39,15 +36,22 @@ export class TranscriptFile {
   }
 
   async write(): Promise<void> {
+    const body = await this.#render();
     const temp = `${this.#path}.part`;
-    if (this.#format === 'srt' || this.#format === 'vtt') {
-      const { writeCaptionsFile } = await import('./captions-file.js');
-      await writeCaptionsFile(this.#path, captionWords(this.#events));
-      return;
-    }
-    const body = this.#format === 'json' ? `${JSON.stringify(this.#events, null, 2)}\n` : finalsText(this.#events);
     await writeFile(temp, body);
     await rename(temp, this.#path);
+  }
+
+  async #render(): Promise<string> {
+    switch (this.#format) {
+      case 'json':
+        return `${JSON.stringify(this.#events, null, 2)}\n`;
+      case 'txt':
+        return finalsText(this.#events);
+      case 'srt':
+      case 'vtt':
+        return renderTranscriptCaptions(this.#format, this.#events);
+    }
   }
 }
 
@@ -56,28 +60,32 @@ function finalsText(events: readonly SttEvent[]): string {
 }
 
 /**
- * Words with times in seconds for the caption writer: the server's word timestamps when a final
- * has them; otherwise the turn as one caption, from its speech start (or the previous turn's end)
- * for a length estimated from its word count.
+ * Captions from the finals: from the word timestamps when every final has them; otherwise one
+ * timing per turn (its words' span, or from its speech start), which the caption builder spreads
+ * over the turn's text.
  */
-export function captionWords(events: readonly SttEvent[]): TimedWord[] {
-  const words: TimedWord[] = [];
-  let lastEndMs = 0;
+export async function renderTranscriptCaptions(format: 'srt' | 'vtt', events: readonly SttEvent[]): Promise<string> {
+  const { renderCaptions, renderTurnCaptions } = await import('../audio/captions.js');
+  const spoken = events.filter((event): event is Extract<SttEvent, { type: 'final' }> => event.type === 'final' && event.text.trim() !== '');
+  if (spoken.length > 0 && spoken.every((final) => final.words.length > 0)) {
+    const words: WordTiming[] = spoken.flatMap((final) => final.words.map((word) => ({ word: word.word, start: word.startMs / 1000, end: word.endMs / 1000 })));
+    return renderCaptions(format, words);
+  }
+  const turns: TurnTiming[] = [];
   let speechStartMs: number | undefined;
   for (const event of events) {
     if (event.type === 'speech_started') speechStartMs = event.startTimeMs;
-    if (event.type !== 'final' || event.text.trim() === '') continue;
-    if (event.words.length > 0) {
-      for (const word of event.words) words.push({ text: word.word, start: word.startMs / 1000, end: word.endMs / 1000 });
-      lastEndMs = event.words.at(-1)!.endMs;
-    } else {
-      const startMs = Math.max(lastEndMs, speechStartMs ?? lastEndMs);
-      const count = event.text.trim().split(/\s+/).length;
-      const endMs = startMs + Math.max(FALLBACK_MIN_TURN_MS, count * FALLBACK_MS_PER_WORD);
-      words.push({ text: event.text.trim(), start: startMs / 1000, end: endMs / 1000 });
-      lastEndMs = endMs;
+    if (event.type !== 'final') continue;
+    if (event.text.trim() !== '') {
+      const first = event.words[0];
+      const last = event.words.at(-1);
+      turns.push({
+        text: event.text.trim(),
+        start: first ? first.startMs / 1000 : speechStartMs !== undefined ? speechStartMs / 1000 : Number.NaN,
+        end: last ? last.endMs / 1000 : Number.NaN,
+      });
     }
     speechStartMs = undefined;
   }
-  return words;
+  return renderTurnCaptions(format, turns);
 }

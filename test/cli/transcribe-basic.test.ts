@@ -1,6 +1,6 @@
 // `inworld transcribe` end to end: the built CLI in a child process against the emulator.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -8,7 +8,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js
 import { runCli } from '../helpers/cli.js';
 import { silence, tone } from '../wire/stt-fixtures.js';
 import { STT_PATH } from '../wire/stt-harness.js';
-import { cliEnv, resetEmulator, sttRequests, writeWav } from './transcribe-helpers.js';
+import { cliEnv, resetEmulator, sttRequests, wavBytes, writeWav } from './transcribe-helpers.js';
 
 let emulator: RunningEmulator;
 let dir: string;
@@ -138,4 +138,36 @@ test('a 401 handshake: exit 1 with the key hint, not retried', async () => {
   assert.equal(result.code, 1);
   assert.match(result.stderr, /401.*INWORLD_API_KEY/);
   assert.equal(sttRequests(emulator).length, 1);
+});
+
+test('-o writes .srt and .vtt captions from the word timestamps', async () => {
+  const wav = writeWav(join(dir, 'captions.wav'), TWO_TURNS);
+  resetEmulator(emulator, ['Hello there.', 'How are you?']);
+  const srt = join(dir, 'out.srt');
+  const first = await runCli(['transcribe', wav, '-o', srt, '-q'], { env: cliEnv(emulator) });
+  assert.equal(first.code, 0, first.stderr);
+  const srtText = readFileSync(srt, 'utf8');
+  assert.match(srtText, /^1\n00:00:00,200 --> 00:00:00,800\nHello there\.\n/);
+  assert.match(srtText, /2\n00:00:01,300 --> 00:00:01,800\nHow are you\?\n/);
+  resetEmulator(emulator, ['Hello there.', 'How are you?']);
+  const vtt = join(dir, 'out.vtt');
+  assert.equal((await runCli(['transcribe', wav, '-o', vtt, '-q'], { env: cliEnv(emulator) })).code, 0);
+  const vttText = readFileSync(vtt, 'utf8');
+  assert.match(vttText, /^WEBVTT\n\n00:00:00\.200 --> 00:00:00\.800\nHello there\.\n/);
+});
+
+test('a 44.1 kHz stereo float WAV is down-mixed to mono and sent at its own rate', async () => {
+  resetEmulator(emulator, ['float stereo']);
+  const rate = 44100;
+  const int16 = Buffer.concat([tone(600, rate, 2), silence(500, rate, 2)]);
+  const float = Buffer.alloc(int16.length * 2);
+  for (let i = 0; i < int16.length / 2; i += 1) float.writeFloatLE(int16.readInt16LE(i * 2) / 32768, i * 4);
+  const path = join(dir, 'float.wav');
+  writeFileSync(path, wavBytes(float, rate, 2, { formatTag: 3, bits: 32 }));
+  const result = await runCli(['transcribe', path, '-q'], { env: cliEnv(emulator) });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout.toString(), 'float stereo\n');
+  const config = (sttRequests(emulator)[0]!.messages![0] as { transcribeConfig: Record<string, unknown> }).transcribeConfig;
+  assert.equal(config.sampleRateHertz, 44100);
+  assert.equal(config.numberOfChannels, 1);
 });
