@@ -83,16 +83,13 @@ export function createOggOpusEncoder(sampleRateHz: number, bitRate = DEFAULT_OPU
       finished = true;
       const prefix = headersSent ? Buffer.alloc(0) : headers();
       const packets = encodeFrames(new Int16Array(0), true);
+      // The decoder drops PRE_SKIP samples at the start, so the frames must reach past the input by
+      // that much; pad with silent frames, then let the last granule trim the padding (RFC 7845 §4.5).
+      const endGranule = PRE_SKIP_48K + Math.round((inputSamples * GRANULE_RATE_HZ) / codecRate);
+      while (frames * granulePerFrame < endGranule) packets.push(...encodeFrames(new Int16Array(frameSamples), false));
       opus.delete();
-      // The last granule trims the zero padding of the final frame (RFC 7845 §4.5).
-      const endGranule = BigInt(PRE_SKIP_48K + Math.round((inputSamples * GRANULE_RATE_HZ) / codecRate));
-      const maxGranule = BigInt(frames * granulePerFrame);
-      const granule = endGranule < maxGranule ? endGranule : maxGranule;
-      if (packets.length === 0) {
-        // Every stream must end with an EOS page; an empty one is allowed.
-        return Buffer.concat([prefix, ogg.pages([], granule, { eos: true })]);
-      }
-      return Buffer.concat([prefix, ogg.pages(packets, granule, { eos: true })]);
+      // Every stream must end with an EOS page; an empty one is allowed.
+      return Buffer.concat([prefix, ogg.pages(packets, BigInt(endGranule), { eos: true })]);
     },
   };
 }

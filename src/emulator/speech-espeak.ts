@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { resample } from './resample.js';
 import type { RenderedSpeech, SpeechEngine, SpeechRenderOptions, TimedText } from './speech.js';
-import { characterTimes, concat, renderSynthetic } from './speech-synthetic.js';
+import { characterTimes, concat, renderSyntheticWord } from './speech-synthetic.js';
 import { LEADING_SILENCE_SECONDS, splitWords, TRAILING_SILENCE_SECONDS } from './text-units.js';
 import { parseWav } from './wav.js';
 
@@ -39,7 +39,15 @@ interface WordAudio {
   sampleRateHz: number;
 }
 
-export function createEspeakEngine(voiceFor: (voiceId: string | undefined, language: string | undefined) => string, pitchFor: (voiceId: string | undefined) => number): SpeechEngine {
+/**
+ * `binary` is the espeak-ng executable (overridable so tests can exercise the fallback). Every
+ * word whose run fails is rendered by the synthetic engine instead.
+ */
+export function createEspeakEngine(
+  voiceFor: (voiceId: string | undefined, language: string | undefined) => string,
+  pitchFor: (voiceId: string | undefined) => number,
+  binary = ESPEAK_BINARY,
+): SpeechEngine {
   const cache = new Map<string, Promise<WordAudio | undefined>>();
   let running = 0;
   const queue: (() => void)[] = [];
@@ -59,7 +67,7 @@ export function createEspeakEngine(voiceFor: (voiceId: string | undefined, langu
     if (!entry) {
       entry = slot().then(async (release) => {
         try {
-          return await runEspeak(text, voice, wpm);
+          return await runEspeak(binary, text, voice, wpm);
         } finally {
           release();
         }
@@ -94,7 +102,7 @@ export function createEspeakEngine(voiceFor: (voiceId: string | undefined, langu
         const audio = rendered[i];
         const samples = audio
           ? resample(audio.samples, audio.sampleRateHz, rate)
-          : renderSynthetic(w.text, { sampleRateHz: rate, speakingRate: speed }, pitchFor(options.voiceId)).samples;
+          : renderSyntheticWord(w.text, rate, speed, pitchFor(options.voiceId));
         timed.push({ text: w.text, startSeconds: cursor / rate, endSeconds: (cursor + samples.length) / rate });
         pieces.push(samples);
         cursor += samples.length;
@@ -112,11 +120,11 @@ export function createEspeakEngine(voiceFor: (voiceId: string | undefined, langu
   };
 }
 
-function runEspeak(text: string, voice: string, wpm: number): Promise<WordAudio | undefined> {
+function runEspeak(binary: string, text: string, voice: string, wpm: number): Promise<WordAudio | undefined> {
   return new Promise((resolve) => {
     let child;
     try {
-      child = spawn(ESPEAK_BINARY, ['--stdout', '-v', voice, '-s', String(wpm)], { stdio: ['pipe', 'pipe', 'ignore'] });
+      child = spawn(binary, ['--stdout', '-v', voice, '-s', String(wpm)], { stdio: ['pipe', 'pipe', 'ignore'] });
     } catch {
       resolve(undefined);
       return;

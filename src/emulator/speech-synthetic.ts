@@ -3,7 +3,7 @@
 // It recognises nothing and says nothing; it only has the rhythm of speech so that durations,
 // chunking and timestamps behave like the real service's. Pure function of its inputs.
 import type { RenderedSpeech, SpeechEngine, SpeechRenderOptions, TimedText } from './speech.js';
-import { LEADING_SILENCE_SECONDS, splitWords, TRAILING_SILENCE_SECONDS } from './text-units.js';
+import { LEADING_SILENCE_SECONDS, splitWords, syllableCount, TRAILING_SILENCE_SECONDS } from './text-units.js';
 
 const SYLLABLE_SECONDS = 0.17;
 const DEFAULT_PITCH_HZ = 140;
@@ -49,6 +49,11 @@ export function renderSynthetic(text: string, options: SpeechRenderOptions, pitc
   silence(words.length > 0 ? TRAILING_SILENCE_SECONDS : 0);
   const samples = concat(pieces, cursor);
   return { samples, sampleRateHz: rate, durationSeconds: cursor / rate, words: timedWords, characters: characterTimes(text, words, timedWords, cursor / rate) };
+}
+
+/** One word's synthetic audio alone (no surrounding silence), e.g. as a fallback for another engine. */
+export function renderSyntheticWord(token: string, rate: number, speed = 1, pitchHz = DEFAULT_PITCH_HZ): Int16Array {
+  return renderWord(token, syllableCount(token), rate, speed, pitchHz);
 }
 
 function renderWord(token: string, syllables: number, rate: number, speed: number, pitchHz: number): Int16Array {

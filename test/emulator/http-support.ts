@@ -103,12 +103,12 @@ export function wavHeader(bytes: Buffer): WavHeader {
 export const FFMPEG_MISSING = spawnSync('which', ['ffmpeg']).status === 0 ? false : 'ffmpeg is not installed';
 
 /** Decodes a file with ffmpeg; returns the decoded s16le mono samples at the file's rate and any errors. */
-export function ffmpegDecode(bytes: Buffer, extension: string, inputArgs: string[] = []): { errors: string; pcm: Buffer; status: number | null } {
+export function ffmpegDecode(bytes: Buffer, extension: string, inputArgs: string[] = [], outputArgs: string[] = []): { errors: string; pcm: Buffer; status: number | null } {
   const dir = mkdtempSync(join(tmpdir(), 'emu-ffmpeg-'));
   try {
     const file = join(dir, `audio.${extension}`);
     writeFileSync(file, bytes);
-    const run = spawnSync('ffmpeg', ['-v', 'error', ...inputArgs, '-i', file, '-f', 's16le', '-ac', '1', '-'], { maxBuffer: 64 * 1024 * 1024 });
+    const run = spawnSync('ffmpeg', ['-v', 'error', ...inputArgs, '-i', file, ...outputArgs, '-f', 's16le', '-ac', '1', '-'], { maxBuffer: 64 * 1024 * 1024 });
     return { errors: run.stderr.toString(), pcm: run.stdout, status: run.status };
   } finally {
     rmSync(dir, { recursive: true, force: true });

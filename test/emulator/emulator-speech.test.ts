@@ -1,0 +1,74 @@
+// The speech engines: deterministic synthetic speech with exact word timings, and espeak-ng when
+// installed (with its per-word fallback).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createSpeechEngine, espeakAvailable } from '../../src/emulator/index.js';
+import { createEspeakEngine } from '../../src/emulator/speech-espeak.js';
+import { rms } from './http-support.js';
+
+const RATE = 16000;
+const ESPEAK_MISSING = espeakAvailable() ? false : 'espeak-ng is not installed';
+
+test('synthetic: same input, same samples; words, characters and duration agree', async () => {
+  const engine = createSpeechEngine('synthetic');
+  const a = await engine.render('Hello, big world!', { sampleRateHz: RATE, voiceId: 'Ashley' });
+  const b = await engine.render('Hello, big world!', { sampleRateHz: RATE, voiceId: 'Ashley' });
+  assert.deepEqual(a.samples, b.samples);
+  assert.equal(a.sampleRateHz, RATE);
+  assert.equal(a.durationSeconds, a.samples.length / RATE);
+  assert.deepEqual(a.words.map((w) => w.text), ['Hello,', 'big', 'world!']);
+  assert.equal(a.characters.map((c) => c.text).join(''), 'Hello, big world!');
+  assert.ok(a.words.at(-1)!.endSeconds < a.durationSeconds);
+});
+
+test('synthetic: characters are code points, also outside the BMP and in CJK text', async () => {
+  const engine = createSpeechEngine('synthetic');
+  const text = 'こんにちは 世界 🎉!';
+  const speech = await engine.render(text, { sampleRateHz: 8000 });
+  assert.deepEqual(speech.characters.map((c) => c.text), [...text]);
+  assert.deepEqual(speech.words.map((w) => w.text), ['こんにちは', '世界', '🎉!']);
+  // Five kana are about five syllables: longer than the two-character word.
+  const span = (i: number): number => speech.words[i]!.endSeconds - speech.words[i]!.startSeconds;
+  assert.ok(span(0) > 2 * span(1));
+});
+
+test('synthetic: empty and whitespace-only text give silence-free empty output', async () => {
+  const engine = createSpeechEngine('synthetic');
+  for (const text of ['', '   ']) {
+    const speech = await engine.render(text, { sampleRateHz: RATE });
+    assert.deepEqual(speech.words, []);
+    assert.ok(speech.durationSeconds < 0.1);
+  }
+});
+
+test('espeak: real speech where the words are, silence between them', { skip: ESPEAK_MISSING }, async () => {
+  const engine = createSpeechEngine('espeak');
+  assert.equal(engine.name, 'espeak');
+  const speech = await engine.render('Hello there. General Kenobi!', { sampleRateHz: RATE, voiceId: 'Dennis' });
+  assert.deepEqual(speech.words.map((w) => w.text), ['Hello', 'there.', 'General', 'Kenobi!']);
+  for (let i = 0; i < speech.words.length; i++) {
+    const word = speech.words[i]!;
+    assert.ok(rms(speech.samples, word.startSeconds * RATE, word.endSeconds * RATE) > 300, `word ${word.text}`);
+    const next = speech.words[i + 1];
+    if (next) assert.equal(rms(speech.samples, word.endSeconds * RATE + 1, next.startSeconds * RATE - 1), 0);
+  }
+  // A different voice sounds different.
+  const other = await engine.render('Hello there. General Kenobi!', { sampleRateHz: RATE, voiceId: 'Ashley' });
+  assert.notDeepEqual(other.samples, speech.samples);
+});
+
+test('espeak: speakingRate shortens the speech', { skip: ESPEAK_MISSING }, async () => {
+  const engine = createSpeechEngine('espeak');
+  const normal = await engine.render('This is a test of the speaking rate.', { sampleRateHz: RATE });
+  const fast = await engine.render('This is a test of the speaking rate.', { sampleRateHz: RATE, speakingRate: 1.5 });
+  assert.ok(fast.durationSeconds < normal.durationSeconds * 0.85, `${fast.durationSeconds} vs ${normal.durationSeconds}`);
+});
+
+test('espeak: a missing binary falls back to synthetic audio for every word', async () => {
+  const engine = createEspeakEngine(() => 'en-us', () => 150, '/nonexistent/espeak-ng');
+  const speech = await engine.render('Still talking.', { sampleRateHz: RATE });
+  const synthetic = await createSpeechEngine('synthetic').render('Still talking.', { sampleRateHz: RATE });
+  assert.equal(speech.words.length, 2);
+  assert.equal(speech.samples.length, synthetic.samples.length);
+  assert.ok(rms(speech.samples) > 1000);
+});
