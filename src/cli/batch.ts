@@ -1,0 +1,248 @@
+// `inworld say --batch <file>`: one utterance per line (plain text, or JSON Lines with per-line
+// voice and options) synthesized over the WebSocket pool, `--concurrency` at a time, one file per
+// line in `--out-dir`. A failed line is retried (retryable errors only), then reported without
+// stopping the rest; a re-run skips lines whose file already exists (files appear only when
+// complete: they are written under a temporary name and renamed), so a batch is resumable.
+// The batch file is read line by line as workers need it, never held whole.
+import { createReadStream } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Option, type Command } from 'commander';
+import type { InworldClient } from '../client.js';
+import { InworldError, UserAbortError, ValidationError } from '../core/errors.js';
+import type { TtsStreamSynthesisOptions } from '../tts/ws-options.js';
+import { positiveInt } from './options.js';
+
+export const DEFAULT_BATCH_CONCURRENCY = 10;
+export const DEFAULT_BATCH_RETRIES = 2;
+const RETRY_BASE_DELAY_MS = 300;
+const CONTEXTS_PER_CONNECTION = 5;
+
+export interface BatchFlags {
+  batch?: string;
+  outDir?: string;
+  concurrency?: number;
+}
+
+/** Adds --batch, --out-dir and --concurrency to a command (for `say`). */
+export function addBatchOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--batch <file>', 'synthesize each line of a file (text, or JSON Lines with per-line options) into its own file'))
+    .addOption(new Option('--out-dir <dir>', 'directory for --batch output files (default: current directory)'))
+    .addOption(
+      new Option('--concurrency <n>', `lines synthesized at once with --batch (default ${DEFAULT_BATCH_CONCURRENCY})`).argParser(positiveInt('--concurrency')),
+    );
+}
+
+export interface BatchRunOptions {
+  /** The batch file: one utterance per line; JSON lines may set text, name, voice, model, language, speakingRate, temperature, deliveryMode. */
+  file: string;
+  outDir: string;
+  /** Options for every line; a JSON line's fields override them. audioConfig.audioEncoding is what the server sends. */
+  defaults: TtsStreamSynthesisOptions;
+  /** File extension with the dot, e.g. `.wav`. */
+  extension: string;
+  /** Write a WAV header around the PCM (the output format's container is `wav`). */
+  wav: boolean;
+  concurrency?: number;
+  retries?: number;
+  signal?: AbortSignal;
+  /** One call per line outcome, for progress output. */
+  onResult?: (result: BatchLineResult) => void;
+}
+
+export interface BatchLineResult {
+  /** 1-based line number in the batch file. */
+  line: number;
+  path: string;
+  status: 'written' | 'skipped' | 'failed';
+  attempts: number;
+  bytes?: number;
+  error?: InworldError;
+}
+
+export interface BatchSummary {
+  written: number;
+  skipped: number;
+  failed: number;
+  results: BatchLineResult[];
+}
+
+interface BatchItem {
+  line: number;
+  text: string;
+  name?: string;
+  options: TtsStreamSynthesisOptions;
+}
+
+/** Checks what can be checked before any request: the file is readable, the directory can be made. */
+export async function prepareBatch(options: Pick<BatchRunOptions, 'file' | 'outDir'>): Promise<void> {
+  try {
+    await access(options.file);
+  } catch {
+    throw new ValidationError(`Cannot read the batch file ${options.file}.`);
+  }
+  try {
+    await mkdir(options.outDir, { recursive: true });
+  } catch (error) {
+    throw new ValidationError(`Cannot create the output directory ${options.outDir}: ${(error as Error).message}.`);
+  }
+}
+
+export async function runBatch(client: InworldClient, options: BatchRunOptions): Promise<BatchSummary> {
+  await prepareBatch(options);
+  const concurrency = Math.max(1, options.concurrency ?? DEFAULT_BATCH_CONCURRENCY);
+  const { TtsPool } = await import('../tts/pool.js');
+  const pool = new TtsPool(client, { maxConnections: Math.ceil(concurrency / CONTEXTS_PER_CONNECTION) });
+  const lines = createInterface({ input: createReadStream(options.file, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
+  const iterator = lines[Symbol.asyncIterator]();
+  let lineNumber = 0;
+  const width = 4;
+  const results: BatchLineResult[] = [];
+  const names = new Set<string>();
+
+  /** Next non-blank line as an item; parsing errors become failed results, not a stop. */
+  const next = async (): Promise<BatchItem | BatchLineResult | undefined> => {
+    for (;;) {
+      const { value, done } = await iterator.next();
+      if (done) return undefined;
+      lineNumber += 1;
+      if (value.trim() === '') continue;
+      try {
+        return parseLine(value, lineNumber, options.defaults);
+      } catch (error) {
+        return { line: lineNumber, path: '', status: 'failed', attempts: 0, error: error as InworldError };
+      }
+    }
+  };
+
+  const worker = async () => {
+    for (;;) {
+      if (options.signal?.aborted) return;
+      const item = await next();
+      if (!item) return;
+      let result: BatchLineResult;
+      if ('status' in item) {
+        result = item;
+      } else {
+        const base = item.name ?? String(item.line).padStart(width, '0');
+        const path = join(options.outDir, `${base}${options.extension}`);
+        if (names.has(path)) {
+          result = { line: item.line, path, status: 'failed', attempts: 0, error: new ValidationError(`Line ${item.line}: output name ${base} is used twice.`) };
+        } else {
+          names.add(path);
+          result = await synthesizeLine(pool, item, path, options);
+        }
+      }
+      results.push(result);
+      options.onResult?.(result);
+    }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: concurrency }, () => worker()));
+  } finally {
+    lines.close();
+    await pool.close();
+  }
+  if (options.signal?.aborted) throw options.signal.reason instanceof InworldError ? options.signal.reason : new UserAbortError();
+  results.sort((a, b) => a.line - b.line);
+  return {
+    written: results.filter((r) => r.status === 'written').length,
+    skipped: results.filter((r) => r.status === 'skipped').length,
+    failed: results.filter((r) => r.status === 'failed').length,
+    results,
+  };
+}
+
+const JSON_OPTION_KEYS: Record<string, (options: TtsStreamSynthesisOptions, value: unknown) => void> = {
+  voice: (o, v) => (o.voiceId = asString(v, 'voice')),
+  voiceId: (o, v) => (o.voiceId = asString(v, 'voiceId')),
+  model: (o, v) => (o.modelId = asString(v, 'model')),
+  modelId: (o, v) => (o.modelId = asString(v, 'modelId')),
+  language: (o, v) => (o.language = asString(v, 'language')),
+  temperature: (o, v) => (o.temperature = asNumber(v, 'temperature')),
+  speakingRate: (o, v) => (o.audioConfig = { ...o.audioConfig, speakingRate: asNumber(v, 'speakingRate') }),
+  deliveryMode: (o, v) => (o.deliveryMode = asString(v, 'deliveryMode') as TtsStreamSynthesisOptions['deliveryMode']),
+};
+
+function parseLine(value: string, line: number, defaults: TtsStreamSynthesisOptions): BatchItem {
+  const trimmed = value.trim();
+  if (!trimmed.startsWith('{')) return { line, text: trimmed, options: defaults };
+  let json: unknown;
+  try {
+    json = JSON.parse(trimmed);
+  } catch (error) {
+    throw new ValidationError(`Line ${line} starts with "{" but is not valid JSON: ${(error as Error).message}`);
+  }
+  const record = json as Record<string, unknown>;
+  if (typeof record.text !== 'string' || record.text.trim() === '') throw new ValidationError(`Line ${line}: a JSON line needs a non-empty "text".`);
+  const options: TtsStreamSynthesisOptions = { ...defaults, audioConfig: { ...defaults.audioConfig } };
+  for (const [key, apply] of Object.entries(JSON_OPTION_KEYS)) if (record[key] !== undefined) apply(options, record[key]);
+  let name: string | undefined;
+  if (record.name !== undefined) {
+    name = asString(record.name, 'name');
+    if (!/^[\w.-]+$/.test(name) || name.startsWith('.')) throw new ValidationError(`Line ${line}: "name" may hold only letters, digits, ".", "-" and "_".`);
+  }
+  return { line, text: record.text, name, options };
+}
+
+function asString(value: unknown, key: string): string {
+  if (typeof value !== 'string' || value === '') throw new ValidationError(`"${key}" must be a non-empty string.`);
+  return value;
+}
+
+function asNumber(value: unknown, key: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ValidationError(`"${key}" must be a number.`);
+  return value;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function synthesizeLine(
+  pool: import('../tts/pool.js').TtsPool,
+  item: BatchItem,
+  path: string,
+  options: BatchRunOptions,
+): Promise<BatchLineResult> {
+  if (await exists(path)) return { line: item.line, path, status: 'skipped', attempts: 0 };
+  const retries = options.retries ?? DEFAULT_BATCH_RETRIES;
+  const { openRawFileSink, openWavFileSink } = await import('../audio/file-sink.js');
+  const { sleep } = await import('../core/retry.js');
+  let attempts = 0;
+  for (;;) {
+    attempts += 1;
+    const rate = item.options.audioConfig?.sampleRateHertz ?? 24_000;
+    let sink: Awaited<ReturnType<typeof openRawFileSink>> | undefined;
+    try {
+      const stream = pool.stream(item.options, { signal: options.signal });
+      stream.sendText(item.text, { flush: true });
+      stream.end();
+      sink = options.wav ? await openWavFileSink(path, { sampleRate: rate, channels: 1, bitsPerSample: 16 }) : await openRawFileSink(path);
+      let bytes = 0;
+      for await (const chunk of stream) {
+        if (chunk.type === 'audio' && chunk.audio.length > 0) {
+          bytes += chunk.audio.length;
+          await sink.write(chunk.audio);
+        }
+      }
+      await sink.end();
+      return { line: item.line, path, status: 'written', attempts, bytes };
+    } catch (raw) {
+      const error = raw instanceof InworldError ? raw : new InworldError((raw as Error).message, { cause: raw });
+      await sink?.abort(error);
+      if (options.signal?.aborted || !error.retryable || attempts > retries) {
+        return { line: item.line, path, status: 'failed', attempts, error };
+      }
+      await sleep(RETRY_BASE_DELAY_MS * 2 ** (attempts - 1), options.signal).catch(() => undefined);
+    }
+  }
+}
