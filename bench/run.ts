@@ -12,6 +12,10 @@ import { EmulatorProcess } from './lib/emulator.js';
 import { verdict } from './lib/stats.js';
 import { startup } from './suites/startup.js';
 import { httpFirstAudio } from './suites/http-ttfa.js';
+import { peer } from './suites/peer.js';
+import { streamLatency } from './suites/stream-latency.js';
+import { concurrency } from './suites/concurrency.js';
+import { longInput } from './suites/long-input.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -22,6 +26,10 @@ type Suite = { id: string; run: (ctx: BenchContext, emulator: EmulatorProcess) =
 const suites: Suite[] = [
   { id: 'startup', run: (ctx) => startup(ctx) },
   { id: 'http-ttfa', run: httpFirstAudio },
+  { id: 'peer', run: peer },
+  { id: 'stream', run: streamLatency },
+  { id: 'concurrency', run: concurrency },
+  { id: 'long', run: longInput },
 ];
 
 const ctx = new BenchContext(quick);
