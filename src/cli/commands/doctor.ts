@@ -111,14 +111,13 @@ function readConfigQuietly(path: string): ConfigFile {
 
 async function checkConfigFile(path: string): Promise<CheckResult> {
   const base = { id: 'config', label: 'Config file', required: true };
+  const { stat } = await import('node:fs/promises');
+  const exists = await stat(path).then(() => true, () => false);
+  if (!exists) return { ...base, status: 'ok', detail: `${path} (not created yet; optional)` };
   try {
-    const file = readConfigFile(path);
-    if (Object.keys(file).every((key) => file[key] === undefined)) {
-      const { stat } = await import('node:fs/promises');
-      const exists = await stat(path).then(() => true, () => false);
-      if (!exists) return { ...base, status: 'ok', detail: `${path} (not created yet; optional)` };
-    }
+    readConfigFile(path);
   } catch (error) {
+    // Every command reads this file, so a broken one breaks them all: a required failure.
     return { ...base, status: 'fail', detail: (error as Error).message, fix: `fix the JSON in ${path}, or delete it and run \`inworld login\`` };
   }
   const loose = await looseConfigMode(path);
