@@ -11,6 +11,7 @@
 // Retries are not done here: callers wrap attempts with core/retry.ts, since only they know whether
 // output has already reached the user.
 import { randomUUID } from 'node:crypto';
+import { httpDispatcher } from './proxy.js';
 import type { InworldClient } from '../client.js';
 import { ConnectionError, InworldError, ProtocolError, TimeoutError, UserAbortError, makeApiError, parseRpcStatus, type APIError } from './errors.js';
 import { abortError, parseRetryAfterMs } from './retry.js';
@@ -93,6 +94,7 @@ function serverRequestIdOf(headers: Record<string, string | string[] | undefined
 /** Performs one request and resolves once a 2xx response's headers have arrived. */
 export async function requestStream(client: InworldClient, options: HttpRequestOptions): Promise<StreamResponse> {
   const { request } = await import('undici');
+  const dispatcher = await httpDispatcher();
   const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
   const url = buildUrl(client, options.path, options.query);
   const requestId = options.requestId ?? randomUUID();
@@ -149,6 +151,7 @@ export async function requestStream(client: InworldClient, options: HttpRequestO
       // Our own timers enforce the deadlines; undici's would fire with less helpful errors.
       headersTimeout: 0,
       bodyTimeout: 0,
+      ...(dispatcher ? { dispatcher } : {}),
     });
   } catch (error) {
     finish();

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket as WsSocket } from 'ws';
 import type { InworldClient } from '../client.js';
 import { ConnectionError, makeApiError, parseRpcStatus, TimeoutError, UserAbortError, type InworldError } from '../core/errors.js';
+import { webSocketAgent } from '../core/proxy.js';
 
 export const STT_STREAM_PATH = '/stt/v1/transcribe:streamBidirectional';
 /** Largest error body read from a refused handshake. */
@@ -16,7 +17,8 @@ export async function openSttSocket(client: InworldClient, signal: AbortSignal |
   const url = client.wsUrl(STT_STREAM_PATH);
   const requestId = crypto.randomUUID();
   client.logger.debug(`stt: connecting to ${url.href} (request ${requestId})`);
-  const socket = new WebSocket(url, { headers: client.headers(requestId), handshakeTimeout: client.timeoutMs });
+  const agent = await webSocketAgent(url);
+  const socket = new WebSocket(url, { headers: client.headers(requestId), handshakeTimeout: client.timeoutMs, agent });
   return new Promise<WsSocket>((resolve, reject) => {
     let settled = false;
     const finish = (error?: InworldError) => {

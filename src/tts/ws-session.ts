@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
 import type { InworldClient } from '../client.js';
 import { ConnectionError, GrpcCode, InworldError, TimeoutError, UserAbortError, makeApiError, parseRpcStatus } from '../core/errors.js';
+import { webSocketAgent } from '../core/proxy.js';
 import { TTS_WS_PATH, parseServerMessage, type ServerMessage } from './ws-protocol.js';
 
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -80,7 +81,8 @@ export class TtsWsSession {
     const signal = options.signal;
     if (signal?.aborted) throw abortError(signal);
     client.logger.debug(`ws connect ${url.href} request ${requestId}`);
-    const socket = new WebSocketCtor(url, { headers: client.headers(requestId), handshakeTimeout: handshakeTimeoutMs });
+    const agent = await webSocketAgent(url);
+    const socket = new WebSocketCtor(url, { headers: client.headers(requestId), handshakeTimeout: handshakeTimeoutMs, agent });
     return await new Promise<TtsWsSession>((resolve, reject) => {
       let settled = false;
       const timer = setTimeout(() => {
