@@ -3,8 +3,8 @@
 // truncated or unsupported WAV, raw stdin without a rate, no recorder) is found here, before any
 // connection, and reported as a ValidationError (exit 2) or AudioDeviceError.
 //
-// What is sent: 16-bit PCM at the input's own rate when it is within the API's 8–48 kHz (no
-// resampling needed), down-mixed to mono; other rates are resampled to 16 kHz.
+// What is sent: 16-bit mono PCM at the input's own rate when it is within the API's 8–48 kHz (no
+// resampling needed); other formats and rates are decoded by ffmpeg to 16 kHz (transcript-audio.ts).
 
 import { ValidationError } from '../core/errors.js';
 
@@ -35,12 +35,13 @@ export interface SourceRequest {
 const SNIFF_BYTES = 12;
 
 export async function openTranscribeSource(request: SourceRequest): Promise<TranscribeSource> {
-  if (request.mic) return openMic();
+  const audio = await import('./transcript-audio.js');
+  if (request.mic) return audio.openMicrophone();
   if (request.file === '-' || request.file === undefined) return openStdin(request);
   if (request.sampleRate !== undefined || request.channels !== undefined) {
     throw new ValidationError('--sample-rate and --channels describe raw audio on standard input, not files', { hint: 'Drop them, or pipe the raw audio with -' });
   }
-  return openFile(request.file);
+  return audio.openAudioFile(request.file);
 }
 
 async function openStdin(request: SourceRequest): Promise<TranscribeSource> {
@@ -58,68 +59,23 @@ async function openStdin(request: SourceRequest): Promise<TranscribeSource> {
     head.push(chunk);
     headBytes += chunk.length;
   }
-  const first = Buffer.concat(head);
-  let stopped = false;
-  async function* bytes(): AsyncGenerator<Buffer> {
-    if (first.length > 0) yield first;
+  let released = false;
+  async function* rest(): AsyncGenerator<Buffer> {
     if (ended) return;
     for (;;) {
-      if (stopped) return;
+      if (released) return;
       const next = await reader.next();
       if (next.done) return;
       yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
     }
   }
-  const stop = () => {
-    if (stopped) return;
-    stopped = true;
-    // A read pending on an open pipe only ends when the stream is destroyed.
-    const stream = request.stdin as NodeJS.ReadableStream & { destroy?: () => void };
-    stream.destroy?.();
-    void reader.return?.()?.catch(() => {});
+  const release = () => {
+    if (released) return;
+    released = true;
+    // A read pending on an open pipe only ends when the stream is destroyed; the command is
+    // finishing, so nothing else needs standard input any more.
+    (request.stdin as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
   };
-  if (isWavHead(first)) {
-    const { openWavStream } = await audioModules();
-    return openWavStream('stdin', 'standard input', bytes(), stop);
-  }
-  if (request.sampleRate === undefined) {
-    stop();
-    if (first.length === 0) throw new ValidationError('standard input is empty', { hint: 'Pipe WAV or raw s16le audio into it' });
-    throw new ValidationError('standard input is not WAV, so it is read as raw s16le, which needs --sample-rate', {
-      hint: 'Add --sample-rate <hz> (and --channels <n> if not mono)',
-    });
-  }
-  const channels = request.channels ?? 1;
-  return rawPcmSource('stdin', `raw s16le on standard input, ${request.sampleRate} Hz, ${channels} channel(s)`, request.sampleRate, channels, bytes(), stop);
-}
-
-export function isWavHead(head: Buffer): boolean {
-  return head.length >= SNIFF_BYTES && head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WAVE';
-}
-
-async function openFile(path: string): Promise<TranscribeSource> {
-  const { openAudioFile } = await audioModules();
-  return openAudioFile(path);
-}
-
-async function openMic(): Promise<TranscribeSource> {
-  const { openMicrophone } = await audioModules();
-  return openMicrophone();
-}
-
-/** Raw interleaved s16le: frame-aligned as it passes, down-mixed and resampled as needed. */
-export async function rawPcmSource(
-  kind: SourceKind,
-  description: string,
-  sampleRateHertz: number,
-  channels: number,
-  input: AsyncIterable<Buffer>,
-  stop: () => void,
-): Promise<TranscribeSource> {
-  const { convertPcm } = await audioModules();
-  return convertPcm({ kind, description, sampleRateHertz, channels, input, stop });
-}
-
-async function audioModules(): Promise<typeof import('./transcript-audio.js')> {
-  return import('./transcript-audio.js');
+  const { openStdinAudio } = await import('./transcript-audio.js');
+  return openStdinAudio(Buffer.concat(head), rest(), { sampleRate: request.sampleRate, channels: request.channels }, release);
 }
