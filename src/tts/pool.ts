@@ -11,6 +11,7 @@
 import { EventEmitter } from 'node:events';
 import type { InworldClient } from '../client.js';
 import { ConnectionError, InworldError, TimeoutError, UserAbortError } from '../core/errors.js';
+import { withRetry } from '../core/retry.js';
 import { buildWsCreateConfig, type TtsStreamSynthesisOptions } from './ws-options.js';
 import { TtsWsSession } from './ws-session.js';
 import { TtsStream, type TtsStreamOptions } from './ws-stream.js';
@@ -215,10 +216,19 @@ export class TtsPool extends EventEmitter {
     const id = this.nextId++;
     const connection: PooledConnection = {
       id,
-      ready: TtsWsSession.connect(this.client, {
-        handshakeTimeoutMs: this.options.handshakeTimeoutMs,
-        pingIntervalMs: this.options.pingIntervalMs,
-      }),
+      // A refused or rate-limited handshake (429, 503, connection refused) is retried with backoff
+      // by the shared policy; a 401/403 is not.
+      ready: withRetry(
+        () =>
+          TtsWsSession.connect(this.client, {
+            handshakeTimeoutMs: this.options.handshakeTimeoutMs,
+            pingIntervalMs: this.options.pingIntervalMs,
+          }),
+        {
+          maxRetries: this.client.maxRetries,
+          onRetry: (info) => this.client.logger.debug(`tts pool: connect attempt ${info.attempt} failed, retrying in ${info.delayMs} ms`),
+        },
+      ),
       session: undefined,
       used: 0,
       dead: false,

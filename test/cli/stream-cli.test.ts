@@ -111,6 +111,25 @@ describe('inworld stream', () => {
     assert.equal(result.code, 0, result.stderr);
   });
 
+  it('Ctrl-C exits 130 and leaves a valid WAV of what arrived', { timeout: 20_000 }, async () => {
+    const child = start(['-o', file('int.wav'), '--sample-rate', '16000', '--json']);
+    const done = finish(child);
+    child.stdin.write('A first sentence that will be written before the interruption.\n');
+    // Wait until its audio is complete, then interrupt while stdin is still open.
+    await new Promise<void>((resolve) => {
+      let seen = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes('"sentence_done"')) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    const result = await done;
+    assert.equal(result.code, 130, result.stderr);
+    const pcm = checkWav(readFileSync(file('int.wav')));
+    assert.ok(pcm.length > 0);
+  });
+
   it('exits 0 with a note and writes nothing for empty input', async () => {
     const result = await run(['-o', file('empty.wav')], '  \n\n ');
     assert.equal(result.code, 0, result.stderr);

@@ -187,6 +187,15 @@ describe('TtsPool', () => {
     await pool.close();
   });
 
+  it('retries a refused handshake (503) with backoff, but not a 401', async () => {
+    emulator.faults.add({ protocol: 'ws', path: TTS_WS_PATH, times: 1, action: { type: 'status', status: 503, code: 14, message: 'warming up' } });
+    const pool = new TtsPool(client);
+    const start = handshakes();
+    assert.ok((await bytes(speak(pool))) > 0);
+    assert.equal(handshakes() - start, 2, 'refused once, then accepted');
+    await pool.close();
+  });
+
   it('close() is idempotent and fails waiting streams', async () => {
     const pool = new TtsPool(client, { maxConnections: 1 });
     const streams = Array.from({ length: 6 }, () => pool.stream(PCM));
