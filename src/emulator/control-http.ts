@@ -6,11 +6,14 @@
 //   POST   /_emulator/faults            a rule object, an array of rules, or {"spec":"..."}; answers {"faults":[added]}
 //   DELETE /_emulator/faults            removes every rule
 //   DELETE /_emulator/faults/{id}       removes one rule
+//   GET    /_emulator/options           the resolved options
+//   PATCH  /_emulator/options           changes the runtime switches (see SWITCHABLE_OPTIONS)
 // These paths need no credentials and are not recorded or subject to faults.
 import type { ServerResponse } from 'node:http';
 import { FaultRegistry, FaultRule, FaultSpecError } from './faults.js';
 import { GRPC_INVALID_ARGUMENT, GRPC_NOT_FOUND } from './grpc.js';
 import { sendJson, sendStatus } from './http-io.js';
+import type { ResolvedEmulatorOptions } from './options.js';
 import type { RequestRecorder } from './recorder.js';
 
 export const CONTROL_PREFIX = '/_emulator/';
@@ -19,6 +22,39 @@ export interface ControlDeps {
   faults: FaultRegistry;
   recorder: RequestRecorder;
   engine: string;
+  options: ResolvedEmulatorOptions;
+}
+
+/** Options a running emulator may change, with the JSON type each takes. */
+const SWITCHABLE_OPTIONS: Record<string, 'boolean' | 'number' | 'unknownVoice' | 'limits'> = {
+  legacyVoicesNotFound: 'boolean',
+  voiceApiNotFound: 'boolean',
+  realtime: 'boolean',
+  firstByteLatencyMs: 'number',
+  generationLatencyMs: 'number',
+  streamChunkMs: 'number',
+  unknownVoice: 'unknownVoice',
+  limits: 'limits',
+};
+
+function patchOptions(options: ResolvedEmulatorOptions, body: unknown): void {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new FaultSpecError('send a JSON object of options');
+  const changes = body as Record<string, unknown>;
+  // Check everything first so a bad field changes nothing.
+  for (const [key, value] of Object.entries(changes)) {
+    const kind = SWITCHABLE_OPTIONS[key];
+    const ok =
+      kind === 'boolean' ? typeof value === 'boolean'
+      : kind === 'number' ? typeof value === 'number' && Number.isFinite(value) && value >= 0
+      : kind === 'unknownVoice' ? value === 'not-found' || value === 'invalid-argument' || value === 'accept'
+      : kind === 'limits' ? typeof value === 'object' && value !== null && Object.entries(value).every(([k, v]) => k in options.limits && Number.isInteger(v) && (v as number) > 0)
+      : false;
+    if (!ok) throw new FaultSpecError(`option "${key}" cannot be set to ${JSON.stringify(value)}`);
+  }
+  for (const [key, value] of Object.entries(changes)) {
+    if (key === 'limits') Object.assign(options.limits, value);
+    else (options as unknown as Record<string, unknown>)[key] = value;
+  }
 }
 
 export function handleControl(method: string, path: string, rawBody: Buffer, response: ServerResponse, deps: ControlDeps): void {
@@ -47,6 +83,17 @@ export function handleControl(method: string, path: string, rawBody: Buffer, res
       }
     }
   }
+  if (route === 'options') {
+    if (method === 'GET') return sendJson(response, 200, optionsJson(deps.options));
+    if (method === 'PATCH' || method === 'POST') {
+      try {
+        patchOptions(deps.options, rawBody.length > 0 ? JSON.parse(rawBody.toString('utf8')) : undefined);
+        return sendJson(response, 200, optionsJson(deps.options));
+      } catch (error) {
+        return sendStatus(response, 400, GRPC_INVALID_ARGUMENT, error instanceof Error ? error.message : String(error));
+      }
+    }
+  }
   if (route.startsWith('faults/') && method === 'DELETE') {
     const removed = deps.faults.remove(decodeURIComponent(route.slice('faults/'.length)));
     return removed ? sendJson(response, 200, {}) : sendStatus(response, 404, GRPC_NOT_FOUND, 'no such fault rule');
@@ -63,4 +110,10 @@ function addFaults(faults: FaultRegistry, body: unknown): FaultRule[] {
     return faults.add(body as Parameters<FaultRegistry['add']>[0]);
   }
   throw new FaultSpecError('send a fault rule object, an array of rules, or {"spec":"..."}');
+}
+
+function optionsJson(options: ResolvedEmulatorOptions): Record<string, unknown> {
+  // The log sink is a function and the key a secret: neither belongs in the answer.
+  const { logSink: _sink, apiKey, ...rest } = options;
+  return { ...rest, apiKeyRequired: apiKey !== undefined };
 }

@@ -32,6 +32,7 @@ export const STT_PATH = '/stt/v1/transcribe';
 export const STT_WS_PATH = '/stt/v1/transcribe:streamBidirectional';
 export const LEGACY_VOICES_PATH = '/tts/v1/voices';
 export const VOICES_PATH = '/voices/v1/voices';
+const WORKSPACE_VOICES = /^\/voices\/v1\/workspaces\/[^/]+\/voices(?:\/([^/]+))?$/;
 
 /** How long WebSocket clients get to answer our close frame before their sockets are destroyed. */
 const CLOSE_GRACE_MS = 200;
@@ -149,7 +150,7 @@ export async function startEmulatorServer(input: EmulatorOptions = {}): Promise<
       throw error;
     }
     if (options.controlEndpoints && path.startsWith(CONTROL_PREFIX)) {
-      return handleControl(method, path, raw, response, { faults, recorder, engine: speech.name });
+      return handleControl(method, path, raw, response, { faults, recorder, engine: speech.name, options });
     }
 
     const rawBody = raw.toString('utf8');
@@ -251,12 +252,21 @@ export async function startEmulatorServer(input: EmulatorOptions = {}): Promise<
         return handleListVoices(response, url, ctx);
       case '/':
         return sendJson(response, 200, { name: 'inworld-emulator', engine: speech.name });
-      default:
+      default: {
+        // The long form `/voices/v1/workspaces/{workspace}/voices[/{voice}]` still works (§1.2).
+        const workspace = WORKSPACE_VOICES.exec(path);
+        if (workspace) {
+          allow('GET');
+          return workspace[1] === undefined
+            ? handleListVoices(response, url, ctx)
+            : handleGetVoice(response, decodeURIComponent(workspace[1]), ctx);
+        }
         if (path.startsWith(`${VOICES_PATH}/`) && !path.slice(VOICES_PATH.length + 1).includes('/')) {
           allow('GET');
           return handleGetVoice(response, decodeURIComponent(path.slice(VOICES_PATH.length + 1)), ctx);
         }
         throw new EmulatorError(GRPC_NOT_FOUND, 'Not Found');
+      }
     }
   }
 

@@ -72,3 +72,11 @@ test('espeak: a missing binary falls back to synthetic audio for every word', as
   assert.equal(speech.samples.length, synthetic.samples.length);
   assert.ok(rms(speech.samples) > 1000);
 });
+
+test('espeak: an explicit language picks that language\'s voice', { skip: ESPEAK_MISSING }, async () => {
+  const engine = createSpeechEngine('espeak');
+  const english = await engine.render('Bonjour Paris', { sampleRateHz: RATE, voiceId: 'Ashley' });
+  const french = await engine.render('Bonjour Paris', { sampleRateHz: RATE, voiceId: 'Ashley', language: 'fr-FR' });
+  assert.notDeepEqual(french.samples, english.samples);
+  assert.deepEqual(french.words.map((w) => w.text), ['Bonjour', 'Paris']);
+});

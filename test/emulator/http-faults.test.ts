@@ -284,3 +284,43 @@ test('fault spec grammar', () => {
     assert.throws(() => parseFaultSpec(bad), /fault|status|times|unknown/i, bad);
   }
 });
+
+test('a status rule on a WebSocket path refuses the upgrade with that status and body', async () => {
+  const { default: WebSocket } = await import('ws');
+  emulator.faults.add('status=429,code=8,message=too%20many,retry-after=2,protocol=ws,path=/tts/v1/voice:streamBidirectional,times=1');
+  const attempt = (): Promise<{ status?: number; body?: string; retryAfter?: string; opened?: boolean }> =>
+    new Promise((resolve) => {
+      const socket = new WebSocket(new URL('tts/v1/voice:streamBidirectional', emulator.wsUrl), { headers: { authorization: 'Basic k' } });
+      socket.on('error', () => {});
+      socket.on('open', () => {
+        socket.terminate();
+        resolve({ opened: true });
+      });
+      socket.on('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode, body, retryAfter: res.headers['retry-after'] as string }));
+      });
+    });
+  const refused = await attempt();
+  assert.equal(refused.status, 429);
+  assert.equal(refused.retryAfter, '2');
+  assert.deepEqual(JSON.parse(refused.body!), { code: 8, message: 'too many', details: [] });
+  // The rule is used up and did not touch plain HTTP requests.
+  assert.equal((await attempt()).opened, true);
+});
+
+test('protocol=http rules leave WebSocket handshakes alone', async () => {
+  const { default: WebSocket } = await import('ws');
+  emulator.faults.add({ protocol: 'http', action: { type: 'status', status: 500 } });
+  const opened = await new Promise<boolean>((resolve) => {
+    const socket = new WebSocket(new URL('stt/v1/transcribe:streamBidirectional', emulator.wsUrl), { headers: { authorization: 'Basic k' } });
+    socket.on('error', () => resolve(false));
+    socket.on('open', () => {
+      socket.terminate();
+      resolve(true);
+    });
+  });
+  assert.equal(opened, true);
+  assert.equal((await post(emulator, '/tts/v1/voice', BODY)).status, 500);
+});

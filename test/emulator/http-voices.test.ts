@@ -156,3 +156,33 @@ test('Voice API get: one voice at the top level, unknown is NOT_FOUND', async ()
   assert.equal(missing.status, 404);
   assert.equal(missing.body.code, 5);
 });
+
+test('the long workspace paths list and get voices too', async () => {
+  const listed = await json('/voices/v1/workspaces/my-ws/voices?filter=lang_code%3D%22ko%22');
+  assert.equal(listed.status, 200);
+  assert.deepEqual(listed.body.voices.map((v: any) => v.voiceId), ['Minji']);
+  const one = await json('/voices/v1/workspaces/my-ws/voices/Minji');
+  assert.equal(one.status, 200);
+  assert.equal(one.body.langCode, 'KO_KR');
+});
+
+test('the 404 switches can be flipped over /_emulator/options', async () => {
+  const options = new URL('_emulator/options', emulator.url);
+  const patch = (body: unknown): Promise<Response> => fetch(options, { method: 'PATCH', body: JSON.stringify(body) });
+  const patched = await patch({ legacyVoicesNotFound: true });
+  assert.equal(patched.status, 200);
+  assert.equal((await readJson(patched)).legacyVoicesNotFound, true);
+  try {
+    assert.equal((await json('/tts/v1/voices')).status, 404);
+  } finally {
+    await (await patch({ legacyVoicesNotFound: false })).arrayBuffer();
+  }
+  assert.equal((await json('/tts/v1/voices')).status, 200);
+  const bad = await patch({ legacyVoicesNotFound: 'yes', voiceApiNotFound: true });
+  assert.equal(bad.status, 400);
+  assert.equal((await readJson(bad)).code, 3);
+  assert.equal(emulator.options.voiceApiNotFound, false, 'a rejected patch changes nothing');
+  const current = await readJson(await fetch(options));
+  assert.equal(current.logSink, undefined);
+  assert.equal(current.apiKeyRequired, false);
+});
