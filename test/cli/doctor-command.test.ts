@@ -18,8 +18,11 @@ let emulator: RunningEmulator;
 let home: string;
 let emptyBin: string;
 
+/** Proxy variables from the host would route the loopback checks elsewhere. */
+const NO_PROXY_ENV = { HTTP_PROXY: undefined, HTTPS_PROXY: undefined, http_proxy: undefined, https_proxy: undefined };
+
 function env(extra: Record<string, string | undefined> = {}) {
-  return cleanEnv({ XDG_CONFIG_HOME: home, INWORLD_BASE_URL: emulator.url, ...extra });
+  return cleanEnv({ XDG_CONFIG_HOME: home, INWORLD_BASE_URL: emulator.url, ...NO_PROXY_ENV, ...extra });
 }
 
 function saveConfig(record: Record<string, unknown>, mode = 0o600): string {
@@ -124,8 +127,16 @@ describe('doctor: the required checks', () => {
     assert.equal(checks.get('key-accepted')!.status, 'skip');
   });
 
+  test('reachability goes through HTTP_PROXY unless NO_PROXY exempts the host', async () => {
+    const proxied = await doctorJson([], { INWORLD_API_KEY: GOOD_KEY, HTTP_PROXY: 'http://127.0.0.1:1/' });
+    assert.equal(proxied.result.code, 1);
+    assert.equal(proxied.checks.get('network')!.status, 'fail');
+    const exempt = await doctorJson([], { INWORLD_API_KEY: GOOD_KEY, HTTP_PROXY: 'http://127.0.0.1:1/', NO_PROXY: '127.0.0.1' });
+    assert.equal(exempt.checks.get('network')!.status, 'ok', exempt.checks.get('network')!.detail);
+  });
+
   test('--emulator needs no key', async () => {
-    const result = await runCli(['doctor', '--emulator', '--json'], { env: cleanEnv({ XDG_CONFIG_HOME: home }) });
+    const result = await runCli(['doctor', '--emulator', '--json'], { env: cleanEnv({ XDG_CONFIG_HOME: home, ...NO_PROXY_ENV }) });
     assert.equal(result.code, 0, result.stderr);
     const parsed = JSON.parse(result.stdout.toString()) as { checks: CheckResult[] };
     assert.equal(parsed.checks.find((check) => check.id === 'api-key')!.detail, 'not needed with --emulator');

@@ -182,7 +182,7 @@ async function checkRemote(flags: DoctorFlags, env: NodeJS.ProcessEnv, file: Con
       }
       baseFrom = base.from;
     }
-    const network = await checkNetwork(baseUrl, baseFrom);
+    const network = await checkNetwork(baseUrl, baseFrom, env);
     let accepted: CheckResult;
     if (!context) {
       accepted = contextError
@@ -208,10 +208,20 @@ function skipped(id: string, label: string, why: string): CheckResult {
 }
 
 /** Any HTTP answer (even 404) proves the host is reachable; timings show connect cost and round trip. */
-async function checkNetwork(baseUrl: URL, from: string): Promise<CheckResult> {
+async function checkNetwork(baseUrl: URL, from: string, env: NodeJS.ProcessEnv): Promise<CheckResult> {
   const base = { id: 'network', label: 'Network', required: true };
-  const { Agent, request } = await import('undici');
-  const agent = new Agent({ connect: { timeout: NETWORK_TIMEOUT_MS }, headersTimeout: NETWORK_TIMEOUT_MS, bodyTimeout: NETWORK_TIMEOUT_MS });
+  const { EnvHttpProxyAgent, request } = await import('undici');
+  // Honour HTTP(S)_PROXY/NO_PROXY as users' networks need, so "reachable" means reachable the way they connect.
+  const proxy = baseUrl.protocol === 'https:' ? env.HTTPS_PROXY ?? env.https_proxy : env.HTTP_PROXY ?? env.http_proxy;
+  const agent = new EnvHttpProxyAgent({
+    httpProxy: env.HTTP_PROXY ?? env.http_proxy,
+    httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
+    noProxy: env.NO_PROXY ?? env.no_proxy,
+    connect: { timeout: NETWORK_TIMEOUT_MS },
+    headersTimeout: NETWORK_TIMEOUT_MS,
+    bodyTimeout: NETWORK_TIMEOUT_MS,
+  });
+  const via = proxy ? `, proxy settings from the environment` : '';
   const times: number[] = [];
   try {
     for (let i = 0; i < NETWORK_SAMPLES; i += 1) {
@@ -227,7 +237,7 @@ async function checkNetwork(baseUrl: URL, from: string): Promise<CheckResult> {
         ...base,
         status: 'fail',
         detail: `cannot reach ${baseUrl.origin}${cause ? ` (${cause})` : ''}: ${(error as Error).message}`,
-        fix: `check your connection, firewall or proxy; the base URL comes from ${from}`,
+        fix: `check your connection, firewall or proxy (HTTPS_PROXY/NO_PROXY); the base URL comes from ${from}`,
       };
     }
   } finally {
@@ -238,7 +248,7 @@ async function checkNetwork(baseUrl: URL, from: string): Promise<CheckResult> {
   return {
     ...base,
     status: 'ok',
-    detail: `${baseUrl.origin} reachable (${from}): first request ${first} ms${warm !== undefined ? `, round trip ${warm} ms` : ''}`,
+    detail: `${baseUrl.origin} reachable (${from}${via}): first request ${first} ms${warm !== undefined ? `, round trip ${warm} ms` : ''}`,
     ms: warm ?? first,
   };
 }
