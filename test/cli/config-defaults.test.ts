@@ -81,8 +81,7 @@ describe('applyConfigDefaults', () => {
 });
 
 describe('say with config defaults, end to end', () => {
-  // `todo` until say.ts calls applyConfigDefaults (the lead's one-line integration); it then passes.
-  test('say sends the voice and model from the config file', { todo: 'needs applyConfigDefaults(flags, command) in say.ts' }, async () => {
+  test('say sends the voice and model from the config file; a typed --voice still wins', async () => {
     const { startEmulator } = await import('../../src/emulator/index.js');
     const { cleanEnv, runCli } = await import('../helpers/cli.js');
     const emulator = await startEmulator({ port: 0, engine: 'synthetic' });
@@ -97,6 +96,34 @@ describe('say with config defaults, end to end', () => {
       const body = emulator.requests.find('/tts/v1/voice:stream')[0]?.body as Record<string, unknown>;
       assert.equal(body.voiceId, 'Dennis');
       assert.equal(body.modelId, 'inworld-tts-1.5-mini');
+      emulator.requests.clear();
+      const typed = await runCli(['say', 'Hello.', '-o', out, '--voice', 'Ashley'], {
+        env: cleanEnv({ XDG_CONFIG_HOME: home, INWORLD_API_KEY: 'defaults-test-key', INWORLD_BASE_URL: emulator.url }),
+      });
+      assert.equal(typed.code, 0, typed.stderr);
+      const typedBody = emulator.requests.find('/tts/v1/voice:stream')[0]?.body as Record<string, unknown>;
+      assert.equal(typedBody.voiceId, 'Ashley');
+      assert.equal(typedBody.modelId, 'inworld-tts-1.5-mini');
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  test('stream sends the voice and language from the config file', async () => {
+    const { startEmulator } = await import('../../src/emulator/index.js');
+    const { cleanEnv, runCli } = await import('../helpers/cli.js');
+    const emulator = await startEmulator({ port: 0, engine: 'synthetic' });
+    try {
+      const home = join(configPath, '..', '..');
+      writeConfig({ voice: 'Dennis', language: 'en-GB' });
+      const result = await runCli(['stream', '-o', join(home, 'out.wav')], {
+        env: cleanEnv({ XDG_CONFIG_HOME: home, INWORLD_API_KEY: 'defaults-test-key', INWORLD_BASE_URL: emulator.url, INWORLD_WS_URL: emulator.wsUrl }),
+        input: 'Hello there.\n',
+      });
+      assert.equal(result.code, 0, result.stderr);
+      const sent = JSON.stringify(emulator.requests.find('/tts/v1/voice:streamBidirectional').flatMap((request) => request.messages ?? []));
+      assert.match(sent, /"voiceId":"Dennis"/);
+      assert.match(sent, /en-GB/);
     } finally {
       await emulator.close();
     }
