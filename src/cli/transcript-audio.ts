@@ -1,7 +1,8 @@
 // The bridge between `inworld transcribe` and the audio layer (src/audio): WAV through the
 // streaming RIFF reader, other formats through ffmpeg, raw s16le from a pipe, the microphone.
 // Every source yields s16le mono; WAV and raw audio keep their own rate when it is within the
-// API's 8–48 kHz (no resampling needed), ffmpeg decodes straight to 16 kHz.
+// API's 8–48 kHz (no resampling needed) and are resampled to 16 kHz by the audio layer's
+// anti-aliasing resampler otherwise; ffmpeg decodes straight to 16 kHz.
 //
 // Each source is "primed" here: its first chunk is read before the command connects, so a file
 // ffmpeg cannot decode, or a WAV cut short in its header, is a usage error (exit 2) with no request.
@@ -14,8 +15,9 @@ import type { SourceKind, TranscribeSource } from './transcript-source.js';
 
 const MIN_RATE_HZ = 8_000;
 const MAX_RATE_HZ = 48_000;
-/** What ffmpeg decodes to: the rate the API recommends. */
+/** What ffmpeg decodes to, and what out-of-range rates are resampled to: the rate the API recommends. */
 const DECODE_RATE_HZ = 16_000;
+const RESAMPLE_RATE_HZ = 16_000;
 const SNIFF_BYTES = 12;
 
 /** Pulls the first chunk now (surfacing decode errors before any connection) and re-yields it. */
@@ -40,12 +42,11 @@ async function prime(kind: SourceKind, description: string, source: PcmSource): 
   return { kind, sampleRateHertz: source.sampleRate, channels: 1, description, audio: audio(), stop: () => source.close() };
 }
 
-function checkRate(name: string, rate: number): void {
-  if (rate < MIN_RATE_HZ || rate > MAX_RATE_HZ) {
-    throw new ValidationError(`${name} is ${rate} Hz audio, outside the 8–48 kHz the STT API accepts`, {
-      hint: 'Install ffmpeg (used to resample it) or resample it first, e.g. ffmpeg -i in.wav -ar 16000 out.wav',
-    });
-  }
+/** The source as the API can take it: its own rate within 8–48 kHz, else resampled to 16 kHz. */
+async function withinApiRates(source: PcmSource): Promise<{ source: PcmSource; note: string }> {
+  if (source.sampleRate >= MIN_RATE_HZ && source.sampleRate <= MAX_RATE_HZ) return { source, note: `at ${source.sampleRate} Hz` };
+  const { resampleSource } = await import('../audio/resampler.js');
+  return { source: resampleSource(source, RESAMPLE_RATE_HZ), note: `resampled from ${source.sampleRate} to ${RESAMPLE_RATE_HZ} Hz` };
 }
 
 export async function openAudioFile(path: string): Promise<TranscribeSource> {
@@ -68,13 +69,8 @@ export async function openAudioFile(path: string): Promise<TranscribeSource> {
     const { openWavSource } = await import('../audio/wav-reader.js');
     const wav = await openWavSource(path);
     const { sampleRate, channels, encoding } = wav.info;
-    if (sampleRate >= MIN_RATE_HZ && sampleRate <= MAX_RATE_HZ) {
-      return prime('file', `${path}: WAV ${sampleRate} Hz, ${channels} channel(s), ${encoding}, sent as 16-bit mono at ${sampleRate} Hz`, wav);
-    }
-    // Outside what the API takes: ffmpeg resamples (with a proper filter) when it is installed.
-    wav.close();
-    const { findExecutable } = await import('../audio/find-executable.js');
-    if (!findExecutable('ffmpeg')) checkRate(path, sampleRate);
+    const { source, note } = await withinApiRates(wav);
+    return prime('file', `${path}: WAV ${sampleRate} Hz, ${channels} channel(s), ${encoding}; sent as 16-bit mono ${note}`, source);
   }
   if (head.length === 0) throw new ValidationError(`${path} is empty`);
   const { openFfmpegSource } = await import('../audio/ffmpeg-source.js');
@@ -104,8 +100,8 @@ export async function openStdinAudio(head: Buffer, rest: AsyncIterable<Buffer>, 
     if (isWavHead(head)) {
       const { openWavSource } = await import('../audio/wav-reader.js');
       const wav = await openWavSource(stream, { name });
-      checkRate(name, wav.info.sampleRate);
-      return prime('stdin', `WAV on standard input, ${wav.info.sampleRate} Hz, ${wav.info.channels} channel(s)`, withRelease(wav));
+      const { source, note } = await withinApiRates(withRelease(wav));
+      return prime('stdin', `WAV on standard input, ${wav.info.sampleRate} Hz, ${wav.info.channels} channel(s); sent ${note}`, source);
     }
     if (raw.sampleRate === undefined) {
       if (head.length === 0) throw new ValidationError('standard input is empty', { hint: 'Pipe WAV or raw s16le audio into it' });
@@ -113,16 +109,17 @@ export async function openStdinAudio(head: Buffer, rest: AsyncIterable<Buffer>, 
         hint: 'Add --sample-rate <hz> (and --channels <n> if not mono)',
       });
     }
-    checkRate(name, raw.sampleRate);
     const { openRawPcmSource } = await import('../audio/raw-source.js');
-    const source = openRawPcmSource(stream, { sampleRate: raw.sampleRate, channels: raw.channels ?? 1, name });
+    const raw16 = withRelease(openRawPcmSource(stream, { sampleRate: raw.sampleRate, channels: raw.channels ?? 1, name }));
+    const { source, note } = await withinApiRates(raw16);
+    const audio: AsyncIterable<Buffer> = source;
     return {
       kind: 'stdin',
-      sampleRateHertz: raw.sampleRate,
+      sampleRateHertz: source.sampleRate,
       channels: 1,
-      description: `raw s16le on standard input, ${raw.sampleRate} Hz, ${raw.channels ?? 1} channel(s)`,
-      audio: withRelease(source),
-      stop: () => withRelease(source).close(),
+      description: `raw s16le on standard input, ${raw.sampleRate} Hz, ${raw.channels ?? 1} channel(s); sent ${note}`,
+      audio,
+      stop: () => source.close(),
     };
   } catch (error) {
     stream.destroy();

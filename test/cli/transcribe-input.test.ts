@@ -73,9 +73,16 @@ test('flag values out of range', async () => {
   await expectUsageError([path, '-o', join(dir, 'out.docx')], /\.txt, \.json, \.srt or \.vtt/);
 });
 
-test('raw stdin at a rate outside what the API takes needs resampling or is refused up front', async () => {
-  const result = await runCli(['transcribe', '-', '--sample-rate', '4000'], { env: cliEnv(emulator), input: silence(500, 4000) });
-  // Either resampled to 16 kHz and transcribed (exit 0), or refused locally (exit 2); never a server error.
-  assert.ok(result.code === 0 || result.code === 2, result.stderr);
-  if (result.code === 2) assert.equal(emulator.requests.list().length, 0);
+test('rates outside 8–48 kHz are resampled to 16 kHz (raw stdin at 4 kHz, a WAV at 96 kHz)', async () => {
+  resetEmulator(emulator, ['low rate', 'high rate']);
+  const low = await runCli(['transcribe', '-', '--sample-rate', '4000', '-q'], { env: cliEnv(emulator), input: Buffer.concat([tone(500, 4000), silence(500, 4000)]) });
+  assert.equal(low.code, 0, low.stderr);
+  assert.equal(low.stdout.toString(), 'low rate\n');
+  const path = join(dir, 'high.wav');
+  writeFileSync(path, wavBytes(Buffer.concat([tone(500, 96000), silence(500, 96000)]), 96000, 1));
+  const high = await runCli(['transcribe', path, '-q'], { env: cliEnv(emulator) });
+  assert.equal(high.code, 0, high.stderr);
+  assert.equal(high.stdout.toString(), 'high rate\n');
+  const rates = emulator.requests.find('/stt/v1/transcribe:streamBidirectional').map((r) => (r.messages![0] as { transcribeConfig: { sampleRateHertz: number } }).transcribeConfig.sampleRateHertz);
+  assert.deepEqual(rates, [16000, 16000]);
 });
