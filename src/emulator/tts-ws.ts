@@ -28,6 +28,8 @@ import {
 import { faultMatchesContext, ttsWsFaults, type GenericWsFault, type TtsWsFault } from './tts-ws-faults.js';
 
 export const MAX_CONTEXTS_PER_CONNECTION = 5;
+/** Client frames kept in the request log per connection, so a long stream cannot grow it forever. */
+export const MAX_RECORDED_MESSAGES_PER_CONNECTION = 2000;
 /** The documented idle limit: "closed after 10 minutes of inactivity across any context" (§3.7). */
 export const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60_000;
 const GRPC_INVALID_ARGUMENT = 3;
@@ -69,6 +71,7 @@ class TtsSocketSession {
   private readonly contexts = new Map<string, TtsContext>();
   private createdCount = 0;
   private serverMessages = 0;
+  private recordedMessages = 0;
   private closed = false;
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly idleTimeoutMs: number;
@@ -105,13 +108,16 @@ class TtsSocketSession {
   private onFrame(text: string, isBinary: boolean): void {
     if (this.closed) return;
     this.touch();
-    let parsedForRecord: unknown = text;
-    try {
-      parsedForRecord = JSON.parse(text);
-    } catch {
-      // recorded as raw text
+    if (this.recordedMessages < MAX_RECORDED_MESSAGES_PER_CONNECTION) {
+      this.recordedMessages += 1;
+      let parsedForRecord: unknown = text;
+      try {
+        parsedForRecord = JSON.parse(text);
+      } catch {
+        // recorded as raw text
+      }
+      this.context.recorder.appendMessage(this.context.record, parsedForRecord);
     }
-    this.context.recorder.appendMessage(this.context.record, parsedForRecord);
     if (isBinary) {
       this.sendTopLevelError(GRPC_INVALID_ARGUMENT, 'Invalid payload: binary frames are not supported');
       return;
