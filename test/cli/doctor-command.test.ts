@@ -135,6 +135,22 @@ describe('doctor: the required checks', () => {
     assert.equal(exempt.checks.get('network')!.status, 'ok', exempt.checks.get('network')!.detail);
   });
 
+  test('a server that never answers the voices call: --timeout bounds it, exit 1', async () => {
+    emulator.faults.clear();
+    emulator.faults.add('action=stall,at=headers,path=/voices/v1/voices');
+    try {
+      const started = Date.now();
+      const { result, checks } = await doctorJson(['--timeout', '1500'], { INWORLD_API_KEY: GOOD_KEY });
+      assert.equal(result.code, 1);
+      assert.equal(checks.get('network')!.status, 'ok');
+      assert.equal(checks.get('key-accepted')!.status, 'fail');
+      assert.match(checks.get('key-accepted')!.detail, /voices call failed/);
+      assert.ok(Date.now() - started < 15_000, 'bounded by --timeout');
+    } finally {
+      emulator.faults.clear();
+    }
+  });
+
   test('--emulator needs no key', async () => {
     const result = await runCli(['doctor', '--emulator', '--json'], { env: cleanEnv({ XDG_CONFIG_HOME: home, ...NO_PROXY_ENV }) });
     assert.equal(result.code, 0, result.stderr);

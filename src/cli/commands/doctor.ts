@@ -17,7 +17,7 @@ import { addGlobalOptions, type GlobalOptions } from '../options.js';
 export const MIN_NODE_MAJOR = 20;
 /** How long one probe (a player, the recorder, the speaker child) may take before we call it stuck. */
 export const PROBE_TIMEOUT_MS = 5_000;
-/** Deadline for each reachability request and for the voices call. */
+/** Deadline for each reachability request and for the voices call, unless --timeout says otherwise. */
 export const NETWORK_TIMEOUT_MS = 10_000;
 /** Reachability requests: the first pays DNS + TCP + TLS, the rest show the round trip on a warm connection. */
 export const NETWORK_SAMPLES = 3;
@@ -182,7 +182,7 @@ async function checkRemote(flags: DoctorFlags, env: NodeJS.ProcessEnv, file: Con
       }
       baseFrom = base.from;
     }
-    const network = await checkNetwork(baseUrl, baseFrom, env);
+    const network = await checkNetwork(baseUrl, baseFrom, env, flags.timeout ?? NETWORK_TIMEOUT_MS);
     let accepted: CheckResult;
     if (!context) {
       accepted = contextError
@@ -208,7 +208,7 @@ function skipped(id: string, label: string, why: string): CheckResult {
 }
 
 /** Any HTTP answer (even 404) proves the host is reachable; timings show connect cost and round trip. */
-async function checkNetwork(baseUrl: URL, from: string, env: NodeJS.ProcessEnv): Promise<CheckResult> {
+async function checkNetwork(baseUrl: URL, from: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<CheckResult> {
   const base = { id: 'network', label: 'Network', required: true };
   const { EnvHttpProxyAgent, request } = await import('undici');
   // Honour HTTP(S)_PROXY/NO_PROXY as users' networks need, so "reachable" means reachable the way they connect.
@@ -217,9 +217,9 @@ async function checkNetwork(baseUrl: URL, from: string, env: NodeJS.ProcessEnv):
     httpProxy: env.HTTP_PROXY ?? env.http_proxy,
     httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
     noProxy: env.NO_PROXY ?? env.no_proxy,
-    connect: { timeout: NETWORK_TIMEOUT_MS },
-    headersTimeout: NETWORK_TIMEOUT_MS,
-    bodyTimeout: NETWORK_TIMEOUT_MS,
+    connect: { timeout: timeoutMs },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
   });
   const via = proxy ? `, proxy settings from the environment` : '';
   const times: number[] = [];
@@ -258,7 +258,8 @@ async function checkKeyAccepted(context: CommandContext, emulator: boolean): Pro
   const { listVoices } = await import('../../voices/list.js');
   const started = performance.now();
   try {
-    const voices = await listVoices(context.client, { timeoutMs: NETWORK_TIMEOUT_MS, maxRetries: 0 });
+    // The client carries --timeout (or our default) from openContext; one try, so the timing means something.
+    const voices = await listVoices(context.client, { timeoutMs: context.client.timeoutMs, maxRetries: 0 });
     const ms = Math.round(performance.now() - started);
     return { ...base, status: 'ok', detail: `${emulator ? 'emulator' : 'API'} listed ${voices.length} voices in ${ms} ms`, ms };
   } catch (error) {
