@@ -24,9 +24,16 @@ export interface RecordedRequest {
   status?: number;
   /** WebSocket messages received from the client, parsed when JSON (handlers append them). */
   messages?: unknown[];
+  /** Size of the request body in bytes (HTTP). */
+  bodyBytes?: number;
+  /** True when body/rawBody were dropped from this old record to bound memory. */
+  bodyDropped?: boolean;
 }
 
 export type NewRecord = Omit<RecordedRequest, 'id' | 'receivedAtMs'>;
+
+/** Bodies kept across all records; older bodies are dropped first (STT uploads can be ~20 MB each). */
+const MAX_KEPT_BODY_BYTES = 64 * 1024 * 1024;
 
 /** Keeps at most this many records so a long-running `inworld emulator` does not grow forever. */
 const MAX_RECORDS = 1000;
@@ -39,7 +46,21 @@ export class RequestRecorder {
     const stored: RecordedRequest = { ...entry, id: this.#nextId++, receivedAtMs: Date.now() };
     this.#records.push(stored);
     if (this.#records.length > MAX_RECORDS) this.#records.shift();
+    this.#boundBodies();
     return stored;
+  }
+
+  #boundBodies(): void {
+    let total = 0;
+    for (const record of this.#records) total += record.bodyDropped ? 0 : (record.bodyBytes ?? 0);
+    for (const record of this.#records) {
+      if (total <= MAX_KEPT_BODY_BYTES) break;
+      if (record.bodyDropped || !record.bodyBytes) continue;
+      total -= record.bodyBytes;
+      delete record.body;
+      delete record.rawBody;
+      record.bodyDropped = true;
+    }
   }
 
   /** Appends a client WebSocket message to a handshake's record. */

@@ -170,6 +170,7 @@ export async function startEmulatorServer(input: EmulatorOptions = {}): Promise<
       path,
       query: Object.fromEntries(url.searchParams),
       headers: request.headers,
+      bodyBytes: raw.length,
       ...(body !== undefined ? { body } : {}),
       ...(path === STT_PATH ? {} : { rawBody }),
     });
