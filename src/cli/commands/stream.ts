@@ -147,6 +147,9 @@ async function speak(job: SpeakJob): Promise<void> {
     let first = true;
     const send = async (sentences: string[]) => {
       for (const sentence of sentences) {
+        // Punctuation alone ("...", "—") may yield no audio and so no flushCompleted, which would
+        // shift the per-sentence accounting the drop recovery relies on; it is silence anyway.
+        if (!/[\p{L}\p{N}]/u.test(sentence)) continue;
         emit(progress, { type: 'sentence', index: speaker.sentenceCount, chars: sentence.length, text: sentence });
         await speaker.push(sentence);
       }
