@@ -151,6 +151,14 @@ describe('doctor: the required checks', () => {
     }
   });
 
+  test('--verbose logs the requests but never the key from the config file', async () => {
+    saveConfig({ apiKey: GOOD_KEY });
+    const result = await runCli(['doctor', '--verbose'], { env: env() });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /GET .*\/voices\/v1\/voices/);
+    assertNoKeys(result);
+  });
+
   test('--emulator needs no key', async () => {
     const result = await runCli(['doctor', '--emulator', '--json'], { env: cleanEnv({ XDG_CONFIG_HOME: home, ...NO_PROXY_ENV }) });
     assert.equal(result.code, 0, result.stderr);

@@ -73,6 +73,14 @@ describe('login from stdin', () => {
     assert.equal(existsSync(configPath), false);
   });
 
+  test('--verbose on a rejected key logs the request, never the key', async () => {
+    const result = await login(BAD_KEY, ['--verbose']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /GET .*\/voices\/v1\/voices/);
+    assertNoKeys(result);
+    assert.equal(existsSync(configPath), false);
+  });
+
   test('a 403 is a rejection too', async () => {
     emulator.faults.add('status=403,path=/voices/v1/voices');
     const result = await login(GOOD_KEY);
