@@ -26,13 +26,13 @@ export interface ControlDeps {
 }
 
 /** Options a running emulator may change, with the JSON type each takes. */
-const SWITCHABLE_OPTIONS: Record<string, 'boolean' | 'number' | 'unknownVoice' | 'limits'> = {
+const SWITCHABLE_OPTIONS: Record<string, 'boolean' | 'number' | 'positive' | 'unknownVoice' | 'limits'> = {
   legacyVoicesNotFound: 'boolean',
   voiceApiNotFound: 'boolean',
   realtime: 'boolean',
   firstByteLatencyMs: 'number',
   generationLatencyMs: 'number',
-  streamChunkMs: 'number',
+  streamChunkMs: 'positive',
   unknownVoice: 'unknownVoice',
   limits: 'limits',
 };
@@ -46,6 +46,7 @@ function patchOptions(options: ResolvedEmulatorOptions, body: unknown): void {
     const ok =
       kind === 'boolean' ? typeof value === 'boolean'
       : kind === 'number' ? typeof value === 'number' && Number.isFinite(value) && value >= 0
+      : kind === 'positive' ? typeof value === 'number' && Number.isFinite(value) && value > 0
       : kind === 'unknownVoice' ? value === 'not-found' || value === 'invalid-argument' || value === 'accept'
       : kind === 'limits' ? typeof value === 'object' && value !== null && Object.entries(value).every(([k, v]) => k in options.limits && Number.isInteger(v) && (v as number) > 0)
       : false;
