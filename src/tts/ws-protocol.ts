@@ -7,10 +7,6 @@ export const TTS_WS_PATH = '/tts/v1/voice:streamBidirectional';
 /** The documented per-message limit for `send_text` (the newer guide says 2000; 1000 is safe for both). */
 export const SEND_TEXT_MAX_CHARS = 1000;
 
-/** Encodings the WebSocket offers (§3.2): the HTTP list without FLAC. */
-export const WS_AUDIO_ENCODINGS = ['LINEAR16', 'PCM', 'MP3', 'OGG_OPUS', 'ALAW', 'MULAW', 'WAV'] as const;
-export type WsAudioEncoding = (typeof WS_AUDIO_ENCODINGS)[number];
-
 export interface WsAudioConfig {
   audioEncoding?: string;
   sampleRateHertz?: number;

@@ -14,10 +14,10 @@ import { addGlobalOptions, nonNegativeInt, positiveInt, type GlobalOptions } fro
 import { addSynthesisFlags, toSynthesisOptions, type SynthesisFlags } from '../synthesis-flags.js';
 import type { SpeakerEvent } from '../../tts/ws-speaker.js';
 import type { TtsStreamSynthesisOptions } from '../../tts/ws-options.js';
+import { TTS_WS_ENCODINGS } from '../../tts/options.js';
 
 /** The WebSocket offers every encoding but FLAC. */
 const STREAM_ENCODINGS = AUDIO_ENCODINGS.filter((encoding) => encoding !== 'FLAC');
-const SERVER_WS_ENCODINGS = ['LINEAR16', 'PCM', 'WAV', 'MP3', 'OGG_OPUS', 'ALAW', 'MULAW'] as const;
 /** The segmenter cuts a sentence longer than this at a word boundary: one send_text, one generation. */
 const MAX_SENTENCE_CHARS = 1000;
 
@@ -77,7 +77,7 @@ async function runStream(flags: StreamFlags): Promise<void> {
   if (flags.encoding === 'FLAC' || /\.flac$/i.test(flags.output ?? '')) {
     throw new ValidationError('FLAC is not available over the WebSocket', { hint: 'Use .wav, .mp3 or .ogg, or `inworld say` for FLAC' });
   }
-  const plan = await planAudioOutput(flags, { stdoutIsTTY: process.stdout.isTTY === true, allowedEncodings: SERVER_WS_ENCODINGS });
+  const plan = await planAudioOutput(flags, { stdoutIsTTY: process.stdout.isTTY === true, allowedEncodings: TTS_WS_ENCODINGS });
   const { text: _unused, ...synthesis } = toSynthesisOptions('', flags, plan);
   const options: TtsStreamSynthesisOptions = { ...synthesis };
   if (flags.bufferChars !== undefined) options.bufferCharThreshold = flags.bufferChars;
