@@ -5,7 +5,7 @@
 //     readonly name: 'espeak' | 'synthetic';
 //     render(text: string, options: SpeechRenderOptions): Promise<RenderedSpeech>;
 //   }
-//   createSpeechEngine(name: SpeechEngineName): SpeechEngine   // espeak falls back to synthetic
+//   createSpeechEngine(name: SpeechEngineName, voices?: VoiceCatalogue): SpeechEngine  // espeak falls back to synthetic
 //   espeakAvailable(): boolean                                  // cached `espeak-ng --version` probe
 //
 // Times are seconds from the start of the rendered audio (callers add offsets for generations).
