@@ -64,7 +64,7 @@ describe('doctor: the required checks', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(ok, true);
     assertNoKeys(result);
-    assert.deepEqual([...checks.keys()], ['node', 'config', 'api-key', 'network', 'key-accepted', 'audio-output', 'microphone', 'ffmpeg']);
+    assert.deepEqual([...checks.keys()], ['node', 'config', 'api-key', 'network', 'key-accepted', 'websocket', 'audio-output', 'microphone', 'ffmpeg']);
     assert.equal(checks.get('node')!.status, 'ok');
     assert.equal(checks.get('api-key')!.detail, `****${GOOD_KEY.slice(-4)} from config file`);
     assert.equal(checks.get('network')!.status, 'ok');
@@ -73,6 +73,24 @@ describe('doctor: the required checks', () => {
     assert.equal(checks.get('key-accepted')!.status, 'ok');
     assert.match(checks.get('key-accepted')!.detail, /listed \d+ voices in \d+ ms/);
     assert.equal(emulator.requests.find('/voices/v1/voices').at(-1)!.headers.authorization, `Basic ${GOOD_KEY}`);
+    assert.equal(checks.get('websocket')!.status, 'ok', checks.get('websocket')!.detail);
+    assert.equal(emulator.requests.find('/tts/v1/voice:streamBidirectional').at(-1)!.headers.authorization, `Basic ${GOOD_KEY}`);
+  });
+
+  test('a WebSocket the network refuses is a warning (stream/transcribe need it), not a failure', async () => {
+    saveConfig({ apiKey: GOOD_KEY });
+    const refused = await doctorJson([], { INWORLD_WS_URL: 'ws://127.0.0.1:1/' });
+    assert.equal(refused.result.code, 0, refused.result.stderr);
+    assert.equal(refused.checks.get('websocket')!.status, 'warn');
+    assert.match(refused.checks.get('websocket')!.fix!, /WebSocket upgrades/);
+    emulator.faults.add('status=403,protocol=ws,path=/tts/v1/voice:streamBidirectional');
+    try {
+      const forbidden = await doctorJson();
+      assert.equal(forbidden.checks.get('websocket')!.status, 'warn');
+      assert.match(forbidden.checks.get('websocket')!.detail, /HTTP 403/);
+    } finally {
+      emulator.faults.clear();
+    }
   });
 
   test('the human report: one line per check, on stdout, key masked, no colour on a pipe', async () => {
@@ -83,7 +101,7 @@ describe('doctor: the required checks', () => {
     const out = result.stdout.toString();
     assert.ok(!out.includes('\u001b['), 'no escape codes when not a terminal');
     const lines = out.split('\n').filter((line) => /^[✓!✗-] /.test(line));
-    assert.equal(lines.length, 8, out);
+    assert.equal(lines.length, 9, out);
     assert.match(out, /API key +\*\*\*\*.{4} from config file/);
     assert.match(out, /all checks passed|ready; \d+ optional/);
   });

@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { DEFAULT_BASE_URL, defaultConfigPath, parseBaseUrl, readConfigFile, type ConfigFile } from '../../core/config.js';
 import { AuthenticationError, InworldError, PermissionDeniedError } from '../../core/errors.js';
 import { mask } from '../../core/log.js';
+import { TTS_WS_PATH } from '../../tts/ws-protocol.js';
 import { findExecutable } from '../../audio/find-executable.js';
 import { PLAYERS, defaultPlayerOrder, resolveSpeakerPackage, type PlayerName } from '../../audio/players.js';
 import { formatMode, looseConfigMode } from '../config-file.js';
@@ -84,8 +85,8 @@ export async function runChecks(flags: DoctorFlags, env: NodeJS.ProcessEnv = pro
   const file = readConfigQuietly(configPath);
   const local = Promise.all([checkAudioOutput(env), checkRecorder(env), Promise.resolve(checkFfmpeg(env))]);
   const remote = checkRemote(flags, env, file);
-  const [config, [audio, recorder, ffmpeg], [key, network, accepted]] = await Promise.all([configCheck, local, remote]);
-  return [checkNode(), config, key, network, accepted, audio, recorder, ffmpeg];
+  const [config, [audio, recorder, ffmpeg], [key, network, accepted, websocket]] = await Promise.all([configCheck, local, remote]);
+  return [checkNode(), config, key, network, accepted, websocket, audio, recorder, ffmpeg];
 }
 
 export function checkNode(version: string = process.versions.node): CheckResult {
@@ -145,8 +146,8 @@ function pick(flag: string | undefined, flagName: string, envValue: string | und
   return { value: fallback, from: 'default' };
 }
 
-/** Key present, API reachable (with latency), key accepted (a voices call, timed). */
-async function checkRemote(flags: DoctorFlags, env: NodeJS.ProcessEnv, file: ConfigFile): Promise<[CheckResult, CheckResult, CheckResult]> {
+/** Key present, API reachable (with latency), key accepted (a voices call, timed), WebSocket upgrade allowed. */
+async function checkRemote(flags: DoctorFlags, env: NodeJS.ProcessEnv, file: ConfigFile): Promise<[CheckResult, CheckResult, CheckResult, CheckResult]> {
   const { emulatorRequested, openContext } = await import('../context.js');
   const emulator = emulatorRequested(flags, env);
   const keyBase = { id: 'api-key', label: 'API key', required: true };
@@ -178,22 +179,26 @@ async function checkRemote(flags: DoctorFlags, env: NodeJS.ProcessEnv, file: Con
         baseUrl = parseBaseUrl(base.value!, 'Base URL', ['http:', 'https:']);
       } catch (error) {
         const bad: CheckResult = { id: 'network', label: 'Network', status: 'fail', detail: (error as Error).message, fix: `correct the base URL (${base.from})`, required: true };
-        return [keyCheck, bad, skipped('key-accepted', 'Key accepted', 'no usable base URL')];
+        return [keyCheck, bad, skipped('key-accepted', 'Key accepted', 'no usable base URL'), skipped('websocket', 'WebSocket', 'no usable base URL')];
       }
       baseFrom = base.from;
     }
     const network = await checkNetwork(baseUrl, baseFrom, env, flags.timeout ?? NETWORK_TIMEOUT_MS);
     let accepted: CheckResult;
+    let websocket: CheckResult;
     if (!context) {
       accepted = contextError
         ? { id: 'key-accepted', label: 'Key accepted', status: 'fail', detail: (contextError as Error).message, fix: hintOf(contextError) ?? 'see the message', required: true }
         : skipped('key-accepted', 'Key accepted', 'no key to check');
+      websocket = skipped('websocket', 'WebSocket', 'no key to check');
     } else if (network.status === 'fail') {
       accepted = skipped('key-accepted', 'Key accepted', 'the API is unreachable');
+      websocket = skipped('websocket', 'WebSocket', 'the API is unreachable');
     } else {
       accepted = await checkKeyAccepted(context, emulator);
+      websocket = accepted.status === 'ok' ? await checkWebSocket(context) : skipped('websocket', 'WebSocket', 'the key was not accepted');
     }
-    return [keyCheck, network, accepted];
+    return [keyCheck, network, accepted, websocket];
   } finally {
     await context?.close();
   }
@@ -275,6 +280,41 @@ async function checkKeyAccepted(context: CommandContext, emulator: boolean): Pro
     }
     return { ...base, status: 'fail', detail: `voices call failed: ${(error as Error).message}`, fix: hintOf(error) ?? 'retry; if it persists, check https://status.inworld.ai/', ms };
   }
+}
+
+/**
+ * Opens (and at once closes) the TTS WebSocket, which `stream` and `transcribe` need: proxies and
+ * firewalls that pass HTTPS often refuse the upgrade. No text is sent, so nothing is synthesized.
+ * Optional: say and voices work without it.
+ */
+async function checkWebSocket(context: CommandContext): Promise<CheckResult> {
+  const base = { id: 'websocket', label: 'WebSocket', required: false };
+  const url = context.client.wsUrl(TTS_WS_PATH);
+  const { WebSocket } = await import('ws');
+  const { webSocketAgent } = await import('../../core/proxy.js');
+  const agent = await webSocketAgent(url);
+  const started = performance.now();
+  const outcome = await new Promise<{ ok: boolean; why?: string }>((resolve) => {
+    const socket = new WebSocket(url, { headers: context.client.headers(), handshakeTimeout: context.client.timeoutMs, agent });
+    socket.once('open', () => {
+      resolve({ ok: true });
+      socket.close(1000);
+    });
+    socket.once('unexpected-response', (_request, response) => {
+      resolve({ ok: false, why: `the upgrade was answered with HTTP ${response.statusCode}` });
+      socket.terminate();
+    });
+    socket.once('error', (error) => resolve({ ok: false, why: error.message }));
+  });
+  const ms = Math.round(performance.now() - started);
+  if (outcome.ok) return { ...base, status: 'ok', detail: `${url.origin} accepts the streaming connection (${ms} ms)`, ms };
+  return {
+    ...base,
+    status: 'warn',
+    detail: `cannot open ${url.origin}${url.pathname}: ${outcome.why}; stream and transcribe need it`,
+    fix: 'allow WebSocket upgrades through your proxy or firewall, or set --ws-url / INWORLD_WS_URL',
+    ms,
+  };
 }
 
 interface ProbeResult {
