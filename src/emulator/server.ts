@@ -279,6 +279,8 @@ export async function startEmulatorServer(input: EmulatorOptions = {}): Promise<
   });
 
   async function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    // A client that resets while we stall or refuse must not become an unhandled 'error'.
+    socket.on('error', (error) => log.debug(`upgrade socket error: ${error.message}`));
     const url = requestUrl(request);
     const path = url.pathname;
     const record = recorder.record({

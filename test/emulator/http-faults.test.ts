@@ -325,3 +325,18 @@ test('protocol=http rules leave WebSocket handshakes alone', async () => {
   assert.equal(opened, true);
   assert.equal((await post(emulator, '/tts/v1/voice', BODY)).status, 500);
 });
+
+test('a client that gives up during a stalled WebSocket upgrade does not disturb the emulator', async () => {
+  const { default: WebSocket } = await import('ws');
+  emulator.requests.clear();
+  emulator.faults.add({ protocol: 'ws', times: 1, action: { type: 'stall', at: 'headers', ms: 400 } });
+  const socket = new WebSocket(new URL('tts/v1/voice:streamBidirectional', emulator.wsUrl), { headers: { authorization: 'Basic k' } });
+  socket.on('error', () => {});
+  while (!emulator.requests.list().some((r) => r.protocol === 'ws')) await new Promise((resolve) => setImmediate(resolve));
+  socket.terminate();
+  // Nothing is observable when the stall ends (the socket is gone), so wait it out.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const ok = await post(emulator, '/tts/v1/voice', BODY);
+  assert.equal(ok.status, 200);
+  await ok.arrayBuffer();
+});
