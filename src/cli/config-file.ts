@@ -7,7 +7,7 @@ import { chmod, lstat, mkdir, open, readFile, realpath, rename, stat, unlink } f
 import { basename, dirname, join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { parseBaseUrl } from '../core/config.js';
-import { ValidationError } from '../core/errors.js';
+import { InworldError, ValidationError } from '../core/errors.js';
 
 /** Owner read/write only: the file may hold the API key. */
 export const CONFIG_FILE_MODE = 0o600;
@@ -207,18 +207,64 @@ async function ensurePrivateDir(dir: string): Promise<void> {
   }
 }
 
-/** Reads, changes and writes back the file; reports a looser mode the rewrite has just tightened. */
+/** A write holds the lock for milliseconds; a lock older than this was left by a killed process. */
+export const LOCK_STALE_MS = 5_000;
+/** How long to wait for another writer; longer than LOCK_STALE_MS so a leftover lock is always broken. */
+export const LOCK_WAIT_MS = 6_000;
+const LOCK_POLL_MS = 25;
+
+/**
+ * Runs `fn` holding `<file>.lock` (created exclusively), so two writers cannot both read the old
+ * file and each drop the other's change.
+ */
+async function withFileLock<T>(target: string, fn: () => Promise<T>): Promise<T> {
+  const lock = `${target}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      await (await open(lock, 'wx', CONFIG_FILE_MODE)).close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new ValidationError(`Cannot lock config file ${target}: ${(error as Error).message}`);
+      }
+    }
+    const age = await stat(lock).then((info) => Date.now() - info.mtimeMs, () => 0);
+    if (age > LOCK_STALE_MS) {
+      await unlink(lock).catch(() => {});
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new InworldError(`Config file ${target} is locked by another inworld process`, { hint: `Retry; if no inworld is running, delete ${lock}` });
+    }
+    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+  }
+  try {
+    return await fn();
+  } finally {
+    await unlink(lock).catch(() => {});
+  }
+}
+
+/**
+ * Reads, changes and writes back the file under a lock (so concurrent `config set`s all land);
+ * reports a looser mode the rewrite has just tightened.
+ */
 export async function updateConfigFile(
   path: string,
   change: (record: Record<string, unknown>) => void,
   warn: (line: string) => void,
 ): Promise<string> {
-  const record = await readConfigRecord(path);
-  const loose = await looseConfigMode(path);
-  change(record);
-  const written = await writeConfigRecord(path, record);
-  if (loose) {
-    warn(`inworld: note: config file ${path} had mode ${formatMode(loose.mode)} (readable by other users); it is now ${formatMode(CONFIG_FILE_MODE)}`);
-  }
-  return written;
+  const target = await resolveTarget(path);
+  await ensurePrivateDir(dirname(target));
+  return withFileLock(target, async () => {
+    const record = await readConfigRecord(path);
+    const loose = await looseConfigMode(path);
+    change(record);
+    const written = await writeConfigRecord(path, record);
+    if (loose) {
+      warn(`inworld: note: config file ${path} had mode ${formatMode(loose.mode)} (readable by other users); it is now ${formatMode(CONFIG_FILE_MODE)}`);
+    }
+    return written;
+  });
 }

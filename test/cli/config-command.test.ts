@@ -1,6 +1,6 @@
 // `inworld config` end to end: the built CLI in a child process with a temp XDG_CONFIG_HOME.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, test } from 'node:test';
@@ -252,6 +252,32 @@ describe('permissions and atomic writes', () => {
     assert.equal(mode(join(real, 'inworld.json')), 0o600);
     assert.equal(mode(real), 0o755);
     assert.deepEqual(readdirSync(real), ['inworld.json']);
+  });
+
+  test('parallel writers of different keys all land (the lock serialises read-modify-write)', async () => {
+    const settings: Array<[string, string]> = [
+      ['voice', 'Dennis'],
+      ['model', 'inworld-tts-1.5-mini'],
+      ['language', 'en-GB'],
+      ['base-url', 'http://127.0.0.1:8787/'],
+      ['ws-url', 'ws://127.0.0.1:8787/'],
+    ];
+    const results = await Promise.all(settings.map(([key, value]) => config(['set', key, value])));
+    for (const result of results) assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(Object.keys(readJson()).sort(), ['baseUrl', 'language', 'model', 'voice', 'wsUrl']);
+    assert.deepEqual(readdirSync(join(home, 'inworld')), ['config.json'], 'no lock or temp file left');
+  });
+
+  test('a lock left by a killed process is broken once stale', async () => {
+    mkdirSync(join(home, 'inworld'), { recursive: true });
+    const lock = `${configPath}.lock`;
+    writeFileSync(lock, '');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lock, old, old);
+    const result = await config(['set', 'voice', 'Dennis']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(readJson(), { voice: 'Dennis' });
+    assert.equal(existsSync(lock), false);
   });
 
   test('parallel writers never leave a torn file', async () => {

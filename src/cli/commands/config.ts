@@ -82,7 +82,7 @@ Examples:
         let raw = value;
         if (value === '-') {
           const { readSecret } = await import('../prompt.js');
-          raw = (await readSecret(`${spec.name}: `)).value;
+          raw = (await readSecret(`${spec.name}${spec.secret ? ' (hidden)' : ''}: `)).value;
         } else if (spec.secret) {
           note(flags, 'inworld: tip: `inworld config set api-key -` (or `inworld login`) reads the key from standard input and keeps it out of shell history');
         }

@@ -47,7 +47,7 @@ interface DoctorFlags extends GlobalOptions {
 
 export function doctorCommand(): Command {
   const command = new Command('doctor')
-    .description('check Node, the API key, the network, audio output, microphone and ffmpeg, with fixes')
+    .description('check Node, the API key, the network and WebSocket, audio output, microphone and ffmpeg, with fixes')
     .addOption(new Option('--json', 'print the results as JSON on stdout'));
   addGlobalOptions(command);
   return command
@@ -55,7 +55,7 @@ export function doctorCommand(): Command {
       'after',
       `
 Exits 1 when something required is missing (Node ${MIN_NODE_MAJOR}+, a key the API accepts, a reachable API);
-audio, microphone and ffmpeg are optional and only warn.
+audio, microphone, ffmpeg and the WebSocket (needed by stream and transcribe) only warn.
 
 Examples:
   $ inworld doctor
