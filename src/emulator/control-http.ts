@@ -26,7 +26,7 @@ export interface ControlDeps {
 }
 
 /** Options a running emulator may change, with the JSON type each takes. */
-const SWITCHABLE_OPTIONS: Record<string, 'boolean' | 'number' | 'positive' | 'unknownVoice' | 'limits'> = {
+const SWITCHABLE_OPTIONS: Record<string, 'boolean' | 'number' | 'positive' | 'unknownVoice' | 'limits' | 'wordStyle'> = {
   legacyVoicesNotFound: 'boolean',
   voiceApiNotFound: 'boolean',
   realtime: 'boolean',
@@ -35,6 +35,7 @@ const SWITCHABLE_OPTIONS: Record<string, 'boolean' | 'number' | 'positive' | 'un
   streamChunkMs: 'positive',
   unknownVoice: 'unknownVoice',
   limits: 'limits',
+  wordTimestampStyle: 'wordStyle',
 };
 
 function patchOptions(options: ResolvedEmulatorOptions, body: unknown): void {
@@ -47,6 +48,7 @@ function patchOptions(options: ResolvedEmulatorOptions, body: unknown): void {
       kind === 'boolean' ? typeof value === 'boolean'
       : kind === 'number' ? typeof value === 'number' && Number.isFinite(value) && value >= 0
       : kind === 'positive' ? typeof value === 'number' && Number.isFinite(value) && value > 0
+      : kind === 'wordStyle' ? value === 'attached' || value === 'tokens'
       : kind === 'unknownVoice' ? value === 'not-found' || value === 'invalid-argument' || value === 'accept'
       : kind === 'limits' ? typeof value === 'object' && value !== null && Object.entries(value).every(([k, v]) => k in options.limits && Number.isInteger(v) && (v as number) > 0)
       : false;

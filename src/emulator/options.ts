@@ -47,6 +47,12 @@ export interface EmulatorOptions {
   controlEndpoints?: boolean;
   /** Fault rules active from the start: objects or spec strings (grammar in faults.ts). */
   faults?: ReadonlyArray<FaultRuleInput | string>;
+  /**
+   * WORD timestamps as words with their punctuation attached (`attached`, the older documented
+   * style; default) or as every token of the text, whitespace and punctuation included (`tokens`,
+   * the newer docs' description, protocol §2.6).
+   */
+  wordTimestampStyle?: 'attached' | 'tokens';
   /** Samples per streamed chunk duration, ms of audio per `:stream` line. Default 200. */
   streamChunkMs?: number;
   /** Environment used for defaults (INWORLD_EMULATOR_ENGINE). Default process.env. */
@@ -70,6 +76,7 @@ export interface ResolvedEmulatorOptions {
   voiceApiNotFound: boolean;
   controlEndpoints: boolean;
   streamChunkMs: number;
+  wordTimestampStyle: 'attached' | 'tokens';
 }
 
 export const DEFAULT_EMULATOR_HOST = '127.0.0.1';
@@ -107,6 +114,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions, espeakAvailable
     voiceApiNotFound: options.voiceApiNotFound ?? false,
     controlEndpoints: options.controlEndpoints ?? true,
     streamChunkMs: options.streamChunkMs && options.streamChunkMs > 0 ? options.streamChunkMs : DEFAULT_STREAM_CHUNK_MS,
+    wordTimestampStyle: options.wordTimestampStyle ?? 'attached',
   };
 }
 

@@ -22,3 +22,24 @@ export function buildTimestampInfo(type: TimestampType, units: readonly TimedTex
     ? { wordAlignment: { words: texts, wordStartTimeSeconds: starts, wordEndTimeSeconds: ends } }
     : { characterAlignment: { characters: texts, characterStartTimeSeconds: starts, characterEndTimeSeconds: ends } };
 }
+
+/** Words, runs of whitespace, and single punctuation marks: every token of the text, in order. */
+const TOKEN = /\s+|[\p{L}\p{M}\p{N}'\u2019]+|[^\s\p{L}\p{M}\p{N}'\u2019]/gu;
+
+/**
+ * The newer WORD style (protocol §2.6): every token of the text (words, punctuation, whitespace),
+ * each timed from its first character's start to its last character's end.
+ */
+export function tokenTimes(characters: readonly TimedText[]): TimedText[] {
+  const text = characters.map((c) => c.text).join('');
+  const out: TimedText[] = [];
+  let index = 0; // into characters (code points)
+  for (const match of text.matchAll(TOKEN)) {
+    const length = [...match[0]].length;
+    const first = characters[index]!;
+    const last = characters[index + length - 1]!;
+    out.push({ text: match[0], startSeconds: first.startSeconds, endSeconds: last.endSeconds });
+    index += length;
+  }
+  return out;
+}

@@ -5,7 +5,7 @@ import { FaultWriter } from './fault-writer.js';
 import { findAction } from './faults.js';
 import { JSON_CONTENT_TYPE } from './http-io.js';
 import type { RenderedSpeech, TimedText } from './speech.js';
-import { buildTimestampInfo } from './timestamps.js';
+import { buildTimestampInfo, tokenTimes } from './timestamps.js';
 import { parseTtsHttpRequest, TtsHttpRequest } from './tts-request.js';
 
 function usage(count: number, modelId: string): { processedCharactersCount: number; modelId: string } {
@@ -21,8 +21,10 @@ async function render(request: TtsHttpRequest, ctx: EmulatorContext): Promise<Re
   });
 }
 
-function timedUnits(request: TtsHttpRequest, speech: RenderedSpeech): TimedText[] {
-  return request.timestampType === 'CHARACTER' ? speech.characters : request.timestampType === 'WORD' ? speech.words : [];
+function timedUnits(request: TtsHttpRequest, speech: RenderedSpeech, ctx: EmulatorContext): TimedText[] {
+  if (request.timestampType === 'CHARACTER') return speech.characters;
+  if (request.timestampType !== 'WORD') return [];
+  return ctx.options.wordTimestampStyle === 'tokens' ? tokenTimes(speech.characters) : speech.words;
 }
 
 export async function handleSynthesize(_request: IncomingMessage, response: ServerResponse, body: unknown, ctx: EmulatorContext): Promise<void> {
@@ -40,7 +42,7 @@ export async function handleSynthesize(_request: IncomingMessage, response: Serv
     audioContent: audio.toString('base64'),
     usage: usage([...request.text].length, request.modelId),
   };
-  const timestampInfo = buildTimestampInfo(request.timestampType, timedUnits(request, speech));
+  const timestampInfo = buildTimestampInfo(request.timestampType, timedUnits(request, speech, ctx));
   if (timestampInfo) result.timestampInfo = timestampInfo;
   response.writeHead(200, { 'content-type': JSON_CONTENT_TYPE });
   await new FaultWriter(response, ctx.matchedFaults, ctx).writeBody(result);
@@ -58,7 +60,7 @@ export async function handleSynthesizeStream(_request: IncomingMessage, response
   const rate = request.sampleRateHz;
   const samples = speech.samples;
   const chunkSamples = Math.max(2, Math.round((ctx.options.streamChunkMs / 1000) * rate));
-  const units = timedUnits(request, speech);
+  const units = timedUnits(request, speech, ctx);
   const sync = request.timestampTransport === 'SYNC';
   const slow = findAction(ctx.matchedFaults, 'slow');
   // Seconds of wall time per second of audio: 0 = as fast as possible.

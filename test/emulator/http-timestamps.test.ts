@@ -131,3 +131,21 @@ test('longer text gives longer audio', async () => {
   const long = await unary({ text: 'Hi. This sentence is quite a lot longer than the first one.' });
   assert.ok(Buffer.from(long.audioContent, 'base64').length > 4 * Buffer.from(short.audioContent, 'base64').length);
 });
+
+test('wordTimestampStyle "tokens": every token of the text, whitespace and punctuation included', async () => {
+  const other = await start({ wordTimestampStyle: 'tokens' });
+  try {
+    const response = await post(other, '/tts/v1/voice', ttsBody({ text: 'Hi, Dr. Who!  Go.', timestampType: 'WORD' }, { audioEncoding: 'PCM', sampleRateHertz: RATE }));
+    const alignment = (await readJson(response)).timestampInfo.wordAlignment;
+    assert.deepEqual(alignment.words, ['Hi', ',', ' ', 'Dr', '.', ' ', 'Who', '!', '  ', 'Go', '.']);
+    assert.equal(alignment.words.join(''), 'Hi, Dr. Who!  Go.');
+    for (let i = 1; i < alignment.words.length; i++) {
+      assert.ok(alignment.wordStartTimeSeconds[i] >= alignment.wordEndTimeSeconds[i - 1] - 1e-6);
+    }
+    // The word tokens sit exactly where the attached-style words start.
+    const attached = (await unary({ text: 'Hi, Dr. Who!  Go.', timestampType: 'WORD' })).timestampInfo.wordAlignment;
+    assert.equal(alignment.wordStartTimeSeconds[3], attached.wordStartTimeSeconds[1]);
+  } finally {
+    await other.close();
+  }
+});
