@@ -206,12 +206,17 @@ export class TtsWsSession {
     if (message.kind === 'error') {
       // A connection-level error names no context, so every context on this socket is in doubt
       // (e.g. "Paused due to inactivity" precedes a drop). Fail them all and drop the socket.
-      const error = makeApiError(
+      // A retryable code means the connection, not the request, was the problem: it becomes a
+      // ConnectionError (retried on a new connection); others stay API errors.
+      const apiError = makeApiError(
         { grpcCode: message.status.code, serverMessage: message.status.message, requestId: this.requestId, body: message.body },
-        // "Paused due to inactivity" (ABORTED) is cured by a new connection; other codes follow the usual policy.
         { retryable: message.status.code === GrpcCode.ABORTED ? true : undefined },
       );
-      this.terminate(error);
+      this.terminate(
+        apiError.retryable
+          ? new ConnectionError(`The server ended the TTS connection: ${apiError.message}`, { cause: apiError })
+          : apiError,
+      );
       return;
     }
     const route = this.routes.get(message.contextId);

@@ -21,6 +21,12 @@ import { splitForSendText } from './ws-text.js';
 
 /** How long `contextClosed` may take after `close_context` before the context is declared stuck. */
 export const DEFAULT_CLOSE_TIMEOUT_MS = 60_000;
+/**
+ * A context with no frame sent for this long gets an empty `send_text`, as Pipecat and
+ * Vision-Agents do: the server pauses a connection after 10 minutes without activity (§3.7), which
+ * a quiet pipe (`tail -f`) would otherwise hit.
+ */
+export const DEFAULT_KEEPALIVE_INTERVAL_MS = 60_000;
 
 export type TtsStreamChunk =
   /**
@@ -36,6 +42,8 @@ export interface TtsStreamOptions {
   contextId?: string;
   /** Deadline for `contextClosed` after `end()`; a context stuck closing then fails and frees its slot. */
   closeTimeoutMs?: number;
+  /** Empty `send_text` after this long without a frame (0 disables). Default 60 s. */
+  keepaliveIntervalMs?: number;
   /** Strip RIFF headers from LINEAR16/WAV chunks so the audio is plain s16le. Default true. */
   stripHeaders?: boolean;
   signal?: AbortSignal;
@@ -77,6 +85,8 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
   private iterating = false;
   private readonly signal: AbortSignal | undefined;
   private readonly onAbort = () => this.abort();
+  private keepaliveTimer: NodeJS.Timeout | undefined;
+  private sentSinceKeepalive = false;
 
   constructor(config: WsCreateConfig, options: TtsStreamOptions = {}) {
     this.contextId = options.contextId ?? randomUUID().replace(/-/g, '').slice(0, 16);
@@ -90,6 +100,11 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
       : undefined;
     this.outbox.push(createMessage(this.contextId, config));
     this.signal = options.signal;
+    const keepaliveMs = options.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS;
+    if (keepaliveMs > 0) {
+      this.keepaliveTimer = setInterval(() => this.keepalive(), keepaliveMs);
+      this.keepaliveTimer.unref();
+    }
     if (this.signal?.aborted) queueMicrotask(() => this.abort());
     else this.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
@@ -263,7 +278,14 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
     this.enqueue(chunk);
   }
 
+  private keepalive(): void {
+    if (this.closeSent || this.done || !this.session) return;
+    if (!this.sentSinceKeepalive) this.post(sendTextMessage(this.contextId, '', false));
+    this.sentSinceKeepalive = false;
+  }
+
   private post(frame: string): void {
+    this.sentSinceKeepalive = true;
     if (!this.session) {
       this.outbox.push(frame);
       return;
@@ -321,6 +343,7 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
   private release(): void {
     if (this.released) return;
     this.released = true;
+    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
     if (this.closeTimer) clearTimeout(this.closeTimer);
     this.session?.unregister(this.contextId);
     const listeners = this.settledListeners.splice(0);

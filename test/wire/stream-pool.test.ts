@@ -183,7 +183,11 @@ describe('TtsPool', () => {
   it('a connection-level error fails the streams of that connection', async () => {
     emulator.faults.add({ protocol: 'ws', times: 1, action: { type: 'ws-error', afterMessages: 1, code: 10, message: 'Paused due to inactivity' } });
     const pool = new TtsPool(client);
-    await assert.rejects(bytes(speak(pool)), (error: unknown) => error instanceof APIError && error.grpcCode === 10 && error.retryable);
+    await assert.rejects(
+      bytes(speak(pool)),
+      (error: unknown) =>
+        error instanceof ConnectionError && error.cause instanceof APIError && error.cause.grpcCode === 10 && /Paused due to inactivity/.test(error.message),
+    );
     await pool.close();
   });
 

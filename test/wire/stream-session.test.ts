@@ -246,4 +246,32 @@ describe('TtsStream over the emulator', () => {
       await new Promise((resolve) => http.close(resolve));
     }
   });
+
+  it('keeps a quiet context alive with an empty send_text', { timeout: 10_000 }, async () => {
+    const http = createServer();
+    const wss = new WebSocketServer({ server: http });
+    const keepalive = new Promise<any>((resolve) => {
+      wss.on('connection', (socket) => {
+        socket.on('message', (data) => {
+          const message = JSON.parse(data.toString());
+          if (message.send_text && message.send_text.text === '') resolve(message);
+        });
+      });
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const port = (http.address() as AddressInfo).port;
+    try {
+      const bare = new InworldClient({ apiKey: 'k', baseUrl: `http://127.0.0.1:${port}/`, configPath: null, env: {} });
+      const pool = new TtsPool(bare);
+      const stream = pool.stream(PCM16K, { contextId: 'quiet', keepaliveIntervalMs: 20 });
+      const message = await keepalive;
+      assert.deepEqual(message, { contextId: 'quiet', send_text: { text: '' } });
+      stream.cancel();
+      await pool.close();
+    } finally {
+      for (const socket of wss.clients) socket.terminate();
+      wss.close();
+      await new Promise((resolve) => http.close(resolve));
+    }
+  });
 });
