@@ -106,6 +106,18 @@ describe('TTS WebSocket emulator: contexts', () => {
     c.close();
   });
 
+  it('accepts an empty send_text as a keepalive on an open context', async () => {
+    const c = await client();
+    c.send({ contextId: 'k', create: baseCreate });
+    c.send({ contextId: 'k', send_text: { text: '' } });
+    c.send({ contextId: 'k', send_text: { text: 'Still here.', flush_context: {} } });
+    c.send({ contextId: 'k', close_context: {} });
+    await c.until(() => hasEvent(c, 'k', 'contextClosed'));
+    assert.ok(c.events('k').every((e) => !e.startsWith('status:')));
+    assert.equal(c.events('k').filter((e) => e === 'flushCompleted').length, 1);
+    c.close();
+  });
+
   it('rejects text over the send_text limit with a status error for that context', async () => {
     const c = await client();
     c.send({ contextId: 'long', create: baseCreate });
