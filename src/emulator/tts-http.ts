@@ -5,7 +5,7 @@ import { FaultWriter } from './fault-writer.js';
 import { findAction } from './faults.js';
 import { JSON_CONTENT_TYPE } from './http-io.js';
 import type { RenderedSpeech, TimedText } from './speech.js';
-import { buildTimestampInfo, tokenTimes } from './timestamps.js';
+import { buildTimestampInfo, modelHasPhoneticDetails, tokenTimes } from './timestamps.js';
 import { parseTtsHttpRequest, TtsHttpRequest } from './tts-request.js';
 
 function usage(count: number, modelId: string): { processedCharactersCount: number; modelId: string } {
@@ -42,7 +42,7 @@ export async function handleSynthesize(_request: IncomingMessage, response: Serv
     audioContent: audio.toString('base64'),
     usage: usage([...request.text].length, request.modelId),
   };
-  const timestampInfo = buildTimestampInfo(request.timestampType, timedUnits(request, speech, ctx));
+  const timestampInfo = buildTimestampInfo(request.timestampType, timedUnits(request, speech, ctx), 0, modelHasPhoneticDetails(request.modelId));
   if (timestampInfo) result.timestampInfo = timestampInfo;
   response.writeHead(200, { 'content-type': JSON_CONTENT_TYPE });
   await new FaultWriter(response, ctx.matchedFaults, ctx).writeBody(result);
@@ -62,6 +62,7 @@ export async function handleSynthesizeStream(_request: IncomingMessage, response
   const chunkSamples = Math.max(2, Math.round((ctx.options.streamChunkMs / 1000) * rate));
   const units = timedUnits(request, speech, ctx);
   const sync = request.timestampTransport === 'SYNC';
+  const phonetic = modelHasPhoneticDetails(request.modelId);
   const slow = findAction(ctx.matchedFaults, 'slow');
   // Seconds of wall time per second of audio: 0 = as fast as possible.
   const pace = slow ? Math.max(1, slow.factor ?? 2) : ctx.options.realtime ? 1 : 0;
@@ -96,7 +97,7 @@ export async function handleSynthesizeStream(_request: IncomingMessage, response
       result.usage = usage(last ? totalChars : Math.round((totalChars * sentSamples) / Math.max(1, samples.length)), request.modelId);
     }
     if (sync) {
-      const info = buildTimestampInfo(request.timestampType, pendingUnits);
+      const info = buildTimestampInfo(request.timestampType, pendingUnits, 0, phonetic);
       if (info) result.timestampInfo = info;
       pendingUnits = [];
     }
@@ -105,7 +106,7 @@ export async function handleSynthesizeStream(_request: IncomingMessage, response
   }
   if (!sync) {
     // ASYNC: timestamp-only trailing line(s) after all audio (protocol §2.4, §3.6).
-    const info = buildTimestampInfo(request.timestampType, units);
+    const info = buildTimestampInfo(request.timestampType, units, 0, phonetic);
     if (info && !(await writer.writeLine({ result: { timestampInfo: info } }))) return;
   }
   // A stream-error / drop fault placed after the last line still fires.

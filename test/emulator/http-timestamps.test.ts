@@ -149,3 +149,24 @@ test('wordTimestampStyle "tokens": every token of the text, whitespace and punct
     await other.close();
   }
 });
+
+test('WORD on TTS 1.5 / 2 models carries phoneticDetails inside each word; TTS 1 models do not', async () => {
+  const json = await unary({ text: 'Think big.', timestampType: 'WORD', modelId: 'inworld-tts-2' });
+  const alignment = json.timestampInfo.wordAlignment;
+  assert.equal(alignment.phoneticDetails.length, 2);
+  alignment.phoneticDetails.forEach((detail: any, i: number) => {
+    assert.equal(detail.wordIndex, i);
+    assert.equal(detail.isPartial, false);
+    const first = detail.phones[0];
+    const last = detail.phones.at(-1);
+    assert.ok(Math.abs(first.startTimeSeconds - alignment.wordStartTimeSeconds[i]) < 1e-5);
+    assert.ok(Math.abs(last.startTimeSeconds + last.durationSeconds - alignment.wordEndTimeSeconds[i]) < 1e-5);
+    for (const phone of detail.phones) assert.equal(typeof phone.visemeSymbol, 'string');
+  });
+  assert.deepEqual(alignment.phoneticDetails[0].phones.map((p: any) => p.phoneSymbol), ['th', 'i', 'n', 'k']);
+  assert.equal(alignment.phoneticDetails[0].phones[0].visemeSymbol, 'th');
+  const old = await unary({ text: 'Think big.', timestampType: 'WORD', modelId: 'inworld-tts-1' });
+  assert.equal(old.timestampInfo.wordAlignment.phoneticDetails, undefined);
+  const chars = await unary({ text: 'Think big.', timestampType: 'CHARACTER', modelId: 'inworld-tts-2' });
+  assert.equal(chars.timestampInfo.wordAlignment, undefined);
+});
