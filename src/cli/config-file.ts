@@ -4,6 +4,7 @@
 // the old file intact, never half a JSON object.
 import { randomBytes } from 'node:crypto';
 import { chmod, lstat, mkdir, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { parseBaseUrl } from '../core/config.js';
@@ -136,6 +137,21 @@ export async function looseConfigMode(path: string): Promise<LooseMode | undefin
     const info = await stat(path);
     const mode = info.mode & 0o777;
     return (mode & GROUP_OTHER_BITS) !== 0 ? { path, mode } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The warning for a command that is about to use the key from a file others can read, or
+ * undefined when the file is private, absent, or on Windows. Synchronous so it fits where the
+ * client is built (openContext), which reads the file synchronously too.
+ */
+export function looseConfigWarningSync(path: string): string | undefined {
+  if (process.platform === 'win32') return undefined;
+  try {
+    const mode = statSync(path).mode & 0o777;
+    return (mode & GROUP_OTHER_BITS) !== 0 ? looseModeWarning({ path, mode }) : undefined;
   } catch {
     return undefined;
   }

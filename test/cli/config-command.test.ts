@@ -306,3 +306,18 @@ describe('the client reads what config writes', () => {
     }
   });
 });
+
+describe('looseConfigWarningSync (for commands that read the key from the file)', () => {
+  test('warns with the chmod fix for a group/other-readable file, says nothing otherwise', async () => {
+    const { looseConfigWarningSync } = await import('../../src/cli/config-file.js');
+    assert.equal(looseConfigWarningSync(configPath), undefined, 'absent file');
+    mkdirSync(join(home, 'inworld'), { recursive: true });
+    writeFileSync(configPath, '{}', { mode: 0o600 });
+    chmodSync(configPath, 0o600);
+    assert.equal(looseConfigWarningSync(configPath), undefined, 'private file');
+    chmodSync(configPath, 0o640);
+    const warning = looseConfigWarningSync(configPath);
+    assert.ok(warning?.includes(`chmod 600 ${configPath}`), warning);
+    assert.match(warning!, /mode 0640/);
+  });
+});
