@@ -133,8 +133,16 @@ export function isWavHead(head: Buffer): boolean {
   return head.length >= SNIFF_BYTES && (magic === 'RIFF' || magic === 'RF64') && head.toString('latin1', 8, 12) === 'WAVE';
 }
 
+/** The default microphone at 16 kHz mono (arecord on Linux, sox's rec elsewhere). */
 export async function openMicrophone(): Promise<TranscribeSource> {
-  throw new ValidationError('--mic is not available in this build yet', {
-    hint: 'Pipe a recorder instead: arecord -q -f S16_LE -r 16000 -c 1 -t raw | inworld transcribe - --sample-rate 16000',
-  });
+  const microphone = await import('../audio/microphone.js');
+  const mic = await microphone.openMicrophone({ sampleRate: microphone.DEFAULT_MIC_RATE_HZ });
+  return {
+    kind: 'mic',
+    sampleRateHertz: mic.sampleRate,
+    channels: 1,
+    description: `microphone through ${mic.recorder}, ${mic.sampleRate} Hz mono`,
+    audio: mic,
+    stop: () => mic.stop(),
+  };
 }

@@ -28,6 +28,14 @@ export function encodeClientMessage(message: SttClientMessage): string {
   return JSON.stringify(message);
 }
 
+/**
+ * The audio message, built directly: base64 needs no JSON escaping, and skipping
+ * JSON.stringify's scan of a ~10 KB string per chunk matters over an hour of audio.
+ */
+export function encodeAudioChunk(pcm: Buffer): string {
+  return `{"audioChunk":{"content":"${pcm.toString('base64')}"}}`;
+}
+
 // ---- server → client (normalized) ----
 
 export interface WordTimestamp {

@@ -18,7 +18,7 @@ import { openSttSocket } from './connection.js';
 import { EventQueue } from './event-queue.js';
 import type { SttEvent } from './events.js';
 import { buildTranscribeConfig, chunkBytesFor, DEFAULT_MAX_CHUNKS_PER_SECOND, validateSttOptions, type SttOptions } from './options.js';
-import { encodeClientMessage, parseServerMessage, type SttServerMessage, type VoiceProfile, type WordTimestamp } from './protocol.js';
+import { encodeAudioChunk, encodeClientMessage, parseServerMessage, type SttServerMessage, type VoiceProfile, type WordTimestamp } from './protocol.js';
 import {
   CLOSE_NORMAL,
   DEFAULT_REPLAY_LIMIT_MS,
@@ -383,7 +383,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
       this.#highestSentByte = Math.max(this.#highestSentByte, connection.sentEndByte);
       this.#stats.chunksSent += 1;
       this.#stats.audioBytesSent += item.data.length;
-      socket.send(encodeClientMessage({ audioChunk: { content: item.data.toString('base64') } }));
+      socket.send(encodeAudioChunk(item.data));
     }
   }
 

@@ -81,3 +81,9 @@ test('transcribeConfig carries the contract defaults, and manual mode drops end-
   assert.equal(manual.language, undefined);
   assert.deepEqual(manual.voiceProfileConfig, { enableVoiceProfile: false });
 });
+
+test('the hand-built audio message is the same JSON as the generic encoder', async () => {
+  const { encodeAudioChunk, encodeClientMessage } = await import('../../src/stt/protocol.js');
+  const pcm = Buffer.from([0, 1, 2, 250, 251, 255, 7]);
+  assert.equal(encodeAudioChunk(pcm), encodeClientMessage({ audioChunk: { content: pcm.toString('base64') } }));
+});
