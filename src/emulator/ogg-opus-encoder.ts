@@ -49,6 +49,10 @@ export function createOggOpusEncoder(sampleRateHz: number, bitRate = DEFAULT_OPU
     return Buffer.concat([ogg.pages([head], 0n, { bos: true }), ogg.pages([tags], 0n)]);
   };
 
+  /** Granule after each of the last `count` packets encoded (frames counts them all). */
+  const granulesOf = (count: number): bigint[] =>
+    Array.from({ length: count }, (_, i) => BigInt((frames - count + i + 1) * granulePerFrame));
+
   const encodeFrames = (samples: Int16Array, flush: boolean): Buffer[] => {
     const all = new Int16Array(pending.length + samples.length);
     all.set(pending);
@@ -76,7 +80,7 @@ export function createOggOpusEncoder(sampleRateHz: number, bitRate = DEFAULT_OPU
       const prefix = headersSent ? Buffer.alloc(0) : headers();
       const packets = encodeFrames(input, false);
       if (packets.length === 0) return prefix;
-      return Buffer.concat([prefix, ogg.pages(packets, BigInt(frames * granulePerFrame))]);
+      return Buffer.concat([prefix, ogg.pages(packets, granulesOf(packets.length))]);
     },
     end() {
       if (finished) return Buffer.alloc(0);
@@ -89,7 +93,9 @@ export function createOggOpusEncoder(sampleRateHz: number, bitRate = DEFAULT_OPU
       while (frames * granulePerFrame < endGranule) packets.push(...encodeFrames(new Int16Array(frameSamples), false));
       opus.delete();
       // Every stream must end with an EOS page; an empty one is allowed.
-      return Buffer.concat([prefix, ogg.pages(packets, BigInt(endGranule), { eos: true })]);
+      const granules = granulesOf(packets.length);
+      if (granules.length > 0) granules[granules.length - 1] = BigInt(endGranule);
+      return Buffer.concat([prefix, ogg.pages(packets, granules.length > 0 ? granules : BigInt(endGranule), { eos: true })]);
     },
   };
 }

@@ -17,20 +17,22 @@ export class OggPageWriter {
   }
 
   /**
-   * Pages holding `packets` completely; `granule` is written on the last page (earlier pages that
-   * end with no completed packet get -1, as RFC 3533 asks). Flags apply to the first page (BOS) or last (EOS).
+   * Pages holding `packets` completely. `granules` is the granule position after each packet (or
+   * one value for all); each page gets the granule of the last packet that ends on it, or -1 when
+   * none does (RFC 3533). BOS goes on the first page, EOS on the last.
    */
-  pages(packets: readonly Buffer[], granule: bigint, options: { bos?: boolean; eos?: boolean } = {}): Buffer {
+  pages(packets: readonly Buffer[], granules: bigint | readonly bigint[], options: { bos?: boolean; eos?: boolean } = {}): Buffer {
+    const granuleAfter = (packet: number): bigint => (typeof granules === 'bigint' ? granules : granules[packet] ?? -1n);
     // Lacing values for all packets, then cut into pages of at most 255 segments.
-    const segments: { length: number; packetEnd: boolean }[] = [];
-    for (const packet of packets) {
+    const segments: { length: number; endsPacket: number | undefined }[] = [];
+    packets.forEach((packet, index) => {
       let remaining = packet.length;
       while (remaining >= LACING_MAX) {
-        segments.push({ length: LACING_MAX, packetEnd: false });
+        segments.push({ length: LACING_MAX, endsPacket: undefined });
         remaining -= LACING_MAX;
       }
-      segments.push({ length: remaining, packetEnd: true });
-    }
+      segments.push({ length: remaining, endsPacket: index });
+    });
     const data = Buffer.concat(packets);
     const out: Buffer[] = [];
     let segIndex = 0;
@@ -44,11 +46,11 @@ export class OggPageWriter {
       let flags = continued ? OGG_FLAG_CONTINUED : 0;
       if (out.length === 0 && options.bos) flags |= OGG_FLAG_BOS;
       if (isLast && options.eos) flags |= OGG_FLAG_EOS;
-      const endsPacket = pageSegments.some((s) => s.packetEnd);
-      const pageGranule = isLast ? granule : endsPacket ? granule : -1n;
+      const lastEnded = [...pageSegments].reverse().find((s) => s.endsPacket !== undefined)?.endsPacket;
+      const pageGranule = lastEnded !== undefined ? granuleAfter(lastEnded) : packets.length === 0 ? granuleAfter(0) : -1n;
       out.push(this.#page(flags, pageGranule, pageSegments.map((s) => s.length), data.subarray(dataOffset, dataOffset + bodyLength)));
       dataOffset += bodyLength;
-      continued = pageSegments.length > 0 && !pageSegments[pageSegments.length - 1]!.packetEnd;
+      continued = pageSegments.length > 0 && pageSegments[pageSegments.length - 1]!.endsPacket === undefined;
     } while (segIndex < segments.length);
     return Buffer.concat(out);
   }

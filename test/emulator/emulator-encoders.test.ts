@@ -98,3 +98,26 @@ for (const [encoding, extension] of [['MP3', 'mp3'], ['OGG_OPUS', 'ogg'], ['FLAC
     if (encoding === 'FLAC' || encoding === 'WAV') assert.ok(decoded.pcm.equals(Buffer.from(samples.buffer)));
   });
 }
+
+test('a long Ogg Opus stream spans several audio pages with increasing granules', () => {
+  const samples = sine(16000, 12);
+  const file = encodeAll({ encoding: 'OGG_OPUS', sampleRateHz: 16000, bitRate: 32000 }, samples);
+  const granules: bigint[] = [];
+  let offset = 0;
+  while (offset < file.length) {
+    const segments = file[offset + 26]!;
+    let body = 0;
+    for (let i = 0; i < segments; i++) body += file[offset + 27 + i]!;
+    granules.push(file.readBigInt64LE(offset + 6));
+    offset += 27 + segments + body;
+  }
+  const audio = granules.slice(2); // after OpusHead and OpusTags
+  assert.ok(audio.length >= 3, `${audio.length} audio pages`);
+  for (let i = 1; i < audio.length; i++) assert.ok(audio[i]! > audio[i - 1]!, `granule ${i} does not increase`);
+  assert.equal(audio.at(-1), BigInt(312 + samples.length * 3));
+  if (!FFMPEG_MISSING) {
+    const decoded = ffmpegDecode(file, 'ogg', [], ['-ar', '16000']);
+    assert.equal(decoded.errors, '');
+    assert.ok(Math.abs(decoded.pcm.length / 2 - samples.length) <= 2);
+  }
+});
