@@ -1,7 +1,7 @@
 // `npm run bench` (from the root: builds, then runs this). Runs every comparison against the
 // emulator on loopback, side by side, and rewrites bench/RESULTS.md.
 //   --quick        fewer repetitions and smaller inputs (well under 2 minutes)
-//   --only=a,b     run only these suites (ids: startup, http-ttfa, peer, stream, concurrency, long, memory, cpu)
+//   --only=a,b     run only these suites (ids: startup, http-ttfa, peer, stream, concurrency, long, resources)
 //   --no-write     print the report instead of writing RESULTS.md
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -16,6 +16,7 @@ import { peer } from './suites/peer.js';
 import { streamLatency } from './suites/stream-latency.js';
 import { concurrency } from './suites/concurrency.js';
 import { longInput } from './suites/long-input.js';
+import { resources } from './suites/resources.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -30,6 +31,7 @@ const suites: Suite[] = [
   { id: 'stream', run: streamLatency },
   { id: 'concurrency', run: concurrency },
   { id: 'long', run: longInput },
+  { id: 'resources', run: resources },
 ];
 
 const ctx = new BenchContext(quick);

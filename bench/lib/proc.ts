@@ -36,6 +36,8 @@ export interface RunOptions {
   keepStdout?: boolean;
   timeoutMs?: number;
   onStdout?: (chunk: Buffer, at: number) => void;
+  /** Send SIGINT after this long (the measured program must then exit by itself). */
+  interruptAfterMs?: number;
 }
 
 let usageCounter = 0;
@@ -53,6 +55,9 @@ export function run(command: string, args: readonly string[], options: RunOption
     env: options.env ?? process.env,
     cwd: options.cwd,
     stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    // Its own process group, so signals reach the program under /usr/bin/time too (time itself
+    // ignores SIGINT and forwards nothing).
+    detached: true,
   };
   return new Promise((resolve, reject) => {
     const spawnedAt = performance.now();
@@ -61,7 +66,15 @@ export function run(command: string, args: readonly string[], options: RunOption
     let stdoutBytes = 0;
     const kept: Buffer[] = [];
     let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    const signalGroup = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        /* already gone */
+      }
+    };
+    const timer = setTimeout(() => signalGroup('SIGKILL'), options.timeoutMs ?? 120_000);
+    const interrupt = options.interruptAfterMs === undefined ? undefined : setTimeout(() => signalGroup('SIGINT'), options.interruptAfterMs);
     child.stdout!.on('data', (chunk: Buffer) => {
       const at = performance.now();
       if (stdoutBytes === 0) firstStdoutAt = at;
@@ -83,6 +96,7 @@ export function run(command: string, args: readonly string[], options: RunOption
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (interrupt) clearTimeout(interrupt);
       const wallMs = performance.now() - spawnedAt;
       const result: RunResult = {
         code,
