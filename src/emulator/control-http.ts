@@ -36,6 +36,7 @@ const SWITCHABLE_OPTIONS: Record<string, 'boolean' | 'number' | 'positive' | 'un
   unknownVoice: 'unknownVoice',
   limits: 'limits',
   wordTimestampStyle: 'wordStyle',
+  maxConcurrentSynthesis: 'positive',
 };
 
 function patchOptions(options: ResolvedEmulatorOptions, body: unknown): void {

@@ -55,6 +55,11 @@ export interface EmulatorOptions {
   wordTimestampStyle?: 'attached' | 'tokens';
   /** Samples per streamed chunk duration, ms of audio per `:stream` line. Default 200. */
   streamChunkMs?: number;
+  /**
+   * Concurrent HTTP synthesis requests allowed (the plan's concurrent-generation limit, protocol
+   * §6.3); one more gets 429 with code 8. Default: unlimited.
+   */
+  maxConcurrentSynthesis?: number;
   /** Environment used for defaults (INWORLD_EMULATOR_ENGINE). Default process.env. */
   env?: NodeJS.ProcessEnv;
 }
@@ -77,6 +82,7 @@ export interface ResolvedEmulatorOptions {
   controlEndpoints: boolean;
   streamChunkMs: number;
   wordTimestampStyle: 'attached' | 'tokens';
+  maxConcurrentSynthesis: number;
 }
 
 export const DEFAULT_EMULATOR_HOST = '127.0.0.1';
@@ -115,6 +121,8 @@ export function resolveEmulatorOptions(options: EmulatorOptions, espeakAvailable
     controlEndpoints: options.controlEndpoints ?? true,
     streamChunkMs: options.streamChunkMs && options.streamChunkMs > 0 ? options.streamChunkMs : DEFAULT_STREAM_CHUNK_MS,
     wordTimestampStyle: options.wordTimestampStyle ?? 'attached',
+    maxConcurrentSynthesis:
+      options.maxConcurrentSynthesis !== undefined && options.maxConcurrentSynthesis > 0 ? options.maxConcurrentSynthesis : Infinity,
   };
 }
 

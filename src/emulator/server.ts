@@ -11,7 +11,10 @@ import { CONTROL_PREFIX, handleControl } from './control-http.js';
 import { createEncoder } from './encoders.js';
 import { FaultAction, FaultRegistry, findAction } from './faults.js';
 import { stall } from './fault-writer.js';
-import { EmulatorError, GRPC_INTERNAL, GRPC_INVALID_ARGUMENT, GRPC_NOT_FOUND, GRPC_UNAUTHENTICATED, GRPC_UNIMPLEMENTED, grpcCodeForHttpStatus, rpcStatus } from './grpc.js';
+import {
+  EmulatorError, GRPC_INTERNAL, GRPC_INVALID_ARGUMENT, GRPC_NOT_FOUND, GRPC_RESOURCE_EXHAUSTED, GRPC_UNAUTHENTICATED, GRPC_UNIMPLEMENTED,
+  grpcCodeForHttpStatus, rpcStatus,
+} from './grpc.js';
 import { BodyTooLargeError, readBody, sendJson, sendRpcError, sendStatus } from './http-io.js';
 import type { EmulatorOptions, ResolvedEmulatorOptions } from './options.js';
 import { resolveEmulatorOptions } from './options.js';
@@ -110,6 +113,18 @@ export async function startEmulatorServer(input: EmulatorOptions = {}): Promise<
     onClose: (cleanup) => cleanups.push(cleanup),
     delay,
   });
+
+  let activeSynthesis = 0;
+  /** Runs a synthesis handler under the concurrency limit (429 / RESOURCE_EXHAUSTED past it). */
+  const limited = async (response: ServerResponse, run: () => Promise<void>): Promise<void> => {
+    if (activeSynthesis >= options.maxConcurrentSynthesis) {
+      throw new EmulatorError(GRPC_RESOURCE_EXHAUSTED, `Too many concurrent requests: the limit is ${options.maxConcurrentSynthesis}`);
+    }
+    activeSynthesis += 1;
+    // Released when the response is over, whichever way it ends.
+    response.once('close', () => (activeSynthesis -= 1));
+    await run();
+  };
 
   const sockets = new Set<Socket>();
   const server = createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS });
@@ -237,11 +252,11 @@ export async function startEmulatorServer(input: EmulatorOptions = {}): Promise<
       case TTS_PATH:
         allow('POST');
         requireJson();
-        return handleSynthesize(request, response, body, ctx);
+        return limited(response, () => handleSynthesize(request, response, body, ctx));
       case TTS_STREAM_PATH:
         allow('POST');
         requireJson();
-        return handleSynthesizeStream(request, response, body, ctx);
+        return limited(response, () => handleSynthesizeStream(request, response, body, ctx));
       case STT_PATH:
         allow('POST');
         return handleSttTranscribe(request, response, raw, ctx);

@@ -130,3 +130,21 @@ test('a port already in use is an error from startEmulator', async () => {
 test('initial fault specs that do not parse make startEmulator fail', async () => {
   await assert.rejects(start({ faults: ['action=explode'] }), /explode/);
 });
+
+test('maxConcurrentSynthesis: one request over the limit gets 429 RESOURCE_EXHAUSTED, later ones pass', async () => {
+  const emulator = await start({ maxConcurrentSynthesis: 1 });
+  try {
+    emulator.faults.add({ path: '/tts/v1/voice:stream', times: 1, action: { type: 'stall', at: 'first-chunk', ms: 1000 } });
+    const first = await post(emulator, '/tts/v1/voice:stream', ttsBody({ text: 'Hold on.' }));
+    assert.equal(first.status, 200); // headers are out, the body is stalled
+    const second = await post(emulator, '/tts/v1/voice', ttsBody({ text: 'Me too.' }));
+    assert.equal(second.status, 429);
+    assert.equal((await readJson(second)).code, 8);
+    await first.arrayBuffer();
+    const third = await post(emulator, '/tts/v1/voice', ttsBody({ text: 'Now?' }));
+    assert.equal(third.status, 200);
+    await third.arrayBuffer();
+  } finally {
+    await emulator.close();
+  }
+});
