@@ -1,6 +1,7 @@
 // Builds the client a command runs with: credentials and endpoints from flags, environment and
 // config file, or an in-process emulator on a free loopback port for --emulator.
 import { InworldClient } from '../client.js';
+import { defaultConfigPath } from '../core/config.js';
 import { ValidationError } from '../core/errors.js';
 import { redactingLogger, silentLogger } from '../core/log.js';
 import { registerSecret } from './exit.js';
@@ -42,6 +43,12 @@ export async function openContext(options: GlobalOptions, env = process.env): Pr
 
   const client = new InworldClient({ ...common, apiKey: options.apiKey, baseUrl: options.baseUrl, wsUrl: options.wsUrl, env });
   registerSecret(client.connection.apiKey);
+  if (options.apiKey === undefined && !env.INWORLD_API_KEY && !options.quiet) {
+    // The key came from the config file: say so if other users can read that file.
+    const { looseConfigWarningSync } = await import('./config-file.js');
+    const warning = looseConfigWarningSync(defaultConfigPath(env));
+    if (warning) process.stderr.write(`${warning}\n`);
+  }
   refusePlaintextKey(client, options.insecure === true);
   if (options.apiKey !== undefined && !options.quiet) {
     process.stderr.write(
