@@ -13,6 +13,17 @@ _inworld() {
     return
   fi
   case "$command" in
+    config)
+      if [ "$COMP_CWORD" -eq 2 ]; then
+        COMPREPLY=( $(compgen -W "set get unset list path --help" -- "$cur") )
+        return
+      fi
+      case "${COMP_WORDS[2]}" in
+        set) [ "$COMP_CWORD" -eq 3 ] && COMPREPLY=( $(compgen -W "api-key voice model language base-url ws-url" -- "$cur") ) ;;
+        get) [ "$COMP_CWORD" -eq 3 ] && COMPREPLY=( $(compgen -W "api-key voice model language base-url ws-url" -- "$cur") ) ;;
+        unset) [ "$COMP_CWORD" -eq 3 ] && COMPREPLY=( $(compgen -W "api-key voice model language base-url ws-url" -- "$cur") ) ;;
+      esac
+      ;;
     say)
       case "$prev" in
         --file|-f) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
@@ -38,7 +49,7 @@ _inworld() {
         --retries) return ;;
       esac
       if [[ "$cur" == -* ]]; then
-        COMPREPLY=( $(compgen -W "--file -f --timings --output -o --play --player --voice --model --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+        COMPREPLY=( $(compgen -W "--file -f --timings --captions --output -o --play --player --voice --model --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
       else
         COMPREPLY=( $(compgen -f -- "$cur") )
       fi
@@ -98,13 +109,15 @@ _inworld() {
     voices)
       case "$prev" in
         --lang) return ;;
+        --preview) COMPREPLY=( $(compgen -W "$(_inworld_voice_ids)" -- "$cur") ); return ;;
+        --output|-o) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
         --api-key) return ;;
         --base-url) return ;;
         --ws-url) return ;;
         --timeout) return ;;
         --retries) return ;;
       esac
-      COMPREPLY=( $(compgen -W "--lang --json --legacy --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+      COMPREPLY=( $(compgen -W "--lang --json --legacy --preview --output -o --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
       ;;
     emulator)
       case "$prev" in
@@ -119,11 +132,6 @@ _inworld() {
       esac
       COMPREPLY=( $(compgen -W "--port --host --api-key --engine --latency --generation-latency --realtime --fault --unknown-voice --legacy-voices-404 --quiet -q --help -h" -- "$cur") )
       ;;
-    config)
-      case "$prev" in
-      esac
-      COMPREPLY=( $(compgen -W "--help -h" -- "$cur") )
-      ;;
     login)
       case "$prev" in
         --api-key) return ;;
@@ -136,8 +144,13 @@ _inworld() {
       ;;
     doctor)
       case "$prev" in
+        --api-key) return ;;
+        --base-url) return ;;
+        --ws-url) return ;;
+        --timeout) return ;;
+        --retries) return ;;
       esac
-      COMPREPLY=( $(compgen -W "--help -h" -- "$cur") )
+      COMPREPLY=( $(compgen -W "--json --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
       ;;
     completion)
       case "$prev" in

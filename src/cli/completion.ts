@@ -28,6 +28,8 @@ interface CommandInfo {
   flags: FlagInfo[];
   /** What the positional arguments complete to: a fixed list, file paths, or nothing. */
   positional: readonly string[] | 'files' | 'none';
+  /** Nested commands (`config set|get|…`), with what their first argument completes to. */
+  subcommands: Array<{ name: string; description: string; positional: readonly string[] | 'files' | 'none' }>;
 }
 
 function describeOption(option: Option): FlagInfo {
@@ -52,6 +54,9 @@ function describeTree(program: Command): CommandInfo[] {
       description: command.description(),
       flags: [...command.options.map(describeOption), helpFlag()],
       positional: positionalKind(command),
+      subcommands: command.commands
+        .filter((child) => child.name() !== 'help')
+        .map((child) => ({ name: child.name(), description: child.description(), positional: positionalKind(child) })),
     }));
 }
 
@@ -99,7 +104,16 @@ function bashScript(commands: CommandInfo[]): string {
     '  fi',
     '  case "$command" in',
   ];
-  for (const command of commands) {
+  for (const command of commands.filter((c) => c.subcommands.length > 0)) {
+    lines.push(`    ${command.name})`, '      if [ "$COMP_CWORD" -eq 2 ]; then');
+    lines.push(`        COMPREPLY=( $(compgen -W "${command.subcommands.map((c) => c.name).join(' ')} --help" -- "$cur") )`);
+    lines.push('        return', '      fi', '      case "${COMP_WORDS[2]}" in');
+    for (const child of command.subcommands.filter((c) => Array.isArray(c.positional))) {
+      lines.push(`        ${child.name}) [ "$COMP_CWORD" -eq 3 ] && COMPREPLY=( $(compgen -W "${(child.positional as string[]).join(' ')}" -- "$cur") ) ;;`);
+    }
+    lines.push('      esac', '      ;;');
+  }
+  for (const command of commands.filter((c) => c.subcommands.length === 0)) {
     lines.push(`    ${command.name})`, '      case "$prev" in');
     for (const flag of command.flags.filter((f) => f.takesValue)) {
       const pattern = flagWords(flag).join('|');
@@ -171,7 +185,13 @@ function zshScript(commands: CommandInfo[]): string {
     '  (( CURRENT-- ))',
     '  case "$command" in',
   ];
-  for (const command of commands) {
+  for (const command of commands.filter((c) => c.subcommands.length > 0)) {
+    const names = command.subcommands.map((c) => c.name).join(' ');
+    const values = [...new Set(command.subcommands.flatMap((c) => (Array.isArray(c.positional) ? c.positional : [])))];
+    lines.push(`    ${command.name})`, "      _arguments \\", `        '1:subcommand:(${names})' \\`);
+    lines.push(values.length > 0 ? `        '2:value:(${values.join(' ')})'` : "        '*::'", '      ;;');
+  }
+  for (const command of commands.filter((c) => c.subcommands.length === 0)) {
     lines.push(`    ${command.name})`, '      _arguments -s \\');
     for (const flag of command.flags) lines.push(...zshSpec(flag).map((spec) => `        ${spec} \\`));
     const positional =
@@ -199,7 +219,20 @@ function fishScript(commands: CommandInfo[]): string {
   for (const command of commands) {
     lines.push(`complete -c inworld -n 'not __fish_seen_subcommand_from ${names}' -a ${command.name} -d ${fishQuote(command.description)}`);
   }
-  for (const command of commands) {
+  for (const command of commands.filter((c) => c.subcommands.length > 0)) {
+    const names = command.subcommands.map((c) => c.name).join(' ');
+    for (const child of command.subcommands) {
+      lines.push(
+        `complete -c inworld -n '__fish_seen_subcommand_from ${command.name}; and not __fish_seen_subcommand_from ${names}' -a ${child.name} -d ${fishQuote(child.description)}`,
+      );
+      if (Array.isArray(child.positional)) {
+        lines.push(
+          `complete -c inworld -n '__fish_seen_subcommand_from ${command.name}; and __fish_seen_subcommand_from ${child.name}' -a ${fishQuote(child.positional.join(' '))}`,
+        );
+      }
+    }
+  }
+  for (const command of commands.filter((c) => c.subcommands.length === 0)) {
     const when = `-n '__fish_seen_subcommand_from ${command.name}'`;
     if (command.positional === 'files') lines.push(`complete -c inworld ${when} -F`);
     else if (command.positional !== 'none') lines.push(`complete -c inworld ${when} -a ${fishQuote(command.positional.join(' '))}`);

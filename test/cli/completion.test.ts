@@ -41,6 +41,8 @@ test('bash completes commands, flags and enum values', { skip: has('bash') ? fal
   assert.ok(complete('inworld say --enc').includes('--encoding'));
   assert.deepEqual(complete('inworld say --encoding M').sort(), ['MP3', 'MULAW']);
   assert.deepEqual(complete('inworld completion f'), ['fish']);
+  assert.deepEqual(complete('inworld config s'), ['set']);
+  assert.deepEqual(complete('inworld config set api'), ['api-key']);
 });
 
 test('an unknown shell is a usage error', async () => {
