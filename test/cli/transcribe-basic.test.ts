@@ -171,3 +171,26 @@ test('a 44.1 kHz stereo float WAV is down-mixed to mono and sent at its own rate
   assert.equal(config.sampleRateHertz, 44100);
   assert.equal(config.numberOfChannels, 1);
 });
+
+test('--vad-threshold 0: manual turns, the end of the input ends the turn with endTurn before closeStream', async () => {
+  resetEmulator(emulator, ['all one turn']);
+  const wav = writeWav(join(dir, 'manual.wav'), TWO_TURNS);
+  const result = await runCli(['transcribe', wav, '--vad-threshold', '0', '-q'], { env: cliEnv(emulator) });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout.toString(), 'all one turn\n');
+  const messages = sttRequests(emulator)[0]!.messages!;
+  assert.deepEqual(messages.slice(-2), [{ endTurn: {} }, { closeStream: {} }]);
+  const config = (messages[0] as { transcribeConfig: Record<string, unknown> }).transcribeConfig;
+  assert.deepEqual(config.inworldSttV1Config, { vadThreshold: 0 });
+});
+
+test('--realtime paces a file at 1x', async () => {
+  resetEmulator(emulator, ['paced']);
+  const wav = writeWav(join(dir, 'paced.wav'), Buffer.concat([tone(600), silence(900)]));
+  const started = performance.now();
+  const result = await runCli(['transcribe', wav, '--realtime', '-q'], { env: cliEnv(emulator) });
+  const elapsedMs = performance.now() - started;
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout.toString(), 'paced\n');
+  assert.ok(elapsedMs >= 1400, `1.5 s of audio took ${elapsedMs.toFixed(0)} ms`);
+});

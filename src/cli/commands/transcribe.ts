@@ -50,7 +50,7 @@ export function transcribeCommand(): Command {
     .addOption(new Option('--language <code>', 'language of the speech (BCP-47, e.g. en-US or en)').default(DEFAULT_STT_LANGUAGE))
     .addOption(new Option('--no-voice-profile', 'do not ask for (or show) the speaker\'s voice profile'))
     .addOption(new Option('--voice-profile-top-n <n>', 'labels per voice-profile category, 1–20 (default 1)').argParser(intInRange('--voice-profile-top-n', 1, 20)))
-    .addOption(new Option('--vad-threshold <0..1>', 'voice activity threshold; 0 turns server VAD off (one turn until the end)').argParser(numberInRange('--vad-threshold', 0, 1)))
+    .addOption(new Option('--vad-threshold <0..1>', 'voice activity threshold; 0 turns server VAD off: the whole input is one turn, ended by endTurn').argParser(numberInRange('--vad-threshold', 0, 1)))
     .addOption(
       new Option('--min-end-of-turn-silence <ms>', 'silence that ends a turn when the model is confident')
         .argParser(intInRange('--min-end-of-turn-silence', 20, 5000))
@@ -178,10 +178,23 @@ async function runStreaming(
     maxChunksPerSecond: flags.maxChunkRate,
   });
   let graceTimer: NodeJS.Timeout | undefined;
+  // With server VAD off (manual turns) the end of the input is the end of the turn.
+  const manualTurns = options.vadThreshold === 0;
+  let ended = false;
+  const finish = (hurry: boolean) => {
+    if (ended) return;
+    ended = true;
+    try {
+      if (manualTurns) session.endTurn();
+    } catch {
+      // The session has already stopped; its own error (if any) reaches the event loop below.
+    }
+    session.end({ hurry });
+  };
   const onInterrupt = () => {
     // Stop listening, let the server finish the turns it has, and give it a moment to say so.
     source.stop();
-    session.end({ hurry: true });
+    finish(true);
     graceTimer = setTimeout(() => session.abort(signal.reason), INTERRUPT_GRACE_MS);
     graceTimer.unref();
   };
@@ -194,12 +207,12 @@ async function runStreaming(
         if (signal.aborted) break;
         await session.write(chunk);
       }
-      session.end();
+      finish(false);
     } catch (error) {
       // A source stopped by Ctrl-C may end with an error (a destroyed pipe): the turns so far
       // still get their finals. Otherwise a failed source fails the session (a failed session
       // reports its own error through the events).
-      if (signal.aborted) session.end({ hurry: true });
+      if (signal.aborted) finish(true);
       else session.abort(error);
     }
   })();
