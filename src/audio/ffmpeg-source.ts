@@ -41,6 +41,9 @@ export function openFfmpegSource(input: string | Readable, options: FfmpegSource
   const child = spawn(program, args, { env, stdio: [fromPipe ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   trackChild(child);
   const stderr = stderrTail(child);
+  // Node drains a child's stdout into nothing when the child exits and no 'readable' listener is
+  // attached; this keeps the decoded audio until the caller iterates.
+  child.stdout!.on('readable', () => undefined);
   const source: Readable | undefined = typeof input === 'string' ? (input === '-' ? process.stdin : undefined) : input;
   if (source && child.stdin) {
     // ffmpeg may stop reading early (e.g. on a decode error): that EPIPE is not ours to report.

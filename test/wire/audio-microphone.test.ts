@@ -1,0 +1,109 @@
+// The microphone source through real recorder processes: a fake `arecord` on PATH (clean end of
+// file), the real arecord reading a fake ALSA capture device (ALSA_IN), and the failure paths.
+// node-record-lpcm16 spawns with this process's environment, so each test sets process.env and
+// restores it (node --test runs every file in its own process).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { AudioDeviceError } from '../../src/core/errors.js';
+import { openMicrophone } from '../../src/audio/microphone.js';
+import { fakeAlsa, fakeProgram } from '../helpers/alsa.js';
+
+function withEnv(changes: NodeJS.ProcessEnv): () => void {
+  const saved = { ...process.env };
+  Object.assign(process.env, changes);
+  return () => {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  };
+}
+
+function speechLike(bytes: number): Buffer {
+  const out = Buffer.alloc(bytes);
+  for (let i = 0; i < bytes; i++) out[i] = (i * 131 + (i >> 7)) & 0xff;
+  return out;
+}
+
+async function collect(source: AsyncIterable<Buffer>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of source) parts.push(part);
+  return Buffer.concat(parts);
+}
+
+test('captures byte-exact from a recorder that ends (fake arecord on PATH)', async (t) => {
+  const alsa = fakeAlsa('file');
+  t.after(() => alsa.cleanup());
+  const audio = speechLike(32_001); // odd on purpose: the split sample is dropped
+  writeFileSync(alsa.inPath, audio);
+  const bin = fakeProgram(alsa.dir, 'arecord', 'exec /bin/cat "$FAKE_MIC_RAW"');
+  const restore = withEnv({ PATH: `${bin}:${process.env.PATH}`, FAKE_MIC_RAW: alsa.inPath });
+  t.after(restore);
+  const mic = await openMicrophone({ sampleRate: 16000, recorder: 'arecord' });
+  assert.equal(mic.sampleRate, 16000);
+  assert.deepEqual(await collect(mic), audio.subarray(0, 32_000));
+});
+
+test('captures byte-exact through the real arecord and a fake ALSA capture device; stop() ends it', async (t) => {
+  const alsa = fakeAlsa('file');
+  t.after(() => alsa.cleanup());
+  const audio = speechLike(48_000);
+  writeFileSync(alsa.inPath, audio);
+  const restore = withEnv({ XDG_CONFIG_HOME: alsa.env.XDG_CONFIG_HOME, ALSA_IN: alsa.inPath });
+  t.after(restore);
+  const mic = await openMicrophone({ sampleRate: 16000, recorder: 'arecord' });
+  // The fake device is not paced and repeats stale data past the end: read exactly N bytes.
+  const parts: Buffer[] = [];
+  let total = 0;
+  for await (const part of mic) {
+    parts.push(part);
+    total += part.length;
+    if (total >= audio.length) mic.stop();
+  }
+  assert.deepEqual(Buffer.concat(parts).subarray(0, audio.length), audio);
+});
+
+test('no microphone: the recorder failing to open the device is an AudioDeviceError at open', async (t) => {
+  const alsa = fakeAlsa('missing');
+  t.after(() => alsa.cleanup());
+  t.after(withEnv({ XDG_CONFIG_HOME: alsa.env.XDG_CONFIG_HOME }));
+  await assert.rejects(openMicrophone({ recorder: 'arecord' }), (error: unknown) => {
+    assert.ok(error instanceof AudioDeviceError, String(error));
+    assert.match(error.message, /microphone could not be recorded with arecord: .*audio open error/);
+    return true;
+  });
+});
+
+test('a missing recorder program is an AudioDeviceError naming what to install, not a crash', async (t) => {
+  const alsa = fakeAlsa('missing');
+  t.after(() => alsa.cleanup());
+  t.after(withEnv({ PATH: alsa.dir }));
+  for (const recorder of ['arecord', 'rec'] as const) {
+    await assert.rejects(openMicrophone({ recorder }), (error: unknown) => {
+      assert.ok(error instanceof AudioDeviceError);
+      assert.match(error.message, new RegExp(`no microphone recorder found \\(${recorder} is not installed\\)`));
+      assert.match(error.hint ?? '', /alsa-utils|sox/);
+      return true;
+    });
+  }
+});
+
+test('a recorder dying mid-recording fails the iteration; stopping ignores the exit', async (t) => {
+  const alsa = fakeAlsa('file');
+  t.after(() => alsa.cleanup());
+  writeFileSync(alsa.inPath, speechLike(1000));
+  const bin = fakeProgram(alsa.dir, 'arecord', '/bin/cat "$FAKE_MIC_RAW"; echo "arecord: device unplugged" >&2; exit 1');
+  t.after(withEnv({ PATH: `${bin}:${process.env.PATH}`, FAKE_MIC_RAW: alsa.inPath }));
+  const mic = await openMicrophone({ recorder: 'arecord' });
+  await assert.rejects(collect(mic), (error: unknown) => {
+    assert.ok(error instanceof AudioDeviceError);
+    assert.match(error.message, /device unplugged/);
+    return true;
+  });
+
+  const forever = fakeProgram(alsa.dir, 'arecord', 'exec /bin/cat /dev/zero');
+  assert.ok(forever);
+  const endless = await openMicrophone({ recorder: 'arecord' });
+  let chunks = 0;
+  for await (const _part of endless) if (++chunks === 2) endless.stop();
+  assert.equal(chunks >= 2, true);
+});
