@@ -185,7 +185,9 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
       for (const frame of frames) session.send(frame);
     } catch (error) {
       this.connectionFailed(error instanceof InworldError ? error : new ConnectionError(String(error)));
+      return;
     }
+    if (this.closeSent) this.armCloseTimer();
   }
 
   /** Ends the stream with an error and frees the slot (acquisition failure, dead connection). */
@@ -301,6 +303,12 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
     if (this.closeSent) return;
     this.closeSent = true;
     this.post(closeMessage(this.contextId));
+    // The deadline runs from when the frame reaches a connection, not from a wait for a slot.
+    if (this.session) this.armCloseTimer();
+  }
+
+  private armCloseTimer(): void {
+    if (this.closeTimer || this.released) return;
     this.closeTimer = setTimeout(() => {
       // Stuck closing: fail the consumer (if still waiting) and reclaim the slot anyway.
       this.error ??= new TimeoutError(`Context ${this.contextId} was not closed by the server within ${this.closeTimeoutMs} ms`);

@@ -82,6 +82,20 @@ describe('TtsPool', () => {
     await pool.close();
   });
 
+  it('starts the close deadline when the context reaches a connection, not while it waits for a slot', async () => {
+    // Generations take 200 ms: waiting for a slot and then generating (~400 ms) exceeds the late stream's 320 ms close deadline, generating alone does not.
+    emulator.faults.add({ protocol: 'ws', times: 1, action: { type: 'custom', name: 'tts-latency', params: { ms: 200 } } });
+    const pool = new TtsPool(client, { maxConnections: 1, closeTimeoutMs: 1_000, acquireTimeoutMs: 5_000 });
+    const holders = Array.from({ length: 5 }, (_, i) => speak(pool, `Holder ${i}.`));
+    const late = pool.stream(PCM, { closeTimeoutMs: 320 });
+    late.sendText('Waiting for a slot.', { flush: true });
+    late.end();
+    assert.equal(pool.stats().waiting, 1);
+    const results = await Promise.all([...holders, late].map(bytes));
+    assert.ok(results.every((n) => n > 0));
+    await pool.close();
+  });
+
   it('closes idle connections after idleTimeoutMs, keeping one warm', async () => {
     const pool = new TtsPool(client, { idleTimeoutMs: 20, keepWarm: 1 });
     let opened = 0;
