@@ -338,7 +338,10 @@ export class SttSession implements AsyncIterable<SttEvent> {
         this.#client.logger.debug(`stt: socket closed ${code}${reason ? ` (${reason})` : ''}`);
         if (connection.fatal) return connection.settle({ kind: 'fatal', error: connection.fatal });
         if (connection.lostReason) return connection.settle({ kind: 'lost', reason: connection.lostReason });
-        if (connection.closeStreamSent && (isCleanClose(code) || (this.#replay.size === 0 && this.#outbox.length === 0))) {
+        // After closeStream any close is the end (protocol §4.1, LiveKit's recovery contract):
+        // the server has had all the audio, and audio after the last final is trailing silence.
+        if (connection.closeStreamSent) {
+          if (!isCleanClose(code)) this.#client.logger.debug(`stt: ${describeClose(code, reason)} after closeStream; treated as the end`);
           return connection.settle({ kind: 'done' });
         }
         connection.settle({ kind: 'lost', reason: describeClose(code, reason) });
