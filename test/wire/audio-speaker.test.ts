@@ -144,3 +144,79 @@ async function waitForFile(path: string): Promise<void> {
   }
   throw new Error(`${path} never appeared`);
 }
+
+test('--play: a tee of a WAV file and the speakers gets the same audio in both', async () => {
+  const alsa = fakeAlsa('file');
+  try {
+    const { openWavFileSink } = await import('../../src/audio/file-sink.js');
+    const { TeeSink } = await import('../../src/audio/tee-sink.js');
+    const { pipeToSink } = await import('../../src/audio/sink.js');
+    const path = join(alsa.dir, 'out.wav');
+    const audio = tone(4800);
+    const tee = new TeeSink([
+      await openWavFileSink(path, { sampleRate: SAMPLE_RATE, channels: 1, bitsPerSample: 16 }),
+      await openSpeakers({ sampleRate: SAMPLE_RATE, player: 'aplay', env: alsa.env }),
+    ]);
+    await pipeToSink((async function* () { yield audio.subarray(0, 5001); yield audio.subarray(5001); })(), tee);
+    assert.ok(readFileSync(path).subarray(44).equals(audio));
+    assert.ok(readFileSync(alsa.outPath).subarray(0, audio.length).equals(audio));
+  } finally {
+    alsa.cleanup();
+  }
+});
+
+test('process exit kills the player and removes unfinished temp files', async () => {
+  const alsa = fakeAlsa('null');
+  try {
+    const pidFile = join(alsa.dir, 'pid');
+    // A player that would outlive its parent: it ignores end of input (sleep never reads stdin).
+    const bin = fakeProgram(alsa.dir, 'aplay', `[ -c /dev/stdin ] && exit 0; echo $$ > ${pidFile}; exec /bin/sleep 30`);
+    const outDir = join(alsa.dir, 'out');
+    const { mkdirSync, readdirSync } = await import('node:fs');
+    mkdirSync(outDir);
+    const src = (file: string) => JSON.stringify(new URL(`../../src/audio/${file}`, import.meta.url).href);
+    const script = `
+      import { openSpeakers } from ${src('speaker-sink.ts')};
+      import { openWavFileSink } from ${src('file-sink.ts')};
+      const file = await openWavFileSink(${JSON.stringify(join(outDir, 'x.wav'))}, { sampleRate: 24000, channels: 1, bitsPerSample: 16 });
+      await file.write(Buffer.alloc(100));
+      const speakers = await openSpeakers({ sampleRate: 24000, player: 'aplay' });
+      await speakers.write(Buffer.alloc(100));
+      process.stdout.write('ready');
+      // Exit without ending either sink, as a second Ctrl-C would.
+      process.stdin.once('data', () => process.exit(130));
+    `;
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { ...alsa.env, PATH: `${bin}:${process.env.PATH}` },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    await waitForFile(pidFile);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    assert.equal(readdirSync(outDir).length, 1, 'the temp file exists while running');
+    child.stdin.write('x');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+    assert.equal(code, 130);
+    assert.deepEqual(readdirSync(outDir), []);
+    // The exit hook sent SIGKILL. An orphan may linger as a zombie if nothing reaps it (pid 1 in
+    // a container), so "dead" means gone or in state Z.
+    let alive = true;
+    for (let i = 0; i < 10_000 && alive; i++) {
+      alive = isRunning(pid);
+      if (alive) await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal(alive, false, 'player still running after its parent exited');
+  } finally {
+    alsa.cleanup();
+  }
+});
+
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
