@@ -28,7 +28,7 @@ export async function concurrency(ctx: BenchContext, emulator: EmulatorProcess):
   const latencyMs = 2000;
   const section = ctx.section('concurrency', '5. Concurrency', `${STREAMS} simultaneous streams, one sentence each ("${TEXT}"), each in a fresh process (connections opened as part of the load), with the emulator adding ${latencyMs} ms per generation. Ideal = ${latencyMs} ms (every generation waits in parallel). "Raw floor" = \`bench/raw/ws-concurrent.mjs\`: the same load over ${STREAMS / 5} raw \`ws\` connections with five contexts each and nothing else, which shows what this machine and the emulator allow. Target: ours within 1.2x of ideal, no errors.`);
   await emulator.set({ generationLatencyMs: latencyMs, firstByteLatencyMs: 0 });
-  const reps = ctx.reps(2, 5);
+  const reps = ctx.reps(1, 3);
   const ours: LoadResult[] = [];
   const raw: LoadResult[] = [];
   try {

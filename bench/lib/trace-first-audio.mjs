@@ -1,0 +1,53 @@
+// Preload (`node --import ./bench/lib/trace-first-audio.mjs …`) that measures, inside the client
+// process, the delay from the first complete NDJSON line arriving on an HTTP socket (the moment
+// the socket's stream receives the bytes that end it) to the first write of audio (past a 44-byte
+// WAV header) to stdout. Nothing in the client changes: socket `push` and `process.stdout.write`
+// are wrapped to take timestamps only. Prints `trace-first-audio: <ms>` on stderr at exit.
+import diagnostics from 'node:diagnostics_channel';
+import { performance } from 'node:perf_hooks';
+
+let firstLineAt;
+let firstAudioAt;
+
+diagnostics.subscribe('net.client.socket', ({ socket }) => {
+  const push = socket.push;
+  let inBody = false;
+  let tail = '';
+  socket.push = function (chunk, encoding) {
+    if (firstLineAt === undefined && chunk) {
+      const at = performance.now();
+      const text = tail + (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1'));
+      let from = 0;
+      if (!inBody) {
+        const end = text.indexOf('\r\n\r\n');
+        if (end >= 0) {
+          inBody = true;
+          from = end + 4;
+        }
+      }
+      if (inBody) {
+        for (let i = Math.max(from, 1); i < text.length; i++) {
+          if (text.charCodeAt(i) === 10 && text.charCodeAt(i - 1) !== 13) {
+            firstLineAt = at;
+            break;
+          }
+        }
+      }
+      tail = text.slice(-3);
+    }
+    return push.call(this, chunk, encoding);
+  };
+});
+
+let written = 0;
+const write = process.stdout.write;
+process.stdout.write = function (chunk, ...rest) {
+  const length = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+  if (firstAudioAt === undefined && written + length > 44) firstAudioAt = performance.now();
+  written += length;
+  return write.call(this, chunk, ...rest);
+};
+
+process.on('exit', () => {
+  process.stderr.write(`trace-first-audio: ${firstAudioAt !== undefined && firstLineAt !== undefined ? (firstAudioAt - firstLineAt).toFixed(3) : 'n/a'}\n`);
+});
