@@ -353,7 +353,11 @@ export class SttSession implements AsyncIterable<SttEvent> {
         socket.terminate();
         return;
       }
-      void this.#sendLoop(connection);
+      this.#sendLoop(connection).catch((error: unknown) => {
+        // A send that throws means the socket is unusable: treat it like a dropped connection.
+        connection.lostReason ??= `send failed: ${(error as Error)?.message ?? String(error)}`;
+        socket.terminate();
+      });
     });
   }
 
