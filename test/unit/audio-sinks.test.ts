@@ -298,3 +298,32 @@ test('tee sink writes every chunk to every sink and ends them all', async () => 
 test('FileSink.open is the shared constructor', () => {
   assert.equal(typeof FileSink.open, 'function');
 });
+
+test('tee: a best-effort sink that fails is dropped and reported; a required one fails the write', async () => {
+  const written: Buffer[] = [];
+  const good = {
+    write: async (chunk: Buffer) => void written.push(chunk),
+    end: async () => undefined,
+    interrupt: async () => undefined,
+    abort: async () => undefined,
+  };
+  let aborted = 0;
+  const failing = {
+    write: async () => {
+      throw new Error('player died');
+    },
+    end: async () => undefined,
+    interrupt: async () => undefined,
+    abort: async () => void aborted++,
+  };
+  const dropped: unknown[] = [];
+  const tee = new TeeSink([good, failing], { bestEffort: [failing], onDrop: (_sink, error) => dropped.push(error) });
+  await tee.write(pcm(4));
+  await tee.write(pcm(4));
+  await tee.end();
+  assert.equal(written.length, 2);
+  assert.equal(aborted, 1);
+  assert.equal(dropped.length, 1);
+  const strict = new TeeSink([good, failing]);
+  await assert.rejects(strict.write(pcm(4)), /player died/);
+});
