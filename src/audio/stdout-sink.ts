@@ -1,16 +1,29 @@
 // Audio to standard output (or any Writable): WAV with a streaming header, or the bytes as-is.
 // When the reader goes away early (`inworld say hi | head -c 100`), the write fails with EPIPE;
 // that is the reader's choice, not an error, so the sink goes quiet and the command ends cleanly.
+import { fstatSync, readFileSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { InworldError } from '../core/errors.js';
 import type { AudioSink } from './sink.js';
-import { type WavFormat, streamingWavHeader } from './wav-header.js';
+import {
+  WAV_DATA_SIZE_OFFSET,
+  WAV_HEADER_BYTES,
+  WAV_RIFF_SIZE_OFFSET,
+  type WavFormat,
+  streamingWavHeader,
+  wavSizeFields,
+} from './wav-header.js';
 
 export interface StreamSinkOptions {
   /** Defaults to process.stdout. */
   stream?: Writable;
   /** Prefix the bytes with a streaming WAV header (sizes unknown on a pipe). */
   wav?: WavFormat;
+  /**
+   * File descriptor behind the stream when it is a regular file we may patch (stdout redirected
+   * with `> out.wav`); the WAV sizes are then fixed at the end, as for `-o out.wav`.
+   */
+  patchFd?: number;
   /**
    * End the stream when the sink ends. Defaults to false for process.stdout (ending it would close
    * fd 1 for everything else) and true for other streams.
@@ -29,11 +42,14 @@ export class StreamSink implements AudioSink {
   private failure?: Error;
   private finished = false;
   private readonly waiters = new Set<() => void>();
+  private readonly patchFd?: number;
+  private bytesPushed = 0;
 
   constructor(options: StreamSinkOptions = {}) {
     this.stream = options.stream ?? process.stdout;
     this.header = options.wav ? streamingWavHeader(options.wav) : undefined;
     this.endStream = options.endStream ?? this.stream !== process.stdout;
+    this.patchFd = this.header ? options.patchFd : undefined;
     this.stream.on('error', this.onError);
     this.stream.on('close', this.onClose);
   }
@@ -63,8 +79,24 @@ export class StreamSink implements AudioSink {
     this.finished = true;
     try {
       await this.drain();
+      this.patchSizes();
     } finally {
       this.detach();
+    }
+  }
+
+  /** For a WAV redirected into a regular file: write the real sizes over the streaming ones. */
+  private patchSizes(): void {
+    if (this.patchFd === undefined || this.gone || this.failure || this.bytesPushed < WAV_HEADER_BYTES) return;
+    const { riffSize, dataSize } = wavSizeFields(this.bytesPushed - WAV_HEADER_BYTES);
+    const field = Buffer.alloc(4);
+    try {
+      field.writeUInt32LE(riffSize);
+      writeSync(this.patchFd, field, 0, 4, WAV_RIFF_SIZE_OFFSET);
+      field.writeUInt32LE(dataSize);
+      writeSync(this.patchFd, field, 0, 4, WAV_DATA_SIZE_OFFSET);
+    } catch {
+      // The streaming sizes already there are still readable: nothing worth failing for.
     }
   }
 
@@ -81,6 +113,7 @@ export class StreamSink implements AudioSink {
     if (this.failure) throw this.failure;
     if (this.gone) return;
     let accepted: boolean;
+    this.bytesPushed += chunk.length;
     try {
       accepted = this.stream.write(chunk);
     } catch (error) {
@@ -148,7 +181,28 @@ export class StreamSink implements AudioSink {
   }
 }
 
-/** Standard output as an audio sink; WAV gets a streaming header. */
+/**
+ * Standard output as an audio sink; WAV gets a streaming header. When stdout is redirected into
+ * an empty regular file (`> out.wav`, not `>>`), the sizes are patched at the end.
+ */
 export function openStdoutSink(options: { wav?: WavFormat } = {}): StreamSink {
-  return new StreamSink({ stream: process.stdout, wav: options.wav });
+  return new StreamSink({ stream: process.stdout, wav: options.wav, patchFd: options.wav ? patchableFd(1) : undefined });
+}
+
+/**
+ * `fd` if it is an empty regular file opened without O_APPEND (positional writes into an
+ * append-mode file would land at its end instead). Only Linux tells us the open flags
+ * (/proc/self/fdinfo); elsewhere we leave the streaming header alone.
+ */
+function patchableFd(fd: number): number | undefined {
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.size !== 0 || process.platform !== 'linux') return undefined;
+    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
+    const O_APPEND = 0o2000;
+    if (!flags || (parseInt(flags[1]!, 8) & O_APPEND) !== 0) return undefined;
+    return fd;
+  } catch {
+    return undefined;
+  }
 }

@@ -327,3 +327,33 @@ test('tee: a best-effort sink that fails is dropped and reported; a required one
   const strict = new TeeSink([good, failing]);
   await assert.rejects(strict.write(pcm(4)), /player died/);
 });
+
+test('stdout redirected into a file (`> out.wav`) gets real WAV sizes; `>>` keeps the streaming header', async () => {
+  const dir = tempDir();
+  try {
+    const script = `
+      import { openStdoutSink } from ${JSON.stringify(new URL('../../src/audio/stdout-sink.ts', import.meta.url).href)};
+      const sink = openStdoutSink({ wav: { sampleRate: 24000, channels: 1, bitsPerSample: 16 } });
+      await sink.write(Buffer.alloc(1000, 3));
+      await sink.write(Buffer.alloc(234, 4));
+      await sink.end();
+    `;
+    const run = (shellRedirect: string) =>
+      new Promise<void>((resolve, reject) => {
+        const child = spawn('/bin/sh', ['-c', `"$NODE" --import tsx --input-type=module -e "$SCRIPT" ${shellRedirect}`], {
+          env: { ...process.env, NODE: process.execPath, SCRIPT: script },
+          stdio: ['ignore', 'ignore', 'inherit'],
+        });
+        child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`))));
+      });
+    await run(`> '${join(dir, 'out.wav')}'`);
+    const file = readFileSync(join(dir, 'out.wav'));
+    assert.equal(file.length, 44 + 1234);
+    assert.deepEqual(file.subarray(0, 44), wavHeader({ ...FORMAT, dataBytes: 1234 }));
+    writeFileSync(join(dir, 'appended.wav'), '');
+    await run(`>> '${join(dir, 'appended.wav')}'`);
+    assert.deepEqual(readFileSync(join(dir, 'appended.wav')).subarray(0, 44), streamingWavHeader(FORMAT));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
