@@ -339,3 +339,28 @@ describe('say on the speakers (fake ALSA device)', () => {
     }
   });
 });
+
+describe('say --batch', () => {
+  test('one file per line, JSON lines with their own voice, and a resumable re-run', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'inworld-batch-'));
+    const list = join(work, 'lines.txt');
+    writeFileSync(list, ['First line.', 'Second line.', '{"text":"Third, by Dennis.","voice":"Dennis","name":"dennis"}', '', 'Fourth line.'].join('\n'));
+    const outDir = join(work, 'out');
+    const first = await runCli(['say', '--batch', list, '--out-dir', outDir, '--concurrency', '3'], { env: env() });
+    assert.equal(first.code, 0, first.stderr);
+    const files = readdirSync(outDir).sort();
+    assert.equal(files.length, 4, files.join(', '));
+    assert.ok(files.every((name) => name.endsWith('.wav')));
+    assert.ok(files.some((name) => name.includes('dennis')));
+    for (const name of files) readWav(join(outDir, name));
+    const second = await runCli(['say', '--batch', list, '--out-dir', outDir], { env: env() });
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stderr, /0 written, 4 already done/);
+  });
+
+  test('--batch with text arguments is a usage error', async () => {
+    const result = await runCli(['say', 'hello', '--batch', 'x.txt'], { env: env() });
+    assert.equal(result.code, 2);
+    assert.equal(emulator.requests.list().length, 0);
+  });
+});

@@ -1,6 +1,7 @@
 // `inworld say`: synthesizes text over HTTP streaming into a file, standard output or the speakers.
 import { Argument, Command, Option } from 'commander';
-import { ValidationError } from '../../core/errors.js';
+import { InworldError, ValidationError } from '../../core/errors.js';
+import { addBatchOptions, type BatchFlags } from '../batch.js';
 import { applyConfigDefaults } from '../config-defaults.js';
 import { describeDestination, openAudioOutput, planAudioOutput } from '../audio-output.js';
 import { interruptSignal } from '../interrupt.js';
@@ -11,7 +12,7 @@ import { LiveCaptions } from '../live-captions.js';
 import { Timings } from '../timings.js';
 import { createUi } from '../ui.js';
 
-export interface SayFlags extends SynthesisFlags, GlobalOptions {
+export interface SayFlags extends SynthesisFlags, GlobalOptions, BatchFlags {
   file?: string;
   timings?: boolean;
   captions?: boolean;
@@ -25,6 +26,7 @@ export function sayCommand(): Command {
     .addOption(new Option('--timings', 'print time to first audio, total time and real-time factor on stderr'))
     .addOption(new Option('--captions', 'print the words on stderr as they are spoken'));
   addSynthesisFlags(command);
+  addBatchOptions(command);
   addGlobalOptions(command);
   return command
     .addHelpText(
@@ -35,6 +37,7 @@ Examples:
   $ inworld say "Hello" --voice Dennis --speaking-rate 1.2      # plays on the speakers
   $ inworld say -f chapter.txt -o chapter.mp3 --subtitles chapter.srt
   $ echo "Piped text" | inworld say -o - | aplay
+  $ inworld say --batch lines.txt --out-dir clips --encoding MP3 --concurrency 20
   $ inworld say "Offline test" -o test.wav --emulator`,
     )
     .action(async (words: string[], flags: SayFlags, command: Command) => {
@@ -43,6 +46,7 @@ Examples:
 }
 
 export async function runSay(words: string[], flags: SayFlags): Promise<void> {
+  if (flags.batch !== undefined) return runSayBatch(words, flags);
   if ((flags.subtitles || flags.captions) && flags.timestamps === 'character') {
     throw new ValidationError(`${flags.subtitles ? '--subtitles' : '--captions'} needs word timestamps; drop --timestamps character.`);
   }
@@ -111,6 +115,57 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
 function progressText(bytes: number, bytesPerSecond: number | undefined, timings: Timings): string {
   const audio = bytesPerSecond ? `${(bytes / bytesPerSecond).toFixed(1)} s of audio, ` : '';
   return `Synthesizing: ${audio}${(bytes / 1024).toFixed(0)} KiB, ${(timings.elapsedMs() / 1000).toFixed(1)} s`;
+}
+
+/** `--batch`: one file per line over the WebSocket pool; failed lines are reported, the rest go on. */
+async function runSayBatch(words: string[], flags: SayFlags): Promise<void> {
+  if (words.length > 0 || flags.file !== undefined || flags.output !== undefined || flags.subtitles !== undefined || flags.play) {
+    throw new ValidationError('--batch takes its text from the batch file and writes into --out-dir; drop text arguments, -f, -o, --play and --subtitles.');
+  }
+  const { resolveOutputFormat } = await import('../../audio/formats.js');
+  const format = resolveOutputFormat({ encoding: flags.encoding });
+  if (format.serverEncoding === 'FLAC') {
+    throw new ValidationError('--batch runs over the WebSocket, which has no FLAC', { hint: 'Choose another --encoding' });
+  }
+  const plan = await planAudioOutput({ ...flags, output: `batch${format.extension}` }, { stdoutIsTTY: false });
+  const { text: _text, ...defaults } = toSynthesisOptions('', flags, plan);
+  const { prepareBatch, runBatch } = await import('../batch.js');
+  const outDir = flags.outDir ?? '.';
+  await prepareBatch({ file: flags.batch!, outDir });
+
+  const { openContext } = await import('../context.js');
+  const context = await openContext(flags);
+  const ui = await createUi({ quiet: flags.quiet });
+  let done = 0;
+  try {
+    const summary = await runBatch(context.client, {
+      file: flags.batch!,
+      outDir,
+      defaults,
+      extension: format.extension,
+      wav: format.container === 'wav',
+      concurrency: flags.concurrency,
+      retries: context.client.maxRetries,
+      signal: interruptSignal(),
+      onResult: (result) => {
+        done += 1;
+        if (result.status === 'failed') {
+          ui.stopProgress();
+          process.stderr.write(`inworld: line ${result.line} failed after ${result.attempts} attempt(s): ${result.error?.message ?? 'unknown error'}\n`);
+        } else {
+          ui.progress(`Batch: ${done} lines done (${result.path})`);
+        }
+      },
+    });
+    ui.stopProgress();
+    ui.info(`Batch: ${summary.written} written, ${summary.skipped} already done, ${summary.failed} failed`);
+    if (summary.failed > 0) {
+      throw new InworldError(`${summary.failed} of ${summary.results.length} lines failed`, { hint: 'Run the same command again to retry only those lines' });
+    }
+  } finally {
+    ui.stopProgress();
+    await context.close();
+  }
 }
 
 /** Audio length: exact from the byte count for PCM, else the last word's end when timestamps came. */
