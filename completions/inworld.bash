@@ -42,6 +42,9 @@ _inworld() {
         --timestamp-transport) COMPREPLY=( $(compgen -W "sync async" -- "$cur") ); return ;;
         --normalize) COMPREPLY=( $(compgen -W "on off" -- "$cur") ); return ;;
         --subtitles) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
+        --batch) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
+        --out-dir) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
+        --concurrency) return ;;
         --api-key) return ;;
         --base-url) return ;;
         --ws-url) return ;;
@@ -49,7 +52,7 @@ _inworld() {
         --retries) return ;;
       esac
       if [[ "$cur" == -* ]]; then
-        COMPREPLY=( $(compgen -W "--file -f --timings --captions --output -o --play --player --voice --model --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+        COMPREPLY=( $(compgen -W "--file -f --timings --captions --output -o --play --player --voice --model --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --batch --out-dir --concurrency --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
       else
         COMPREPLY=( $(compgen -f -- "$cur") )
       fi
