@@ -33,8 +33,12 @@ export type { CharTiming, TimedText, Timestamps, WordTiming } from './tts/timest
 export { SentenceSegmenter, chunkText, splitSentences } from './tts/sentences.js';
 
 // Text-to-speech over the bidirectional WebSocket, with a connection pool.
-export { TtsPool, type TtsPoolOptions, type TtsPoolStats } from './tts/pool.js';
+export { CONTEXTS_PER_CONNECTION, DEFAULT_MAX_CONNECTIONS, TtsPool, type TtsPoolOptions, type TtsPoolStats } from './tts/pool.js';
 export { TtsStream, type TtsStreamChunk, type TtsStreamOptions } from './tts/ws-stream.js';
+export { buildWsCreateConfig, type TtsStreamSynthesisOptions } from './tts/ws-options.js';
+export { SentenceSpeaker, type SentenceSpeakerOptions, type SpeakerEvent } from './tts/ws-speaker.js';
+export { splitForSendText } from './tts/ws-text.js';
+export { SEND_TEXT_MAX_CHARS, TTS_WS_PATH } from './tts/ws-protocol.js';
 
 // Speech-to-text.
 export { SttSession, type SttSessionOptions } from './stt/session.js';
