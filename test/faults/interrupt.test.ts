@@ -13,6 +13,7 @@ import { fakeAlsa, fakeProgram } from '../helpers/alsa.js';
 import { BIN } from '../helpers/cli.js';
 import { silence, tone } from '../wire/stt-fixtures.js';
 import { scriptRule } from '../wire/stt-harness.js';
+import { recordFigures } from './figures.js';
 import { TTS_STREAM_PATH, TTS_WS_PATH, checkWavFile, envFor, quietEmulator, startCli, tempDir, type Run } from './harness.js';
 
 const SIGNALS = [
@@ -22,6 +23,7 @@ const SIGNALS = [
 
 let emulator: RunningEmulator;
 const tmp = tempDir('inworld-interrupt-');
+let interrupted = 0;
 
 before(async () => {
   emulator = await quietEmulator();
@@ -29,6 +31,7 @@ before(async () => {
 after(async () => {
   await emulator.close();
   tmp.cleanup();
+  recordFigures('interrupt', { 'runs interrupted by a signal': interrupted });
 });
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
@@ -97,6 +100,7 @@ describe('say', { concurrency: 2 }, () => {
         child.stdin.end();
         await waitFor(() => partFileGrown(dir.dir, 44), 'audio in the temp file');
         child.kill(signal);
+        interrupted += 1;
         const run = await done;
         assert.equal(run.code, code, run.stderr);
         assertValidPrefixWav(out);
@@ -124,6 +128,7 @@ describe('say', { concurrency: 2 }, () => {
         const players = descendants(child.pid!);
         assert.ok(players.length > 0, 'a player process is running');
         child.kill(signal);
+        interrupted += 1;
         const run = await done;
         assert.equal(run.code, code, run.stderr);
         await assertGone(players);
@@ -153,6 +158,7 @@ describe('stream', { concurrency: 2 }, () => {
         await waitFor(() => partFileGrown(dir.dir, 44 + 48_000), 'audio of the first sentence');
         const before = descendants(child.pid!);
         child.kill(signal);
+        interrupted += 1;
         const run = await done;
         child.stdin.destroy();
         assert.equal(run.code, code, run.stderr);
@@ -175,6 +181,7 @@ describe('stream', { concurrency: 2 }, () => {
       child.stdin.end('A sentence long enough to stall in the middle of its audio.\n');
       await waitFor(() => partFileGrown(dir.dir, 44), 'some audio');
       child.kill('SIGINT');
+      interrupted += 1;
       const run = await done;
       assert.equal(run.killed, false, 'ended by itself after SIGINT');
       assert.equal(run.code, 130, run.stderr);
@@ -208,6 +215,7 @@ describe('transcribe --mic', { concurrency: 2 }, () => {
         const recorder = Number(readFileSync(pidFile, 'utf8').trim());
         assert.ok(alive(recorder), 'the recorder runs');
         child.kill(signal);
+        interrupted += 1;
         const run = await done;
         assert.equal(run.code, code, run.stderr);
         await assertGone([recorder]);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { COMMANDS, ROWS } from './matrix-cases.js';
 import { matrixTable, summary, writeDoc } from './matrix-report.js';
+import { recordFigures } from './figures.js';
 import { makeReferences, runCell, type Outcome, type References } from './matrix-runner.js';
 
 const outcomes: Outcome[] = [];
@@ -20,6 +21,14 @@ after(() => {
   console.log(`\nFault matrix: ${s.tried} faults tried, ${s.passed} passed, ${s.known} known bugs, ${s.failed} failed\n${table}\n`);
   const leaks = outcomes.filter((o) => o.leaked).length;
   console.log(`API key searched for in ${outcomes.length} runs' stdout+stderr: ${leaks} leaks`);
+  recordFigures('matrix', {
+    'faults tried (fault × command)': s.tried,
+    'faults passed': s.passed,
+    'faults known bugs (todo)': s.known,
+    'faults failed': s.failed,
+    'runs searched for the key (matrix)': outcomes.length,
+    'key leaks': leaks,
+  });
   if (process.env.UPDATE_FAULT_MATRIX === '1' && outcomes.length === ROWS.reduce((n, row) => n + Object.keys(row.cells).length, 0)) {
     writeDoc(outcomes);
   }

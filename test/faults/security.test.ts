@@ -11,6 +11,7 @@ import { cleanEnv } from '../helpers/cli.js';
 import { scriptRule } from '../wire/stt-harness.js';
 import { wavBytes } from '../cli/transcribe-helpers.js';
 import { silence, tone } from '../wire/stt-fixtures.js';
+import { recordFigures } from './figures.js';
 import { SECRET_KEY, STT_WS_PATH, TTS_STREAM_PATH, TTS_WS_PATH, VOICES_PATH, allOutput, envFor, quietEmulator, runCli, startCli, tempDir } from './harness.js';
 
 let emulator: RunningEmulator;
@@ -24,6 +25,7 @@ after(async () => {
   await emulator.close();
   tmp.cleanup();
   console.log(`security: API key searched for in the stdout and stderr of ${runs} runs`);
+  recordFigures('security', { 'runs searched for the key (security)': runs });
 });
 
 function assertNoKey(run: { stdout: Buffer; stderr: string }, what: string): void {
