@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { runCli } from '../helpers/cli.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
 import { silence, tone } from '../wire/stt-fixtures.js';
 import { STT_PATH } from '../wire/stt-harness.js';
 import { cliEnv, resetEmulator, sttRequests, wavBytes, writeWav } from './transcribe-helpers.js';
@@ -193,4 +193,14 @@ test('--realtime paces a file at 1x', async () => {
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout.toString(), 'paced\n');
   assert.ok(elapsedMs >= 1400, `1.5 s of audio took ${elapsedMs.toFixed(0)} ms`);
+});
+
+test('--emulator runs its own STT emulator; the script comes from INWORLD_EMULATOR_STT_SCRIPT, else placeholder text', async () => {
+  const wav = writeWav(join(dir, 'builtin.wav'), TWO_TURNS);
+  const scripted = await runCli(['transcribe', wav, '--emulator', '-q'], { env: cleanEnv({ INWORLD_EMULATOR_STT_SCRIPT: '["From the env.", "Second."]' }) });
+  assert.equal(scripted.code, 0, scripted.stderr);
+  assert.equal(scripted.stdout.toString(), 'From the env.\nSecond.\n');
+  const placeholder = await runCli(['transcribe', wav, '--emulator', '-q'], { env: cleanEnv() });
+  assert.equal(placeholder.code, 0, placeholder.stderr);
+  assert.equal(placeholder.stdout.toString(), 'emulated transcript\nemulated transcript\n');
 });
