@@ -27,6 +27,7 @@ export interface StreamFlags extends SynthesisFlags, GlobalOptions {
   maxBufferDelay?: number;
   json?: boolean;
   timings?: boolean;
+  captions?: boolean;
 }
 
 export function streamCommand(): Command {
@@ -36,7 +37,8 @@ export function streamCommand(): Command {
     .addOption(new Option('--buffer-chars <n>', 'server-side buffer size that starts generation without a flush, 1..2000').argParser(positiveInt('--buffer-chars')))
     .addOption(new Option('--max-buffer-delay <ms>', 'longest time text waits in the server buffer before generation').argParser(nonNegativeInt('--max-buffer-delay')))
     .addOption(new Option('--json', 'print progress events as JSON lines on stderr (sentence, first_audio, sentence_done, restart, done)'))
-    .addOption(new Option('--timings', 'print time to first audio, total time and real-time factor on stderr'));
+    .addOption(new Option('--timings', 'print time to first audio, total time and real-time factor on stderr'))
+    .addOption(new Option('--captions', 'print the words on stderr as they are spoken'));
   addSynthesisFlags(command, { encodings: STREAM_ENCODINGS });
   addGlobalOptions(command);
   return command
@@ -71,9 +73,10 @@ function note(progress: Progress, text: string): void {
 }
 
 async function runStream(flags: StreamFlags): Promise<void> {
-  if (flags.subtitles && flags.timestamps === 'character') {
-    throw new ValidationError('--subtitles needs word timestamps; drop --timestamps character.');
+  if ((flags.subtitles || flags.captions) && flags.timestamps === 'character') {
+    throw new ValidationError(`${flags.subtitles ? '--subtitles' : '--captions'} needs word timestamps; drop --timestamps character.`);
   }
+  if (flags.captions) flags.timestamps = 'word';
   if (flags.encoding === 'FLAC' || /\.flac$/i.test(flags.output ?? '')) {
     throw new ValidationError('FLAC is not available over the WebSocket', { hint: 'Use .wav, .mp3 or .ogg, or `inworld say` for FLAC' });
   }
@@ -134,6 +137,8 @@ async function speak(job: SpeakJob): Promise<void> {
   const speaker = new SentenceSpeaker(job.pool, job.options, { signal, maxRetries: job.maxRetries });
   const segmenter = new SentenceSegmenter({ maxChars: MAX_SENTENCE_CHARS });
   const wantWords = flags.subtitles !== undefined;
+  const { LiveCaptions } = await import('../live-captions.js');
+  const captions = flags.captions ? new LiveCaptions(process.stderr, plan.destination === 'speakers' || plan.play) : undefined;
   const words: Array<{ text: string; start: number; end: number; sentence: number }> = [];
   let audioBytes = 0;
   /** Sink position where the first unfinished sentence's audio starts: the rewind point. */
@@ -197,9 +202,11 @@ async function speak(job: SpeakJob): Promise<void> {
             emit(progress, { type: 'first_audio', sentence: event.sentence, ms: Math.round(timings.firstAudioMs ?? 0) });
           }
           audioBytes += event.audio.length;
+          captions?.playbackStarted();
           await sink.write(event.audio);
         }
         if (wantWords && event.timestamps?.words) for (const w of event.timestamps.words) words.push({ ...w, sentence: event.sentence });
+        if (event.timestamps?.words) captions?.add(event.timestamps.words);
       } else if (event.type === 'sentenceEnd') {
         sentencesDone = event.sentence + 1;
         lastEndSeconds = event.endSeconds;
@@ -238,6 +245,7 @@ async function speak(job: SpeakJob): Promise<void> {
     ? (signal.reason as unknown) ?? new UserAbortError()
     : firstError(outcome.map((o) => (o.status === 'rejected' ? o.reason : undefined)));
   if (failure !== undefined) {
+    captions?.finish(false);
     speaker.cancel();
     // Keep what arrived (a valid, finished file) unless nothing did.
     if (audioBytes > 0) await sink.interrupt();
@@ -254,6 +262,7 @@ async function speak(job: SpeakJob): Promise<void> {
     return;
   }
   await sink.end();
+  captions?.finish(true);
   if (flags.subtitles) {
     const { writeCaptionsFile } = await import('../captions-file.js');
     await writeCaptionsFile(flags.subtitles, words);
