@@ -1,6 +1,6 @@
 // `npm run bench` (from the root: builds, then runs this). Runs every comparison against the
 // emulator on loopback, side by side, and rewrites bench/RESULTS.md.
-//   --quick        fewer repetitions and smaller inputs (well under 2 minutes)
+//   --quick        fewer repetitions and smaller inputs (well under 2 minutes); prints, does not write
 //   --only=a,b     run only these suites (ids: startup, http-ttfa, peer, stream, concurrency, stream-pool, batch, long, resources)
 //   --no-write     print the report instead of writing RESULTS.md
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,9 +23,10 @@ import { streamPool } from './stream-suites.js';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
-const write = !args.includes('--no-write');
+// Only a full run of every suite rewrites RESULTS.md; --quick and --only print the report.
+const write = !args.includes('--no-write') && !quick;
 
-type Suite = { id: string; run: (ctx: BenchContext, emulator: EmulatorProcess) => Promise<void> };
+type Suite = { id: string; run: (ctx: BenchContext, emulator: EmulatorProcess) => Promise<void>; full?: boolean };
 const suites: Suite[] = [
   { id: 'startup', run: (ctx) => startup(ctx) },
   { id: 'http-ttfa', run: httpFirstAudio },
@@ -33,7 +34,7 @@ const suites: Suite[] = [
   { id: 'stream', run: streamLatency },
   { id: 'concurrency', run: concurrency },
   // The stream engineer's own check: 100 pooled streams against one stream (bench/stream-suites.ts).
-  { id: 'stream-pool', run: streamPool },
+  { id: 'stream-pool', run: streamPool, full: true },
   { id: 'batch', run: batch },
   { id: 'long', run: longInput },
   { id: 'resources', run: resources },
@@ -46,7 +47,7 @@ const emulator = await EmulatorProcess.start({});
 const failures: string[] = [];
 try {
   for (const suite of suites) {
-    if (only && !only.includes(suite.id)) continue;
+    if (only ? !only.includes(suite.id) : quick && suite.full) continue;
     const t0 = performance.now();
     process.stderr.write(`bench: ${suite.id}…\n`);
     try {

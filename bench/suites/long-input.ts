@@ -10,7 +10,7 @@ import { makeText } from '../lib/text.js';
 
 export async function longInput(ctx: BenchContext, emulator: EmulatorProcess): Promise<void> {
   const chars = 20_000;
-  const latencyMs = ctx.quick ? 800 : 1500;
+  const latencyMs = ctx.quick ? 500 : 1500;
   const rate = '8000';
   const section = ctx.section('long', '6. Long input: pipelined vs sequential', `A ${chars.toLocaleString('en')}-character text (split by the library at sentence boundaries into ≤ 2000-character requests), emulator adding ${latencyMs} ms per request; audio at 8 kHz, so that the run is bound by that latency rather than by the emulator's synthesis on this 2-core machine (about 23 minutes of audio). \`bench/clients/say-lib.mjs\` runs the library's \`synthesizeStream\` with the default \`maxPartsInFlight\` (2) and with 1 (strictly sequential), interleaved; the CLI (\`inworld say -f text.txt -o out.wav\`, pipelined) is timed alongside. Target: pipelined ≤ 0.6x sequential.`);
   const file = join(ctx.tmp, 'long.txt');
