@@ -1,6 +1,8 @@
 // A file destination that never leaves a half-written file under the target name: audio goes to
 // a temporary file in the same directory (same filesystem, so the final rename is atomic), and
 // only a finished file is renamed into place. For WAV the header's sizes are patched first.
+// A target that exists and is not a regular file (/dev/null, a FIFO, /dev/stdout) is written
+// directly and in order instead: renaming over a device would replace it (as root, /dev/null!).
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, open, rename, stat, unlink } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
@@ -12,6 +14,7 @@ import {
   WAV_HEADER_BYTES,
   WAV_RIFF_SIZE_OFFSET,
   type WavFormat,
+  streamingWavHeader,
   wavHeader,
   wavSizeFields,
 } from './wav-header.js';
@@ -45,7 +48,10 @@ function trackTempFile(path: string): void {
 
 export class FileSink implements RewindableSink {
   readonly path: string;
+  /** Where the bytes go until the end; equal to `path` for a device or pipe. */
   readonly tempPath: string;
+  /** False for a device or pipe: it cannot be rewound, sizes cannot be patched. */
+  readonly canRewind: boolean;
   private readonly handle: FileHandle;
   private readonly wav?: WavFormat;
   private readonly headerBytes: number;
@@ -58,6 +64,7 @@ export class FileSink implements RewindableSink {
   private constructor(path: string, tempPath: string, handle: FileHandle, options: FileSinkOptions) {
     this.path = path;
     this.tempPath = tempPath;
+    this.canRewind = tempPath !== path;
     this.handle = handle;
     this.wav = options.wav;
     this.headerBytes = options.wav ? WAV_HEADER_BYTES : 0;
@@ -70,6 +77,7 @@ export class FileSink implements RewindableSink {
   static async open(path: string, options: FileSinkOptions = {}): Promise<FileSink> {
     const existing = await stat(path).catch(() => undefined);
     if (existing?.isDirectory()) throw new ValidationError(`cannot write to ${path}: it is a directory`);
+    if (existing && !existing.isFile()) return FileSink.openDirect(path, options);
     const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.part`);
     let handle: FileHandle;
     try {
@@ -82,6 +90,26 @@ export class FileSink implements RewindableSink {
     if (options.wav) {
       try {
         await handle.write(wavHeader({ ...options.wav, dataBytes: 0 }), 0, WAV_HEADER_BYTES, 0);
+      } catch (error) {
+        await sink.abort(error);
+        throw writeError(path, error);
+      }
+    }
+    return sink;
+  }
+
+  /** A device or FIFO: written in order, WAV with a streaming header, nothing renamed or removed. */
+  private static async openDirect(path: string, options: FileSinkOptions): Promise<FileSink> {
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'w');
+    } catch (error) {
+      throw describeOpenError(path, error);
+    }
+    const sink = new FileSink(path, path, handle, options);
+    if (options.wav) {
+      try {
+        await sink.writeAll(streamingWavHeader(options.wav), 0);
       } catch (error) {
         await sink.abort(error);
         throw writeError(path, error);
@@ -104,6 +132,7 @@ export class FileSink implements RewindableSink {
 
   truncate(bytesOfAudio: number): Promise<void> {
     if (this.state !== 'open') return Promise.reject(new Error(`truncate of ${this.path} after it was finished`));
+    if (!this.canRewind) return Promise.reject(new Error(`${this.path} is not a regular file and cannot be rewound`));
     if (!Number.isInteger(bytesOfAudio) || bytesOfAudio < 0 || bytesOfAudio > this.audioBytes) {
       return Promise.reject(new RangeError(`cannot truncate ${this.path} to ${bytesOfAudio} of ${this.audioBytes} bytes`));
     }
@@ -125,6 +154,7 @@ export class FileSink implements RewindableSink {
     this.state = 'done';
     await this.queue.catch(() => undefined);
     await this.handle.close().catch(() => undefined);
+    if (!this.canRewind) return;
     await unlink(this.tempPath).catch(() => undefined);
     liveTempFiles.delete(this.tempPath);
   }
@@ -135,6 +165,11 @@ export class FileSink implements RewindableSink {
     try {
       await this.queue;
       if (this.failure) throw this.failure;
+      if (!this.canRewind) {
+        await this.handle.close();
+        this.state = 'done';
+        return;
+      }
       if (this.wav) await this.completeWav(this.wav);
       await this.handle.close();
       await rename(this.tempPath, this.path);
@@ -182,7 +217,9 @@ export class FileSink implements RewindableSink {
   private async writeAll(buffer: Buffer, position: number): Promise<void> {
     let done = 0;
     while (done < buffer.length) {
-      const { bytesWritten } = await this.handle.write(buffer, done, buffer.length - done, position + done);
+      // Devices and pipes cannot seek: they get sequential writes (position null).
+      const at = this.canRewind ? position + done : null;
+      const { bytesWritten } = await this.handle.write(buffer, done, buffer.length - done, at);
       done += bytesWritten;
     }
   }

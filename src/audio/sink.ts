@@ -27,9 +27,10 @@ export interface RewindableSink extends AudioSink {
   truncate(bytesOfAudio: number): Promise<void>;
 }
 
+/** True for sinks that can rewind now (a file sink writing to a device or pipe cannot). */
 export function isRewindable(sink: AudioSink): sink is RewindableSink {
-  const candidate = sink as Partial<RewindableSink>;
-  return typeof candidate.truncate === 'function' && typeof candidate.position === 'function';
+  const candidate = sink as Partial<RewindableSink> & { canRewind?: boolean };
+  return typeof candidate.truncate === 'function' && typeof candidate.position === 'function' && candidate.canRewind !== false;
 }
 
 /**

@@ -357,3 +357,34 @@ test('stdout redirected into a file (`> out.wav`) gets real WAV sizes; `>>` keep
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a device or FIFO target is written directly, never replaced by a rename', async () => {
+  const sink = await openWavFileSink('/dev/null', FORMAT);
+  assert.equal(sink.canRewind, false);
+  assert.equal(isRewindable(sink), false);
+  await sink.write(pcm(100));
+  await assert.rejects(sink.truncate(0), /cannot be rewound/);
+  await sink.end();
+  const { statSync } = await import('node:fs');
+  assert.ok(statSync('/dev/null').isCharacterDevice(), '/dev/null is still a device');
+
+  const dir = tempDir();
+  try {
+    const fifo = join(dir, 'pipe.wav');
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('mkfifo', [fifo]);
+    const reader = spawn('/bin/cat', [fifo], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const received: Buffer[] = [];
+    reader.stdout.on('data', (chunk: Buffer) => received.push(chunk));
+    const readerDone = new Promise((resolve) => reader.once('exit', resolve));
+    const toFifo = await openWavFileSink(fifo, FORMAT);
+    await toFifo.write(pcm(10));
+    await toFifo.end();
+    await readerDone;
+    const bytes = Buffer.concat(received);
+    assert.deepEqual(bytes.subarray(0, 44), streamingWavHeader(FORMAT));
+    assert.deepEqual(bytes.subarray(44), pcm(10));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
