@@ -4,7 +4,7 @@
 // A target that exists and is not a regular file (/dev/null, a FIFO, /dev/stdout) is written
 // directly and in order instead: renaming over a device would replace it (as root, /dev/null!).
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, rename, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InworldError, ValidationError } from '../core/errors.js';
@@ -61,8 +61,12 @@ export class FileSink implements RewindableSink {
   private queue: Promise<void> = Promise.resolve();
   private failure?: Error;
 
-  private constructor(path: string, tempPath: string, handle: FileHandle, options: FileSinkOptions) {
+  /** The file finally renamed into place: `path` with symlinks resolved. */
+  private readonly target: string;
+
+  private constructor(path: string, tempPath: string, handle: FileHandle, options: FileSinkOptions, target = path) {
     this.path = path;
+    this.target = target;
     this.tempPath = tempPath;
     this.canRewind = tempPath !== path;
     this.handle = handle;
@@ -78,7 +82,10 @@ export class FileSink implements RewindableSink {
     const existing = await stat(path).catch(() => undefined);
     if (existing?.isDirectory()) throw new ValidationError(`cannot write to ${path}: it is a directory`);
     if (existing && !existing.isFile()) return FileSink.openDirect(path, options);
-    const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.part`);
+    // Through a symlink (e.g. /dev/stdout redirected to a file) the real file is replaced and the
+    // link kept; renaming over the link itself would turn it into a plain file.
+    const target = existing ? await realpath(path).catch(() => path) : path;
+    const tempPath = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.part`);
     let handle: FileHandle;
     try {
       handle = await open(tempPath, 'wx');
@@ -86,7 +93,7 @@ export class FileSink implements RewindableSink {
       throw describeOpenError(path, error);
     }
     trackTempFile(tempPath);
-    const sink = new FileSink(path, tempPath, handle, options);
+    const sink = new FileSink(path, tempPath, handle, options, target);
     if (options.wav) {
       try {
         await handle.write(wavHeader({ ...options.wav, dataBytes: 0 }), 0, WAV_HEADER_BYTES, 0);
@@ -172,7 +179,7 @@ export class FileSink implements RewindableSink {
       }
       if (this.wav) await this.completeWav(this.wav);
       await this.handle.close();
-      await rename(this.tempPath, this.path);
+      await rename(this.tempPath, this.target);
       liveTempFiles.delete(this.tempPath);
       this.state = 'done';
     } catch (error) {

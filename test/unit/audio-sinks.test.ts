@@ -388,3 +388,21 @@ test('a device or FIFO target is written directly, never replaced by a rename', 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('writing through a symlink replaces the file it points to and keeps the link', async () => {
+  const dir = tempDir();
+  try {
+    const { symlinkSync, lstatSync } = await import('node:fs');
+    mkdirSync(join(dir, 'real'));
+    writeFileSync(join(dir, 'real', 'file.wav'), 'old');
+    symlinkSync(join(dir, 'real', 'file.wav'), join(dir, 'link.wav'));
+    const sink = await openWavFileSink(join(dir, 'link.wav'), FORMAT);
+    await sink.write(pcm(20));
+    await sink.end();
+    assert.ok(lstatSync(join(dir, 'link.wav')).isSymbolicLink());
+    assert.equal(readFileSync(join(dir, 'real', 'file.wav')).readUInt32LE(40), 20);
+    assert.deepEqual(readdirSync(join(dir, 'real')), ['file.wav']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
