@@ -11,6 +11,7 @@
 //   {type:'custom', name:'stt-close', params:{afterChunks, closeCode}}   close (1006 = no close frame)
 //   {type:'custom', name:'stt-drop',  params:{afterChunks}}              destroy the TCP socket
 //   {type:'custom', name:'stt-error', params:{afterChunks, code, message}} top-level error message
+//   {type:'custom', name:'stt-malformed', params:{afterChunks}}         a text message that is not JSON
 // A refused handshake (HTTP 401 and friends) is the server's `status` action with protocol ws.
 
 import type { IncomingMessage } from 'node:http';
@@ -104,6 +105,8 @@ class SttSocketSession {
           this.#chunkFaults.push({ afterChunks, apply: () => this.#faultClose(code, String(params.reason ?? 'injected fault')) });
         } else if (action.name === 'stt-drop') {
           this.#chunkFaults.push({ afterChunks, apply: () => this.#drop() });
+        } else if (action.name === 'stt-malformed') {
+          this.#chunkFaults.push({ afterChunks, apply: () => this.#sendText('{"result":{"transcription":') });
         } else if (action.name === 'stt-error') {
           const code = numberParam(params.code, GRPC_INTERNAL);
           const message = String(params.message ?? 'injected error');
@@ -253,8 +256,12 @@ class SttSocketSession {
   }
 
   #sendRaw(message: Json): void {
+    this.#sendText(JSON.stringify(message));
+  }
+
+  #sendText(text: string): void {
     if (this.#closed || this.#socket.readyState !== this.#socket.OPEN) return;
-    this.#socket.send(JSON.stringify(message));
+    this.#socket.send(text);
     this.#serverMessages += 1;
     this.#checkMessageFaults();
   }

@@ -68,18 +68,20 @@ export type SttServerMessage =
   | { kind: 'speechStopped'; silenceDurationMs?: number }
   | { kind: 'usage'; transcribedAudioMs?: number; modelId?: string }
   | { kind: 'error'; grpcCode?: number; message: string; body: unknown }
+  /** Not JSON at all: a damaged stream rather than anything the server meant to say. */
+  | { kind: 'invalid'; text: string }
   /** Valid JSON we do not understand (a newer field); ignored by the session. */
   | { kind: 'unknown'; raw: unknown };
 
 type Json = Record<string, unknown>;
 
-/** Parses one WebSocket text message. Invalid JSON is reported as an `error` (not thrown). */
+/** Parses one WebSocket text message; never throws. */
 export function parseServerMessage(text: string): SttServerMessage {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return { kind: 'error', message: `the server sent a message that is not JSON: ${text.slice(0, 80)}`, body: text };
+    return { kind: 'invalid', text: text.slice(0, 200) };
   }
   if (!isObject(json)) return { kind: 'unknown', raw: json };
   if (isObject(json.error)) {

@@ -455,6 +455,12 @@ export class SttSession implements AsyncIterable<SttEvent> {
         closeQuietly(connection.socket, CLOSE_NORMAL, 'client closing after error');
         return;
       }
+      case 'invalid':
+        // A damaged stream: reconnect and replay rather than trust anything more on this socket.
+        connection.lostReason = 'the server sent a message that is not JSON';
+        this.#client.logger.debug(`stt: not JSON: ${message.text}`);
+        closeQuietly(connection.socket, CLOSE_NORMAL, 'client closing after a malformed message');
+        return;
       case 'unknown':
         this.#client.logger.debug(`stt: ignoring unknown message ${JSON.stringify(message.raw).slice(0, 200)}`);
         return;

@@ -59,7 +59,7 @@ test('speech events, usage, errors and unknown messages', () => {
   const error = parseServerMessage('{"error":{"code":8,"message":"rate limit exceeded","details":[]}}');
   assert.equal(error.kind, 'error');
   assert.equal(error.kind === 'error' && error.grpcCode, 8);
-  assert.equal(parseServerMessage('not json').kind, 'error');
+  assert.deepEqual(parseServerMessage('not json'), { kind: 'invalid', text: 'not json' });
   assert.equal(parseServerMessage('{"result":{"somethingNew":{}}}').kind, 'unknown');
 });
 

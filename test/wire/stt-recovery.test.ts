@@ -104,3 +104,10 @@ test('a retryable server error (UNAVAILABLE) mid-stream reconnects instead of fa
   assert.deepEqual(finals(events), TURNS);
   assert.ok(events.some((e) => e.type === 'error'));
 });
+
+test('a message that is not JSON is a damaged stream: reconnect and replay, finals intact', async () => {
+  arm({ type: 'custom', name: 'stt-malformed', params: { afterChunks: 15 } }, 1);
+  const events = await collect(transcribeStream(clientFor(emulator), [AUDIO], options()));
+  assert.deepEqual(finals(events), TURNS);
+  assert.equal(sttConnections(emulator).length, 2);
+});
