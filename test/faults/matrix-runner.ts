@@ -5,6 +5,9 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { RunningEmulator } from '../../src/emulator/index.js';
+import { InworldClient } from '../../src/client.js';
+import { InworldError } from '../../src/core/errors.js';
+import { TtsPool } from '../../src/tts/pool.js';
 import { startFaultProxy } from './fault-proxy.js';
 import { silence, tone } from '../wire/stt-fixtures.js';
 import { scriptRule } from '../wire/stt-harness.js';
@@ -34,6 +37,8 @@ const TRANSCRIBE_AUDIO = Buffer.concat([tone(600), silence(500), tone(600), sile
 
 /** What a clean run of each command produces, to compare faulty runs with. */
 export interface References {
+  /** Audio of each POOL_TEXTS entry through the library's TtsPool. */
+  pool: Buffer[];
   say: Buffer;
   stream: Buffer;
   transcribe: string;
@@ -68,7 +73,75 @@ function inputWav(dir: string): string {
   return path;
 }
 
-function argsFor(command: CommandName, dir: string): { args: string[]; input?: string; outPath?: string } {
+export const POOL_TEXTS = ['First of five.', 'The second stream speaks.', 'A third one here.', 'Number four is talking now.', 'And the fifth.'];
+
+/** Five concurrent streams through one TtsPool (so one connection): each one's audio or error. */
+async function poolRun(emulator: RunningEmulator, options: { closeTimeoutMs?: number }): Promise<Array<{ audio?: Buffer; error?: unknown }>> {
+  const client = new InworldClient({ apiKey: SECRET_KEY, baseUrl: emulator.url, wsUrl: emulator.wsUrl, configPath: null, env: {}, timeoutMs: TIMEOUT_MS, maxRetries: RETRIES });
+  const pool = new TtsPool(client, { closeTimeoutMs: options.closeTimeoutMs });
+  try {
+    return await Promise.all(
+      POOL_TEXTS.map(async (text) => {
+        const stream = pool.stream({ audioConfig: { audioEncoding: 'PCM', sampleRateHertz: 16000 } }, { closeTimeoutMs: options.closeTimeoutMs });
+        stream.sendText(text, { flush: true });
+        stream.end();
+        const parts: Buffer[] = [];
+        try {
+          for await (const chunk of stream) if (chunk.type === 'audio') parts.push(chunk.audio);
+          return { audio: Buffer.concat(parts) };
+        } catch (error) {
+          return { audio: undefined, error, partial: Buffer.concat(parts) };
+        }
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
+}
+
+async function runPoolCell(row: Row, cell: Cell, refs: References): Promise<Outcome> {
+  const emulator = await quietEmulator();
+  try {
+    for (const rule of cell.rules ?? []) emulator.faults.add(rule);
+    const started = performance.now();
+    const maxMs = cell.expect.maxMs ?? DEFAULT_MAX_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const hang = new Promise<'hang'>((resolve) => (timer = setTimeout(() => resolve("hang"), maxMs + 2000)));
+    const results = await Promise.race([poolRun(emulator, { closeTimeoutMs: cell.closeTimeoutMs }), hang]);
+    clearTimeout(timer);
+    const ms = Math.round(performance.now() - started);
+    const failures: string[] = [];
+    const requests = emulator.requests.find(TTS_WS_PATH).length;
+    const empty: Run = { code: null, signal: null, stdout: Buffer.alloc(0), stderr: '', ms, killed: results === 'hang' };
+    if (results === 'hang') {
+      failures.push(`hung: no result after ${ms} ms`);
+      return { row: row.id, fault: row.fault, command: 'pool', code: null, ms, requests, message: '', output: 'none', failures, todo: cell.todo, leaked: false, run: empty };
+    }
+    const failed = results.filter((result) => !result.audio);
+    const code = failed.length > 0 ? 1 : 0;
+    const firstError = failed[0]?.error;
+    const message = firstError instanceof Error ? `inworld: ${firstError.message}` : firstError === undefined ? '' : String(firstError);
+    if (code !== cell.expect.code) failures.push(`${failed.length} streams failed, expected exit ${cell.expect.code}`);
+    if (cell.failedStreams !== undefined && failed.length !== cell.failedStreams) failures.push(`${failed.length} of 5 streams failed, expected ${cell.failedStreams}`);
+    for (const result of failed) {
+      if (!(result.error instanceof InworldError)) failures.push(`a stream failed with ${String(result.error)}, not an InworldError`);
+      else if (cell.expect.message && !cell.expect.message.test(result.error.message)) failures.push(`error "${result.error.message}" does not match ${cell.expect.message}`);
+    }
+    results.forEach((result, i) => {
+      if (result.audio && !result.audio.equals(refs.pool[i]!)) failures.push(`stream ${i} "succeeded" with ${result.audio.length} of ${refs.pool[i]!.length} bytes`);
+    });
+    if (cell.expect.requests !== undefined && requests !== cell.expect.requests) failures.push(`${requests} handshakes, expected ${String(cell.expect.requests)}`);
+    if (ms > maxMs) failures.push(`took ${ms} ms, more than ${maxMs}`);
+    const leaked = message.includes(SECRET_KEY);
+    if (leaked) failures.push('THE API KEY APPEARS IN AN ERROR');
+    const output = `${results.length - failed.length} of 5 streams complete, ${failed.length} reported failed`;
+    return { row: row.id, fault: row.fault, command: 'pool', code, ms, requests, message, output, failures, todo: cell.todo, leaked, run: { ...empty, code, stderr: message } };
+  } finally {
+    await emulator.close();
+  }
+}
+
+function argsFor(command: Exclude<CommandName, 'pool'>, dir: string): { args: string[]; input?: string; outPath?: string } {
   switch (command) {
     case 'say':
       return { args: ['say', SAY_TEXT, '-o', `${dir}/out.wav`], outPath: `${dir}/out.wav` };
@@ -81,7 +154,7 @@ function argsFor(command: CommandName, dir: string): { args: string[]; input?: s
   }
 }
 
-function requestCount(emulator: RunningEmulator, command: CommandName): number {
+function requestCount(emulator: RunningEmulator, command: Exclude<CommandName, 'pool'>): number {
   switch (command) {
     case 'say':
       return emulator.requests.find(TTS_STREAM_PATH).length;
@@ -135,6 +208,10 @@ export async function makeReferences(): Promise<References> {
     emulator.faults.add(scriptRule(TRANSCRIPT_TURNS));
     const env = envFor(emulator);
     const out: Partial<References> = {};
+    out.pool = (await poolRun(emulator, {})).map((result) => {
+      if (!result.audio) throw new Error(`reference pool run failed: ${String(result.error)}`);
+      return result.audio;
+    });
     for (const command of ['say', 'stream', 'transcribe', 'voices'] as const) {
       const { args, input, outPath } = argsFor(command, tmp.dir);
       const run = await runCli([...args, '-q'], { env, input });
@@ -155,6 +232,7 @@ export async function makeReferences(): Promise<References> {
 }
 
 export async function runCell(row: Row, command: CommandName, cell: Cell, refs: References): Promise<Outcome> {
+  if (command === 'pool') return runPoolCell(row, cell, refs);
   const emulator = await quietEmulator();
   const tmp = tempDir(`inworld-matrix-${row.id}-${command}-`);
   const cleanups: Array<() => Promise<void>> = [];
@@ -165,7 +243,7 @@ export async function runCell(row: Row, command: CommandName, cell: Cell, refs: 
     const { args, input, outPath } = argsFor(command, tmp.dir);
     const flags = ['--timeout', String(TIMEOUT_MS), '--retries', String(RETRIES), '-q', ...(cell.args ?? [])];
     const maxMs = cell.expect.maxMs ?? DEFAULT_MAX_MS;
-    const run = await runCli([...args, ...flags], { env, input, deadlineMs: maxMs + 5_000 });
+    const run = await runCli([...args, ...flags], { env, input, deadlineMs: maxMs + 2_000 });
     const expect = cell.expect;
     const failures: string[] = [];
     const lines = stderrLines(run.stderr);
@@ -203,7 +281,7 @@ export async function runCell(row: Row, command: CommandName, cell: Cell, refs: 
 
 /** Checks the output against the expectation; returns a short description for the table. */
 function checkOutput(
-  command: CommandName,
+  command: Exclude<CommandName, 'pool'>,
   outPath: string | undefined,
   dir: string,
   run: Run,

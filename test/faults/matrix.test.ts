@@ -34,7 +34,7 @@ after(() => {
   }
 });
 
-describe('fault matrix', { concurrency: 3 }, () => {
+describe('fault matrix', { concurrency: 6 }, () => {
   for (const row of ROWS) {
     for (const command of COMMANDS) {
       const cell = row.cells[command];
