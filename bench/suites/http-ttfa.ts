@@ -85,6 +85,6 @@ export async function httpFirstAudio(ctx: BenchContext, emulator: EmulatorProces
     { measure: 'CLI, traced in-process: first line on the socket → first audio write', figure: ms(median(cliTrace), 2), target: '< 2 ms', ok: median(cliTrace) < 2 },
   );
   section.notes.push(
-    `${reps} interleaved runs each. The client delay includes one loopback hop (proxy → client) and one pipe hop (client stdout → bench), which the raw script pays too; its median is the floor of that measurement. The traced rows come from separate runs with `bench/lib/trace-first-audio.mjs` preloaded: it wraps the socket's `push` and `process.stdout.write` to take timestamps, nothing else, so they show the client's own delay without the hops.`,
+    `${reps} interleaved runs each. The client delay includes one loopback hop (proxy → client) and one pipe hop (client stdout → bench), which the raw script pays too; its median is the floor of that measurement. The traced rows come from separate runs with \`bench/lib/trace-first-audio.mjs\` preloaded: it wraps the socket's \`push\` and \`process.stdout.write\` to take timestamps, nothing else, so they show the client's own delay without the hops.`,
   );
 }
