@@ -271,7 +271,9 @@ export class SttSession implements AsyncIterable<SttEvent> {
         } catch (error) {
           if (this.#stopped) return;
           if (!(error instanceof InworldError) || !error.retryable) return this.#fail(error);
-          if (!(await this.#backoff(error.message))) return;
+          // A refused handshake may say when to come back (429/503 with Retry-After).
+          const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
+          if (!(await this.#backoff(error.message, retryAfterMs))) return;
           continue;
         }
         if (this.#stopped) {
@@ -294,14 +296,14 @@ export class SttSession implements AsyncIterable<SttEvent> {
   }
 
   /** Counts a failed attempt and waits; false when retries are exhausted (the session has failed). */
-  async #backoff(reason: string): Promise<boolean> {
+  async #backoff(reason: string, minDelayMs = 0): Promise<boolean> {
     this.#attempt += 1;
     if (this.#attempt > this.#maxRetries) {
       const tries = this.#maxRetries === 0 ? '' : ` after ${this.#maxRetries} ${this.#maxRetries === 1 ? 'retry' : 'retries'}`;
       this.#fail(new ConnectionError(`STT stream failed${tries}: ${reason}`, { hint: 'Check the network and the service status, then run the command again.' }));
       return false;
     }
-    const delayMs = reconnectDelayMs(this.#attempt, this.#options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS);
+    const delayMs = Math.max(minDelayMs, reconnectDelayMs(this.#attempt, this.#options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS));
     this.#stats.reconnects += 1;
     this.#client.logger.debug(`stt: ${reason}; reconnecting in ${delayMs} ms (attempt ${this.#attempt} of ${this.#maxRetries})`);
     this.#emit({ type: 'reconnecting', attempt: this.#attempt, delayMs, reason });
