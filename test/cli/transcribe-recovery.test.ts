@@ -46,6 +46,17 @@ test('retries are bounded: the final failure exits 1 with the reason', async () 
   assert.equal(sttRequests(emulator).length, 2);
 });
 
+test('--json: a failure with no server error event still ends the stream with an error object', async () => {
+  resetEmulator(emulator, ['x']);
+  emulator.faults.add({ protocol: 'ws', path: STT_PATH, action: { type: 'custom', name: 'stt-close', params: { afterChunks: 2, closeCode: 1011 } } });
+  const wav = writeWav(join(dir, 'json-fail.wav'), AUDIO);
+  const result = await runCli(['transcribe', wav, '--retries', '0', '--json'], { env: cliEnv(emulator) });
+  assert.equal(result.code, 1);
+  const last = JSON.parse(result.stdout.toString().trim().split('\n').at(-1)!) as { type: string; message: string };
+  assert.equal(last.type, 'error');
+  assert.match(last.message, /1011/);
+});
+
 test('Ctrl-C: stops reading, sends closeStream, prints the finals that arrive in the grace period, exits 130', async () => {
   resetEmulator(emulator, ['Finished turn.', 'Interrupted turn.']);
   const child = spawn(process.execPath, [BIN, 'transcribe', '-', '--sample-rate', '16000', '--json'], {

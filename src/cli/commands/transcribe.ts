@@ -218,10 +218,19 @@ async function runStreaming(
   })();
 
   let failure: unknown;
+  let sawServerError = false;
   try {
-    for await (const event of session) record(event, display, output);
+    for await (const event of session) {
+      if (event.type === 'error') sawServerError = true;
+      record(event, display, output);
+    }
   } catch (error) {
     failure = error;
+    // In --json mode a failure with no server error event (a lost connection, a refused
+    // handshake) still ends the event stream with an `error` object; the exit path prints the line.
+    if (flags.json && !sawServerError && !signal.aborted) {
+      process.stdout.write(`${JSON.stringify({ type: 'error', message: (error as Error)?.message ?? String(error) })}\n`);
+    }
   } finally {
     signal.removeEventListener('abort', onInterrupt);
     if (graceTimer) clearTimeout(graceTimer);
