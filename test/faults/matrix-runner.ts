@@ -106,7 +106,7 @@ async function runPoolCell(row: Row, cell: Cell, refs: References): Promise<Outc
     const started = performance.now();
     const maxMs = cell.expect.maxMs ?? DEFAULT_MAX_MS;
     let timer: NodeJS.Timeout | undefined;
-    const hang = new Promise<'hang'>((resolve) => (timer = setTimeout(() => resolve("hang"), maxMs + 2000)));
+    const hang = new Promise<'hang'>((resolve) => (timer = setTimeout(() => resolve('hang'), maxMs + 2000)));
     const results = await Promise.race([poolRun(emulator, { closeTimeoutMs: cell.closeTimeoutMs }), hang]);
     clearTimeout(timer);
     const ms = Math.round(performance.now() - started);
