@@ -348,7 +348,7 @@ export const ROWS: Row[] = [
         todo: 'a missing contextClosed fails every stream with a TimeoutError after closeTimeoutMs although all its audio and flushCompleted arrived (src/tts/ws-stream.ts); reclaiming the slot need not fail the stream', expect: { code: 0, requests: 1, output: 'complete', maxMs: 8000 } },
       stream: {
         rules: [ttsCustom('tts-no-context-closed', {})],
-        todo: '`inworld stream` waits for contextClosed for 60 s (DEFAULT_CLOSE_TIMEOUT_MS, src/tts/ws-stream.ts) after all audio arrived',
+        todo: '`inworld stream` waits 120 s (the pool close deadline) for contextClosed after all audio arrived, then says "connection lost … resuming from sentence 3" and synthesizes again (src/tts/pool.ts, ws-stream.ts, ws-speaker.ts)',
         expect: { code: 0, requests: 1, output: 'complete', maxMs: 5000 },
       },
     },

@@ -20,7 +20,8 @@ function stable(text: string): string {
   return text
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>')
     .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
-    .replace(/after \d+ bytes/g, 'after <n> bytes');
+    .replace(/after \d+ bytes/g, 'after <n> bytes')
+    .replace(/Context [0-9a-f]{8,}/g, 'Context <id>');
 }
 
 function verdict(outcome: Outcome): string {

@@ -227,6 +227,27 @@ describe('inworld emulator binds to loopback', () => {
     assert.doesNotMatch(stderr, /warning/);
   });
 
+  test('its request log (stderr) never prints the key a client sent', async () => {
+    const { child, done } = startCli(['emulator', '--port', '0', '--engine', 'synthetic'], { env: cleanEnv(), deadlineMs: 20_000 });
+    child.stdin.end();
+    let stdout = '';
+    const url = await new Promise<string>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('\n')) resolve(stdout.split('\n')[0]!.trim());
+      });
+    });
+    const say = await runCli(['say', 'Logged request.', '-o', tmp.path('logged.wav'), '--verbose'], { env: envFor({ url, wsUrl: url.replace(/^http/, 'ws') }) });
+    const voices = await runCli(['voices', '--verbose'], { env: envFor({ url, wsUrl: url.replace(/^http/, 'ws') }) });
+    child.kill('SIGTERM');
+    const run = await done;
+    assert.equal(say.code, 0, say.stderr);
+    assert.equal(voices.code, 0, voices.stderr);
+    assert.ok(run.stderr.length > 0, 'the emulator logged the requests');
+    assertNoKey(run, 'emulator request log');
+    assertNoKey(say, 'say against the emulator');
+  });
+
   test('--host 0.0.0.0 says it is reachable from other machines', async () => {
     const { line, stderr } = await firstLine(['--host', '0.0.0.0']);
     assert.match(line, /^http:\/\/[^ ]+:\d+\/?$/);
