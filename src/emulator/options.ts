@@ -62,6 +62,8 @@ export interface EmulatorOptions {
   maxConcurrentSynthesis?: number;
   /** Environment used for defaults (INWORLD_EMULATOR_ENGINE). Default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Transcripts for speech-to-text turns, used in order (the emulator does not recognize speech). */
+  sttScript?: string[];
 }
 
 export interface ResolvedEmulatorOptions {
@@ -83,6 +85,7 @@ export interface ResolvedEmulatorOptions {
   streamChunkMs: number;
   wordTimestampStyle: 'attached' | 'tokens';
   maxConcurrentSynthesis: number;
+  sttScript?: string[];
 }
 
 export const DEFAULT_EMULATOR_HOST = '127.0.0.1';
@@ -120,6 +123,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions, espeakAvailable
     voiceApiNotFound: options.voiceApiNotFound ?? false,
     controlEndpoints: options.controlEndpoints ?? true,
     streamChunkMs: options.streamChunkMs && options.streamChunkMs > 0 ? options.streamChunkMs : DEFAULT_STREAM_CHUNK_MS,
+    sttScript: options.sttScript,
     wordTimestampStyle: options.wordTimestampStyle ?? 'attached',
     maxConcurrentSynthesis:
       options.maxConcurrentSynthesis !== undefined && options.maxConcurrentSynthesis > 0 ? options.maxConcurrentSynthesis : Infinity,

@@ -71,7 +71,7 @@ function transcribe(body: Buffer, context: EmulatorContext): Json {
     thresholdDbfs,
   });
   const events: TurnEvent[] = [...turns.push(vad.push(parsed.pcm)), ...turns.flush()];
-  const optionTurns = (context.options as unknown as { sttScript?: unknown }).sttScript;
+  const optionTurns = context.options.sttScript;
   const script = scriptFor(context.matchedFaults, context.recorder, optionTurns, process.env);
   const texts: string[] = [];
   const words: EmulatedWord[] = [];

@@ -66,7 +66,7 @@ class SttSocketSession {
   constructor(socket: WebSocket, context: EmulatorContext) {
     this.#socket = socket;
     this.#context = context;
-    const optionTurns = (context.options as unknown as { sttScript?: unknown }).sttScript;
+    const optionTurns = context.options.sttScript;
     this.#script = scriptFor(context.matchedFaults, context.recorder, optionTurns, process.env);
   }
 

@@ -18,6 +18,8 @@ interface EmulatorFlags {
   fault: string[];
   unknownVoice?: 'not-found' | 'invalid-argument' | 'accept';
   legacyVoices404?: boolean;
+  voiceApi404?: boolean;
+  sttScript: string[];
   quiet?: boolean;
 }
 
@@ -44,6 +46,8 @@ export function emulatorCommand(): Command {
     .addOption(new Option('--fault <spec>', 'inject a fault (repeatable); grammar in docs/emulator.md').default([]).argParser(collect))
     .addOption(choiceOption('--unknown-voice <mode>', 'answer for an unknown voice id', ['not-found', 'invalid-argument', 'accept'] as const))
     .addOption(new Option('--legacy-voices-404', 'answer the legacy GET /tts/v1/voices with 404'))
+    .addOption(new Option('--voice-api-404', 'answer the Voice API (/voices/v1/…) with 404'))
+    .addOption(new Option('--stt-script <text>', 'transcript for the next speech-to-text turn (repeatable, used in order)').default([]).argParser(collect))
     .addOption(new Option('-q, --quiet', 'do not log requests to stderr'))
     .addHelpText(
       'after',
@@ -52,6 +56,7 @@ Examples:
   $ inworld emulator                       # http://127.0.0.1:8787/
   $ inworld emulator --port 0 --realtime   # any free port, audio paced like the real service
   $ inworld emulator --fault 'status=503,times=2'
+  $ inworld emulator --stt-script 'Hello there.' --stt-script 'Second turn.'
   $ INWORLD_BASE_URL=http://127.0.0.1:8787/ INWORLD_API_KEY=test inworld say "hi" -o hi.wav`,
     )
     .action(async (flags: EmulatorFlags) => {
@@ -72,6 +77,8 @@ Examples:
         faults: flags.fault,
         unknownVoice: flags.unknownVoice,
         legacyVoicesNotFound: flags.legacyVoices404,
+        voiceApiNotFound: flags.voiceApi404,
+        sttScript: flags.sttScript.length > 0 ? flags.sttScript : undefined,
         quiet: flags.quiet ?? false,
       });
       process.stdout.write(`${emulator.url}\n`);
