@@ -7,6 +7,7 @@
 // Each source is "primed" here: its first chunk is read before the command connects, so a file
 // ffmpeg cannot decode, or a WAV cut short in its header, is a usage error (exit 2) with no request.
 
+import type { RecorderName } from '../audio/microphone.js';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { PcmSource } from '../audio/source.js';
@@ -134,9 +135,9 @@ export function isWavHead(head: Buffer): boolean {
 }
 
 /** The default microphone at 16 kHz mono (arecord on Linux, sox's rec elsewhere). */
-export async function openMicrophone(): Promise<TranscribeSource> {
+export async function openMicrophone(recorder?: RecorderName): Promise<TranscribeSource> {
   const microphone = await import('../audio/microphone.js');
-  const mic = await microphone.openMicrophone({ sampleRate: microphone.DEFAULT_MIC_RATE_HZ });
+  const mic = await microphone.openMicrophone({ sampleRate: microphone.DEFAULT_MIC_RATE_HZ, recorder });
   return {
     kind: 'mic',
     sampleRateHertz: mic.sampleRate,

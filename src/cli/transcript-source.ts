@@ -6,6 +6,7 @@
 // What is sent: 16-bit mono PCM at the input's own rate when it is within the API's 8–48 kHz (no
 // resampling needed); other formats and rates are decoded by ffmpeg to 16 kHz (transcript-audio.ts).
 
+import type { RecorderName } from '../audio/microphone.js';
 import { ValidationError } from '../core/errors.js';
 
 export type SourceKind = 'mic' | 'file' | 'stdin';
@@ -25,6 +26,8 @@ export interface TranscribeSource {
 
 export interface SourceRequest {
   mic: boolean;
+  /** The recorder program for --mic (default: the platform's first one installed). */
+  recorder?: RecorderName;
   file?: string;
   sampleRate?: number;
   channels?: number;
@@ -36,7 +39,7 @@ const SNIFF_BYTES = 12;
 
 export async function openTranscribeSource(request: SourceRequest): Promise<TranscribeSource> {
   const audio = await import('./transcript-audio.js');
-  if (request.mic) return audio.openMicrophone();
+  if (request.mic) return audio.openMicrophone(request.recorder);
   if (request.file === '-' || request.file === undefined) return openStdin(request);
   if (request.sampleRate !== undefined || request.channels !== undefined) {
     throw new ValidationError('--sample-rate and --channels describe raw audio on standard input, not files', { hint: 'Drop them, or pipe the raw audio with -' });

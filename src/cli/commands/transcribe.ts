@@ -13,7 +13,7 @@ import {
   type SttOptions,
 } from '../../stt/options.js';
 import { interruptSignal } from '../interrupt.js';
-import { addGlobalOptions, nonNegativeInt, numberInRange, positiveInt, type GlobalOptions } from '../options.js';
+import { addGlobalOptions, choiceOption, nonNegativeInt, numberInRange, positiveInt, type GlobalOptions } from '../options.js';
 import { TranscriptDisplay } from '../transcript-display.js';
 import { TranscriptFile, transcriptFormatFor } from '../transcript-output.js';
 import { openTranscribeSource, type TranscribeSource } from '../transcript-source.js';
@@ -23,6 +23,7 @@ export const INTERRUPT_GRACE_MS = 2_000;
 
 export interface TranscribeFlags extends GlobalOptions {
   mic?: boolean;
+  recorder?: 'arecord' | 'rec' | 'sox';
   sampleRate?: number;
   channels?: number;
   model: string;
@@ -44,6 +45,7 @@ export function transcribeCommand(): Command {
     .description('transcribe speech from the microphone, an audio file or standard input (streaming STT)')
     .addArgument(new Argument('[file]', 'audio file (WAV of any rate and channel count; other formats through ffmpeg), or - for standard input'))
     .addOption(new Option('--mic', 'record from the default microphone until Ctrl-C'))
+    .addOption(choiceOption('--recorder <name>', 'recording program for --mic', ['arecord', 'rec', 'sox'] as const))
     .addOption(new Option('--sample-rate <hz>', 'sample rate of raw s16le audio on standard input').argParser(positiveInt('--sample-rate')))
     .addOption(new Option('--channels <n>', 'channels of raw s16le audio on standard input (default 1)').argParser(positiveInt('--channels')))
     .addOption(new Option('--model <id>', 'speech-to-text model').default(DEFAULT_STT_MODEL))
@@ -109,8 +111,10 @@ async function runTranscribe(file: string | undefined, flags: TranscribeFlags): 
     file = '-';
   }
   if (flags.output) transcriptFormatFor(flags.output);
+  if (flags.recorder !== undefined && !flags.mic) throw new ValidationError('--recorder goes with --mic', { hint: 'Add --mic, or drop --recorder' });
   const source = await openTranscribeSource({
     mic: flags.mic === true,
+    recorder: flags.recorder,
     file,
     sampleRate: flags.sampleRate,
     channels: flags.channels,
