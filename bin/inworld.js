@@ -1,3 +1,10 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
-main(process.argv);
+// `--version` is answered before loading the CLI at all; everything else goes through it.
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  const { readFileSync } = await import('node:fs');
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+} else {
+  const { main } = await import('../dist/cli/main.js');
+  await main(process.argv);
+}

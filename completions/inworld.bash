@@ -83,10 +83,11 @@ _inworld() {
         --timeout) return ;;
         --retries) return ;;
       esac
-      COMPREPLY=( $(compgen -W "--file -f --buffer-chars --max-buffer-delay --json --timings --output -o --play --player --voice --model --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+      COMPREPLY=( $(compgen -W "--file -f --buffer-chars --max-buffer-delay --json --timings --captions --output -o --play --player --voice --model --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
       ;;
     transcribe)
       case "$prev" in
+        --recorder) COMPREPLY=( $(compgen -W "arecord rec sox" -- "$cur") ); return ;;
         --sample-rate) return ;;
         --channels) return ;;
         --model) return ;;
@@ -104,7 +105,7 @@ _inworld() {
         --retries) return ;;
       esac
       if [[ "$cur" == -* ]]; then
-        COMPREPLY=( $(compgen -W "--mic --sample-rate --channels --model --language --no-voice-profile --voice-profile-top-n --vad-threshold --min-end-of-turn-silence --end-of-turn-threshold --realtime --json --output -o --batch --max-chunk-rate --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+        COMPREPLY=( $(compgen -W "--mic --recorder --sample-rate --channels --model --language --no-voice-profile --voice-profile-top-n --vad-threshold --min-end-of-turn-silence --end-of-turn-threshold --realtime --json --output -o --batch --max-chunk-rate --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
       else
         COMPREPLY=( $(compgen -f -- "$cur") )
       fi
@@ -132,8 +133,9 @@ _inworld() {
         --generation-latency) return ;;
         --fault) return ;;
         --unknown-voice) COMPREPLY=( $(compgen -W "not-found invalid-argument accept" -- "$cur") ); return ;;
+        --stt-script) return ;;
       esac
-      COMPREPLY=( $(compgen -W "--port --host --api-key --engine --latency --generation-latency --realtime --fault --unknown-voice --legacy-voices-404 --quiet -q --help -h" -- "$cur") )
+      COMPREPLY=( $(compgen -W "--port --host --api-key --engine --latency --generation-latency --realtime --fault --unknown-voice --legacy-voices-404 --voice-api-404 --stt-script --quiet -q --help -h" -- "$cur") )
       ;;
     login)
       case "$prev" in

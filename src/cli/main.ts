@@ -1,30 +1,73 @@
-// The CLI entry: builds the command tree and runs it through the single exit path.
+// The CLI entry: builds the command tree and runs it through the single exit path. Only the
+// command being run is loaded; the others appear in `inworld --help` as name and description, so
+// start-up does not pay for modules a run never uses.
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../core/version.js';
-import { completionCommand } from './commands/completion.js';
-import { configCommand } from './commands/config.js';
-import { doctorCommand } from './commands/doctor.js';
-import { emulatorCommand } from './commands/emulator.js';
-import { loginCommand } from './commands/login.js';
-import { sayCommand } from './commands/say.js';
-import { streamCommand } from './commands/stream.js';
-import { transcribeCommand } from './commands/transcribe.js';
-import { voicesCommand } from './commands/voices.js';
 import { ExitCode, fail } from './exit.js';
 
-export function buildProgram(): Command {
+interface CommandEntry {
+  name: string;
+  description: string;
+  load(): Promise<Command>;
+}
+
+/** Every command, in help order. The descriptions must match the commands' own (a test checks). */
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'say',
+    description: 'synthesize text to speech (HTTP streaming) into a file, standard output or the speakers',
+    load: async () => (await import('./commands/say.js')).sayCommand(),
+  },
+  {
+    name: 'stream',
+    description: 'speak text from standard input (or a file) sentence by sentence as it arrives, over the TTS WebSocket',
+    load: async () => (await import('./commands/stream.js')).streamCommand(),
+  },
+  {
+    name: 'transcribe',
+    description: 'transcribe speech from the microphone, an audio file or standard input (streaming STT)',
+    load: async () => (await import('./commands/transcribe.js')).transcribeCommand(),
+  },
+  {
+    name: 'voices',
+    description: 'list the voices available to your key',
+    load: async () => (await import('./commands/voices.js')).voicesCommand(),
+  },
+  {
+    name: 'emulator',
+    description: 'run a local Inworld-compatible server (REST + WebSocket, TTS + STT + voices) for offline work and tests',
+    load: async () => (await import('./commands/emulator.js')).emulatorCommand(),
+  },
+  {
+    name: 'config',
+    description: 'show or change defaults and credentials in the config file',
+    load: async () => (await import('./commands/config.js')).configCommand(),
+  },
+  {
+    name: 'login',
+    description: 'save your API key to the config file after checking it with the API',
+    load: async () => (await import('./commands/login.js')).loginCommand(),
+  },
+  {
+    name: 'doctor',
+    description: 'check Node, the API key, the network and WebSocket, audio output, microphone and ffmpeg, with fixes',
+    load: async () => (await import('./commands/doctor.js')).doctorCommand(),
+  },
+  {
+    name: 'completion',
+    description: 'print the shell completion script (bash, zsh or fish)',
+    load: async () => (await import('./commands/completion.js')).completionCommand(),
+  },
+];
+
+/**
+ * The program with the commands in `load` fully defined and the rest as placeholders that only
+ * carry their name and description (enough for the top-level help).
+ */
+export async function buildProgram(load: 'all' | readonly string[] = 'all'): Promise<Command> {
   const program = new Command('inworld')
-    .description("Inworld text-to-speech and speech-to-text from the terminal, with an offline emulator")
+    .description('Inworld text-to-speech and speech-to-text from the terminal, with an offline emulator')
     .version(VERSION, '-V, --version')
-    .addCommand(sayCommand())
-    .addCommand(streamCommand())
-    .addCommand(transcribeCommand())
-    .addCommand(voicesCommand())
-    .addCommand(emulatorCommand())
-    .addCommand(configCommand())
-    .addCommand(loginCommand())
-    .addCommand(doctorCommand())
-    .addCommand(completionCommand())
     .addHelpText(
       'after',
       `
@@ -34,6 +77,10 @@ Examples:
   $ inworld transcribe --mic
   $ inworld voices --lang en`,
     );
+  for (const entry of COMMANDS) {
+    const full = load === 'all' || load.includes(entry.name);
+    program.addCommand(full ? await entry.load() : new Command(entry.name).description(entry.description));
+  }
   applyToTree(program, (command) =>
     command.exitOverride().configureOutput({
       outputError: (text, write) => write(`inworld: ${text.replace(/^error: /, '')}`),
@@ -47,9 +94,18 @@ function applyToTree(command: Command, apply: (command: Command) => void): void 
   for (const child of command.commands) applyToTree(child, apply);
 }
 
+/** The commands a command line needs defined: the one it runs (or asks help for); completion needs all. */
+function commandsNeeded(argv: string[]): 'all' | string[] {
+  const words = argv.slice(2).filter((word) => !word.startsWith('-'));
+  const [first, second] = words;
+  if (first === 'completion') return 'all';
+  if (first === 'help' && second) return [second];
+  return first ? [first] : [];
+}
+
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(commandsNeeded(argv));
     await program.parseAsync(argv);
     // Pooled sockets and timers may linger after the work is done; the command's result is final.
     process.exit(ExitCode.OK);
