@@ -97,12 +97,20 @@ interface ParsedResult {
 }
 
 const BASE64 = /^[A-Za-z0-9+/\-_]*={0,2}$/;
+const EQUALS_SIGN = 0x3d;
 
 /** Decodes base64 strictly: invalid characters or a bad length are a ProtocolError, not silent garbage. */
 export function decodeBase64Audio(value: unknown, requestId?: string): Buffer {
   if (typeof value !== 'string') {
     throw new ProtocolError({ serverMessage: `audioContent is ${typeof value}, expected a base64 string`, requestId }, { retryable: true });
   }
+  // Fast path (every chunk of every response): Node skips characters it cannot decode, so a clean
+  // string is exactly one whose decoded length matches its unpadded length.
+  const decoded = Buffer.from(value, 'base64');
+  let unpaddedLength = value.length;
+  while (unpaddedLength > 0 && value.charCodeAt(unpaddedLength - 1) === EQUALS_SIGN) unpaddedLength -= 1;
+  if (unpaddedLength % 4 !== 1 && decoded.length === Math.floor((unpaddedLength * 3) / 4)) return decoded;
+  // Slow path: tolerate whitespace, reject anything else.
   const compact = value.replace(/\s+/g, '');
   const unpadded = compact.replace(/=+$/, '');
   if (!BASE64.test(compact) || unpadded.length % 4 === 1) {
