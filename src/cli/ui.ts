@@ -33,7 +33,10 @@ export async function createUi(options: UiOptions = {}): Promise<Ui> {
   const color = colorEnabled(stream, env);
   const paint = color ? (await import('chalk')).Chalk : undefined;
   const chalk = paint ? new paint({ level: 1 }) : undefined;
-  const interactive = !quiet && stream.isTTY === true && env.TERM !== 'dumb' && env.CI === undefined;
+  // A terminal that reports 0 columns (a pty with no size: `script`, some CI runners) would make
+  // ora's line clearing loop forever (ceil(width / 0) lines), so it gets plain lines too.
+  const interactive =
+    !quiet && stream.isTTY === true && ((stream as { columns?: number }).columns ?? 0) > 0 && env.TERM !== 'dumb' && env.CI === undefined;
   let spinner: Ora | undefined;
   let latest = '';
   let stopped = false;
