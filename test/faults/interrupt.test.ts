@@ -146,6 +146,42 @@ describe('say', { concurrency: 2 }, () => {
   }
 });
 
+describe('say on a terminal (a pty from `script`): the spinner stops and the cursor comes back', { concurrency: 2 }, () => {
+  // `script` gives the CLI a real terminal; `stty cols 0` is a pty with no size (CI runners), where
+  // ora's clear once looped forever and the CLI ignored Ctrl-C at 100% CPU.
+  for (const columns of [80, 0]) {
+    test(`SIGINT with ${columns} columns: exit 130, cursor shown, WAV valid`, async () => {
+      const own = await quietEmulator();
+      const dir = tempDir('inworld-int-tty-');
+      try {
+        own.faults.add({ path: TTS_STREAM_PATH, action: { type: 'stall', at: 'mid-stream', afterChunks: 3 } });
+        const out = join(dir.dir, 'out.wav');
+        const command = `stty cols ${columns}; exec "${process.execPath}" "${BIN}" say "A long sentence that keeps going for a while." -o "${out}"`;
+        const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { env: { ...envFor(own), TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+        let terminal = '';
+        child.stdout.on('data', (chunk: Buffer) => (terminal += chunk.toString('latin1')));
+        const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+        await waitFor(() => partFileGrown(dir.dir, 44), 'audio in the temp file');
+        const cli = descendants(child.pid!).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('inworld.js'));
+        assert.ok(cli, 'the CLI runs under script');
+        process.kill(cli, 'SIGINT');
+        interrupted += 1;
+        const hang = setTimeout(() => process.kill(cli, 'SIGKILL'), 10_000);
+        const code = await closed;
+        clearTimeout(hang);
+        assert.equal(code, 130, `exit ${code}; terminal: ${JSON.stringify(terminal.slice(-200))}`);
+        const hidden = terminal.lastIndexOf('\u001b[?25l');
+        if (hidden >= 0) assert.ok(terminal.lastIndexOf('\u001b[?25h') > hidden, 'the cursor is shown again');
+        assert.doesNotMatch(terminal, /Unhandled|^\s+at .+:\d+:\d+\)?\r?$/m);
+        assertValidPrefixWav(out);
+      } finally {
+        dir.cleanup();
+        await own.close();
+      }
+    });
+  }
+});
+
 describe('stream', { concurrency: 2 }, () => {
   for (const [signal, code] of SIGNALS) {
     test(`${signal} with stdin still open: exit ${code}, a valid WAV of the sentences so far`, async () => {
