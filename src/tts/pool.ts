@@ -95,7 +95,7 @@ export class TtsPool extends EventEmitter {
   stream(options: TtsStreamSynthesisOptions = {}, streamOptions: TtsStreamOptions = {}): TtsStream {
     if (this.closed) throw new ConnectionError('The TTS connection pool is closed');
     const config = buildWsCreateConfig(options);
-    const stream = new TtsStream(config, { closeTimeoutMs: this.closeTimeoutMs, ...streamOptions });
+    const stream = new TtsStream(config, { closeTimeoutMs: this.closeTimeoutMs, idleTimeoutMs: this.client.timeoutMs, ...streamOptions });
     void this.place(stream, streamOptions.signal);
     return stream;
   }

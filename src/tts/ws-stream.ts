@@ -27,6 +27,17 @@ export const DEFAULT_CLOSE_TIMEOUT_MS = 60_000;
  * a quiet pipe (`tail -f`) would otherwise hit.
  */
 export const DEFAULT_KEEPALIVE_INTERVAL_MS = 60_000;
+/**
+ * How long a context with a generation outstanding (text flushed, `flushCompleted` not yet seen)
+ * may hear nothing from the server before it fails with a retryable TimeoutError: a stalled
+ * server must not hang a stream.
+ */
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+/**
+ * After `close_context`, once every generation has completed, the consumer has all its audio; if
+ * `contextClosed` is this late the iteration ends anyway (the slot waits for the close deadline).
+ */
+export const CLOSE_GRACE_MS = 2_000;
 
 export type TtsStreamChunk =
   /**
@@ -46,6 +57,8 @@ export interface TtsStreamOptions {
   keepaliveIntervalMs?: number;
   /** Strip RIFF headers from LINEAR16/WAV chunks so the audio is plain s16le. Default true. */
   stripHeaders?: boolean;
+  /** Silence from the server allowed while a generation is outstanding (0 disables). Default 30 s. */
+  idleTimeoutMs?: number;
   signal?: AbortSignal;
 }
 
@@ -87,11 +100,18 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
   private readonly onAbort = () => this.abort();
   private keepaliveTimer: NodeJS.Timeout | undefined;
   private sentSinceKeepalive = false;
+  /** Generations asked for (flushes of non-empty text, or close with text pending) and not yet completed. */
+  private pendingGenerations = 0;
+  private textSinceFlush = false;
+  private readonly idleTimeoutMs: number;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private graceTimer: NodeJS.Timeout | undefined;
 
   constructor(config: WsCreateConfig, options: TtsStreamOptions = {}) {
     this.contextId = options.contextId ?? randomUUID().replace(/-/g, '').slice(0, 16);
     this.config = config;
     this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     const encoding = config.audioConfig?.audioEncoding;
     this.strip = (options.stripHeaders ?? true) && (encoding === 'LINEAR16' || encoding === 'WAV');
     const rate = config.audioConfig?.sampleRateHertz;
@@ -132,25 +152,31 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
     this.assertWritable();
     const pieces = splitForSendText(text);
     if (pieces.length === 0) {
-      if (options.flush) this.post(flushMessage(this.contextId));
+      if (options.flush) this.flush();
       return;
     }
+    this.textSinceFlush = true;
     pieces.forEach((piece, index) => {
       this.post(sendTextMessage(this.contextId, piece, options.flush === true && index === pieces.length - 1));
     });
+    if (options.flush) this.generationRequested();
   }
 
   /** Starts generation of whatever is buffered. */
   flush(): void {
     this.assertWritable();
     this.post(flushMessage(this.contextId));
+    this.generationRequested();
   }
 
   /** No more text: `close_context` (which flushes). The iterator ends after `contextClosed`. */
   end(): void {
     if (this.closeSent || this.done) return;
     this.state = 'closing';
+    // close_context flushes whatever text is still buffered: that is one more generation.
+    this.generationRequested();
     this.sendClose();
+    this.maybeEndAfterClose();
   }
 
   /** Stops early: closes the context, drops any late audio, ends the iterator without an error. */
@@ -188,6 +214,7 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
       return;
     }
     if (this.closeSent) this.armCloseTimer();
+    this.armIdleTimer();
   }
 
   /** Ends the stream with an error and frees the slot (acquisition failure, dead connection). */
@@ -223,6 +250,7 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
   };
 
   private handle(message: Exclude<ServerMessage, { kind: 'error' | 'ignored' }>): void {
+    this.armIdleTimer();
     switch (message.kind) {
       case 'contextCreated':
         this.serverConfig = message.config;
@@ -234,7 +262,10 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
         const generation = this.generation;
         this.advanceOffset();
         this.generation += 1;
+        if (this.pendingGenerations > 0) this.pendingGenerations -= 1;
+        this.armIdleTimer();
         if (!this.done) this.enqueue({ type: 'generationEnd', generation, endSeconds: this.offsetSeconds });
+        this.maybeEndAfterClose();
         return;
       }
       case 'contextClosed':
@@ -310,12 +341,51 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
   private armCloseTimer(): void {
     if (this.closeTimer || this.released) return;
     this.closeTimer = setTimeout(() => {
-      // Stuck closing: fail the consumer (if still waiting) and reclaim the slot anyway.
-      this.error ??= new TimeoutError(`Context ${this.contextId} was not closed by the server within ${this.closeTimeoutMs} ms`);
-      this.finish('failed');
+      // Stuck closing: reclaim the slot anyway. The consumer has all its audio if every generation
+      // completed; otherwise some is missing, and that is a failure.
+      if (!this.done && this.pendingGenerations > 0) {
+        this.error = new TimeoutError(`Context ${this.contextId} was not closed by the server within ${this.closeTimeoutMs} ms`);
+        this.finish('failed');
+      } else {
+        this.finish('closed');
+      }
       this.release();
     }, this.closeTimeoutMs);
     this.closeTimer.unref();
+  }
+
+  /** Counts a generation the server owes us, when text is waiting to be generated. */
+  private generationRequested(): void {
+    if (!this.textSinceFlush) return;
+    this.textSinceFlush = false;
+    this.pendingGenerations += 1;
+    this.armIdleTimer();
+  }
+
+  /** (Re)starts the silence deadline while a generation is outstanding; stops it otherwise. */
+  private armIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    // Before a connection carries the context, the pool's acquire deadline is what applies.
+    if (this.pendingGenerations === 0 || this.done || !this.session || this.idleTimeoutMs <= 0) return;
+    this.idleTimer = setTimeout(() => {
+      const error = new TimeoutError(`No audio from the server for ${this.idleTimeoutMs} ms (context ${this.contextId}).`, {
+        hint: 'Retry, or raise --timeout if the service is slow.',
+      });
+      if (this.session && !this.closeSent) {
+        this.closeSent = true;
+        this.post(closeMessage(this.contextId));
+      }
+      this.connectionFailed(error);
+    }, this.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  /** Closing and every generation done: the audio is complete even if contextClosed is late. */
+  private maybeEndAfterClose(): void {
+    if (!this.closeSent || this.pendingGenerations > 0 || this.done || this.graceTimer) return;
+    this.graceTimer = setTimeout(() => this.finish('closed'), CLOSE_GRACE_MS);
+    this.graceTimer.unref();
   }
 
   private assertWritable(): void {
@@ -343,6 +413,8 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
   private finish(state: 'closed' | 'failed'): void {
     if (this.done) return;
     this.state = state;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.graceTimer) clearTimeout(this.graceTimer);
     this.signal?.removeEventListener('abort', this.onAbort);
     this.notify();
   }
@@ -353,6 +425,8 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
     this.released = true;
     if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
     if (this.closeTimer) clearTimeout(this.closeTimer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.graceTimer) clearTimeout(this.graceTimer);
     this.session?.unregister(this.contextId);
     const listeners = this.settledListeners.splice(0);
     for (const listener of listeners) listener(this.error);

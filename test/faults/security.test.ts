@@ -189,7 +189,6 @@ describe('the config file', () => {
 
   test(
     'a looser mode is warned about when a command reads the key from it',
-    { todo: 'only `inworld config` and `inworld doctor` check the mode; say/stream/transcribe/voices read a world-readable key file silently (src/core/config.ts)' },
     async () => {
       const xdg = home();
       mkdirSync(join(xdg, 'inworld'), { recursive: true });
