@@ -333,7 +333,7 @@ function errorCodes(error: unknown): string[] {
   return codes;
 }
 
-/** Maps whatever undici or Node threw into the error tree, preferring the abort reason we set. */
+/** Maps whatever undici, ws or Node threw into the error tree, preferring the abort reason we set. */
 export function mapNetworkError(error: unknown, signal: AbortSignal, url: URL, requestId: string): InworldError {
   if (signal.aborted) {
     const reason: unknown = signal.reason;
@@ -343,7 +343,9 @@ export function mapNetworkError(error: unknown, signal: AbortSignal, url: URL, r
   if (error instanceof InworldError) return error;
   const codes = errorCodes(error);
   const where = url.host;
-  const target = url.protocol === 'https:' ? 'Check --base-url, your network or proxy.' : 'Check --base-url or your network.';
+  const flag = url.protocol === 'ws:' || url.protocol === 'wss:' ? '--ws-url' : '--base-url';
+  const secure = url.protocol === 'https:' || url.protocol === 'wss:';
+  const target = secure ? `Check ${flag}, your network or proxy.` : `Check ${flag} or your network.`;
   if (codes.includes('UND_ERR_CONNECT_TIMEOUT') || codes.includes('UND_ERR_HEADERS_TIMEOUT') || codes.includes('UND_ERR_BODY_TIMEOUT')) {
     return new TimeoutError(`Timed out talking to ${where} (request ${requestId}).`, { cause: error, hint: target });
   }

@@ -6,7 +6,11 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket as WsSocket } from 'ws';
 import type { InworldClient } from '../client.js';
 import { ConnectionError, makeApiError, parseRpcStatus, TimeoutError, UserAbortError, type InworldError } from '../core/errors.js';
+import { mapNetworkError } from '../core/http.js';
 import { webSocketAgent } from '../core/proxy.js';
+
+/** mapNetworkError wants a signal; aborts are handled before it is called here. */
+const NEVER_ABORTED = new AbortController().signal;
 
 export const STT_STREAM_PATH = '/stt/v1/transcribe:streamBidirectional';
 /** Largest error body read from a refused handshake. */
@@ -46,7 +50,7 @@ export async function openSttSocket(client: InworldClient, signal: AbortSignal |
     });
     socket.on('error', (error: Error & { code?: string }) => {
       if (/timed out/i.test(error.message)) finish(new TimeoutError(`STT connect timed out after ${client.timeoutMs} ms`, { cause: error }));
-      else finish(new ConnectionError(`cannot connect to ${url.origin}: ${error.code ?? error.message}`, { cause: error }));
+      else finish(mapNetworkError(error, signal ?? NEVER_ABORTED, url, requestId));
     });
     socket.once('close', (code) => finish(new ConnectionError(`connection closed during the handshake (${code})`)));
     if (signal?.aborted) onAbort();

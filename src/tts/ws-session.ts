@@ -7,8 +7,12 @@ import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
 import type { InworldClient } from '../client.js';
 import { ConnectionError, GrpcCode, InworldError, TimeoutError, UserAbortError, makeApiError, parseRpcStatus } from '../core/errors.js';
+import { mapNetworkError } from '../core/http.js';
 import { webSocketAgent } from '../core/proxy.js';
 import { TTS_WS_PATH, parseServerMessage, type ServerMessage } from './ws-protocol.js';
+
+/** mapNetworkError wants a signal; aborts are handled before it is called here. */
+const NEVER_ABORTED = new AbortController().signal;
 
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 /** How often we ping; a connection that misses one whole interval without a pong is dead. */
@@ -108,8 +112,7 @@ export class TtsWsSession {
         }
       };
       const onOpen = () => finish();
-      const onError = (err: Error) =>
-        finish(new ConnectionError(`Cannot connect to ${url.host}: ${err.message} (request ${requestId})`, { cause: err }));
+      const onError = (err: Error) => finish(mapNetworkError(err, NEVER_ABORTED, url, requestId));
       const onUnexpected = (_req: unknown, res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

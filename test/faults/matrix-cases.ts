@@ -188,7 +188,6 @@ export const ROWS: Row[] = [
         {
           target: { kind: 'tls' },
           expect: { code: 1, message: /TLS|SSL/i, output: 'absent' },
-          ...(command === 'transcribe' ? { todo: 'the STT connection reports a TLS failure as "cannot connect …: EPROTO", without saying TLS (src/stt/connection.ts)' } : {}),
         } satisfies Cell,
       ]),
     ),
