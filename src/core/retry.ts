@@ -104,6 +104,24 @@ export function isDelivered(error: unknown): boolean {
   return error !== null && typeof error === 'object' && (error as Record<symbol, unknown>)[DELIVERED] === true;
 }
 
+const EXHAUSTED = Symbol.for('inworld.retry.exhausted');
+
+/** Marks an error that already used up its retry budget, so an outer layer does not retry it again. */
+export function markRetriesExhausted<E>(error: E): E {
+  if (error !== null && typeof error === 'object') {
+    try {
+      Object.defineProperty(error, EXHAUSTED, { value: true, enumerable: false });
+    } catch {
+      // A frozen object cannot be marked.
+    }
+  }
+  return error;
+}
+
+export function retriesExhausted(error: unknown): boolean {
+  return error !== null && typeof error === 'object' && (error as Record<symbol, unknown>)[EXHAUSTED] === true;
+}
+
 /**
  * Resolves after `ms`, or rejects with UserAbortError when `signal` aborts.
  * The timer is ref'd by default, deliberately: during a backoff no socket is open, so an unref'd

@@ -11,7 +11,7 @@
 import { EventEmitter } from 'node:events';
 import type { InworldClient } from '../client.js';
 import { ConnectionError, InworldError, TimeoutError, UserAbortError } from '../core/errors.js';
-import { withRetry } from '../core/retry.js';
+import { markRetriesExhausted, withRetry } from '../core/retry.js';
 import { buildWsCreateConfig, type TtsStreamSynthesisOptions } from './ws-options.js';
 import { TtsWsSession } from './ws-session.js';
 import { TtsStream, type TtsStreamOptions } from './ws-stream.js';
@@ -228,7 +228,10 @@ export class TtsPool extends EventEmitter {
           maxRetries: this.client.maxRetries,
           onRetry: (info) => this.client.logger.debug(`tts pool: connect attempt ${info.attempt} failed, retrying in ${info.delayMs} ms`),
         },
-      ),
+      ).catch((error: unknown) => {
+        // The handshake had its retries here; callers (the sentence speaker) must not multiply them.
+        throw markRetriesExhausted(error);
+      }),
       session: undefined,
       used: 0,
       dead: false,

@@ -8,7 +8,7 @@
 // sends a sentence longer than one send_text.) Memory stays flat: only sentences still in flight
 // are kept, and `push()` waits while too many are ahead of the consumer.
 import { ConnectionError, InworldError, UserAbortError } from '../core/errors.js';
-import { backoffDelayMs, sleep } from '../core/retry.js';
+import { backoffDelayMs, retriesExhausted, sleep } from '../core/retry.js';
 import type { TtsPool } from './pool.js';
 import { offsetTimestamps, type Timestamps } from './timestamps.js';
 import type { TtsStreamSynthesisOptions } from './ws-options.js';
@@ -145,7 +145,7 @@ export class SentenceSpeaker implements AsyncIterable<SpeakerEvent> {
   private shouldRetry(error: unknown): boolean {
     // Only a lost connection is retried: a status error is the server's answer about this text.
     if (this.cancelled || this.speakerOptions.signal?.aborted) return false;
-    if (error instanceof UserAbortError || !(error instanceof ConnectionError)) return false;
+    if (error instanceof UserAbortError || !(error instanceof ConnectionError) || retriesExhausted(error)) return false;
     return this.attempt < this.maxRetries;
   }
 

@@ -200,7 +200,6 @@ export const ROWS: Row[] = [
       stream: {
         rules: [ws(TTS_WS_PATH, { action: { type: 'stall', at: 'headers' } })],
         args: [...SHORT, '--retries', '1'],
-        todo: 'retries multiply: the pool retries the handshake --retries times and the sentence speaker reopens --retries times, so --retries 1 makes 4 handshakes (src/tts/pool.ts + ws-speaker.ts)',
         expect: { code: 1, message: /timed out|no response|within|handshake/i, requests: 2, output: 'absent' } },
       transcribe: { rules: [ws(STT_WS_PATH, { action: { type: 'stall', at: 'headers' } })], args: [...SHORT, '--retries', '1'], expect: { code: 1, message: /timed out|no response|within|handshake/i, requests: 2, output: 'absent' } },
       voices: { rules: [{ path: VOICES_PATH, action: { type: 'stall', at: 'headers' } }], args: [...SHORT, '--retries', '1'], expect: { code: 1, message: /timed out|no response|within/i, requests: 2, output: 'absent', minMs: 2 * SHORT_TIMEOUT_MS } },
