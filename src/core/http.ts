@@ -1,5 +1,5 @@
-// One HTTP attempt against the Inworld REST API, with undici (loaded lazily so `inworld --help`
-// does not pay for it). Responsibilities:
+// One HTTP attempt against the Inworld REST API, sent through core/transport.ts (Node's http, or
+// undici behind a proxy; both loaded lazily so `inworld --help` does not pay for them). Responsibilities:
 //  - headers from the client (auth, user agent, our X-Request-Id) plus Content-Type for JSON bodies;
 //  - a first-byte deadline (connect + response headers) and an idle deadline between body chunks,
 //    both surfacing as TimeoutError; the idle clock is paused while the consumer holds a chunk, so a
@@ -11,10 +11,10 @@
 // Retries are not done here: callers wrap attempts with core/retry.ts, since only they know whether
 // output has already reached the user.
 import { randomUUID } from 'node:crypto';
-import { httpDispatcher } from './proxy.js';
 import type { InworldClient } from '../client.js';
 import { ConnectionError, InworldError, ProtocolError, TimeoutError, UserAbortError, makeApiError, parseRpcStatus, type APIError } from './errors.js';
 import { abortError, parseRetryAfterMs } from './retry.js';
+import { sendRequest, type RawResponse } from './transport.js';
 
 /** Largest error body we read to build an APIError; the rest is discarded. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
@@ -93,8 +93,6 @@ function serverRequestIdOf(headers: Record<string, string | string[] | undefined
 
 /** Performs one request and resolves once a 2xx response's headers have arrived. */
 export async function requestStream(client: InworldClient, options: HttpRequestOptions): Promise<StreamResponse> {
-  const { request } = await import('undici');
-  const dispatcher = await httpDispatcher();
   const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
   const url = buildUrl(client, options.path, options.query);
   const requestId = options.requestId ?? randomUUID();
@@ -141,18 +139,9 @@ export async function requestStream(client: InworldClient, options: HttpRequestO
   log.debug(`HTTP ${method} ${url.href} request-id=${requestId}${payload ? ` body=${payload.length}B` : ''}`);
   arm(firstByteMs, `No response from ${url.host} within ${firstByteMs} ms (request ${requestId}).`);
 
-  let response: Awaited<ReturnType<typeof request>>;
+  let response: RawResponse;
   try {
-    response = await request(url, {
-      method,
-      headers,
-      body: payload,
-      signal: controller.signal,
-      // Our own timers enforce the deadlines; undici's would fire with less helpful errors.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-      ...(dispatcher ? { dispatcher } : {}),
-    });
+    response = await sendRequest(url, { method, headers, body: payload, signal: controller.signal });
   } catch (error) {
     finish();
     const mapped = mapNetworkError(error, controller.signal, url, requestId);
@@ -161,7 +150,7 @@ export async function requestStream(client: InworldClient, options: HttpRequestO
   }
 
   const status = response.statusCode;
-  const responseHeaders = response.headers as Record<string, string | string[] | undefined>;
+  const responseHeaders = response.headers;
   const serverRequestId = serverRequestIdOf(responseHeaders, requestId);
   const rawBody = response.body as unknown as UndiciBody;
   log.debug(`HTTP ${status} ${url.pathname} headers after ${elapsed()}${serverRequestId ? ` server-request-id=${serverRequestId}` : ''}`);
