@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { wavHeader } from '../../src/audio/wav-header.js';
 import { BIN, cleanEnv, runCli } from '../helpers/cli.js';
 
 /** A 16 kHz mono WAV: a loud 1 s tone, then 1.5 s of silence (one turn for the emulator's VAD). */
@@ -14,19 +15,7 @@ function toneWav(path: string): void {
   const samples = new Int16Array(rate * 2.5);
   for (let i = 0; i < rate; i++) samples[i] = Math.round(12000 * Math.sin((2 * Math.PI * 220 * i) / rate));
   const data = Buffer.from(samples.buffer);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(data.length, 40);
+  const header = wavHeader({ sampleRate: rate, channels: 1, bitsPerSample: 16, dataBytes: data.length });
   writeFileSync(path, Buffer.concat([header, data]));
 }
 
