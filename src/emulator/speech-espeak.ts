@@ -4,9 +4,9 @@
 // run falls back to the synthetic rendering of that word, so a broken install degrades, never fails.
 import { spawn, spawnSync } from 'node:child_process';
 import { resample } from './resample.js';
-import type { RenderedSpeech, SpeechEngine, SpeechRenderOptions, TimedText } from './speech.js';
-import { characterTimes, concat, renderSyntheticWord } from './speech-synthetic.js';
-import { LEADING_SILENCE_SECONDS, splitWords, TRAILING_SILENCE_SECONDS } from './text-units.js';
+import type { RenderedSpeech, SpeechEngine, SpeechRenderOptions } from './speech.js';
+import { assembleSpeech, renderSyntheticWord } from './speech-synthetic.js';
+import { splitWords } from './text-units.js';
 import { parseWav } from './wav.js';
 
 const ESPEAK_BINARY = 'espeak-ng';
@@ -87,35 +87,12 @@ export function createEspeakEngine(
       const wpm = Math.round(ESPEAK_BASE_WPM * speed);
       const words = splitWords(text);
       const rendered = await Promise.all(words.map((w) => word(w.text, voice, wpm)));
-      const pieces: Int16Array[] = [];
-      const timed: TimedText[] = [];
-      let cursor = 0;
-      const silence = (seconds: number): void => {
-        const n = Math.round((seconds / speed) * rate);
-        if (n > 0) {
-          pieces.push(new Int16Array(n));
-          cursor += n;
-        }
-      };
-      silence(LEADING_SILENCE_SECONDS);
-      words.forEach((w, i) => {
-        const audio = rendered[i];
-        const samples = audio
-          ? resample(audio.samples, audio.sampleRateHz, rate)
-          : renderSyntheticWord(w.text, rate, speed, pitchFor(options.voiceId));
-        timed.push({ text: w.text, startSeconds: cursor / rate, endSeconds: (cursor + samples.length) / rate });
-        pieces.push(samples);
-        cursor += samples.length;
-        silence(w.pauseAfterSeconds);
+      // A word espeak could not render falls back to the synthetic voice, so timing stays intact.
+      const audio = words.map((w, i) => {
+        const spoken = rendered[i];
+        return spoken ? resample(spoken.samples, spoken.sampleRateHz, rate) : renderSyntheticWord(w.text, rate, speed, pitchFor(options.voiceId));
       });
-      silence(words.length > 0 ? TRAILING_SILENCE_SECONDS : 0);
-      return {
-        samples: concat(pieces, cursor),
-        sampleRateHz: rate,
-        durationSeconds: cursor / rate,
-        words: timed,
-        characters: characterTimes(text, words, timed, cursor / rate),
-      };
+      return assembleSpeech(text, words, audio, rate, speed);
     },
   };
 }

@@ -3,7 +3,7 @@
 // It recognises nothing and says nothing; it only has the rhythm of speech so that durations,
 // chunking and timestamps behave like the real service's. Pure function of its inputs.
 import type { RenderedSpeech, SpeechEngine, SpeechRenderOptions, TimedText } from './speech.js';
-import { LEADING_SILENCE_SECONDS, splitWords, syllableCount, TRAILING_SILENCE_SECONDS } from './text-units.js';
+import { LEADING_SILENCE_SECONDS, splitWords, syllableCount, TRAILING_SILENCE_SECONDS, type WordUnit } from './text-units.js';
 
 const SYLLABLE_SECONDS = 0.17;
 const DEFAULT_PITCH_HZ = 140;
@@ -28,6 +28,15 @@ export function renderSynthetic(text: string, options: SpeechRenderOptions, pitc
   const rate = options.sampleRateHz;
   const speed = options.speakingRate && options.speakingRate > 0 ? options.speakingRate : 1;
   const words = splitWords(text);
+  return assembleSpeech(text, words, words.map((word) => renderWord(word.text, word.syllables, rate, speed, pitchHz)), rate, speed);
+}
+
+/**
+ * Lays rendered words out in time, the same for every engine: leading silence, each word followed
+ * by its pause (scaled by the speaking rate), trailing silence; word and character timings follow
+ * where the audio really is.
+ */
+export function assembleSpeech(text: string, words: readonly WordUnit[], wordAudio: readonly Int16Array[], rate: number, speed: number): RenderedSpeech {
   const pieces: Int16Array[] = [];
   const timedWords: TimedText[] = [];
   let cursor = 0; // samples so far
@@ -39,13 +48,13 @@ export function renderSynthetic(text: string, options: SpeechRenderOptions, pitc
     }
   };
   silence(LEADING_SILENCE_SECONDS);
-  for (const word of words) {
-    const audio = renderWord(word.text, word.syllables, rate, speed, pitchHz);
+  words.forEach((word, index) => {
+    const audio = wordAudio[index]!;
     timedWords.push({ text: word.text, startSeconds: cursor / rate, endSeconds: (cursor + audio.length) / rate });
     pieces.push(audio);
     cursor += audio.length;
     silence(word.pauseAfterSeconds);
-  }
+  });
   silence(words.length > 0 ? TRAILING_SILENCE_SECONDS : 0);
   const samples = concat(pieces, cursor);
   return { samples, sampleRateHz: rate, durationSeconds: cursor / rate, words: timedWords, characters: characterTimes(text, words, timedWords, cursor / rate) };
@@ -86,7 +95,7 @@ function renderWord(token: string, syllables: number, rate: number, speed: numbe
  * Character timings: a word's characters share its span evenly; whitespace and anything between
  * words takes the silence between them. Every character (code point) of the text appears once, in order.
  */
-export function characterTimes(text: string, words: { start: number; end: number }[], timed: TimedText[], totalSeconds: number): TimedText[] {
+export function characterTimes(text: string, words: readonly { start: number; end: number }[], timed: readonly TimedText[], totalSeconds: number): TimedText[] {
   const chars = Array.from(text.matchAll(/[\s\S]/gu), (m) => ({ text: m[0], at: m.index }));
   const out: TimedText[] = [];
   let next = 0; // index into chars
