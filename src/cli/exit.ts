@@ -38,13 +38,14 @@ export function formatError(error: unknown, verbose = false): string {
   if (verbose && error instanceof Error && error.stack) return redactSecrets(error.stack);
   let line: string;
   if (error instanceof InworldError) {
-    line = error.hint ? `${error.message}. ${error.hint}` : error.message;
+    // The hint follows as its own sentence; a message that already ends in a period keeps just one.
+    line = error.hint ? `${error.message.replace(/(?<!\.)\.$/, '')}. ${error.hint}` : error.message;
   } else if (error instanceof Error) {
     line = `${error.message} (rerun with --verbose for details)`;
   } else {
     line = String(error);
   }
-  return redactSecrets(`inworld: ${line.replace(/\.\.(\s|$)/g, '.$1').replace(/\s*\n\s*/g, ' ')}`);
+  return redactSecrets(`inworld: ${line.replace(/\s*\n\s*/g, ' ')}`);
 }
 
 /** Prints the error (unless it is an interruption, which needs no message) and exits. */
