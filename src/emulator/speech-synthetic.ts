@@ -28,7 +28,34 @@ export function renderSynthetic(text: string, options: SpeechRenderOptions, pitc
   const rate = options.sampleRateHz;
   const speed = options.speakingRate && options.speakingRate > 0 ? options.speakingRate : 1;
   const words = splitWords(text);
-  return assembleSpeech(text, words, words.map((word) => renderWord(word.text, word.syllables, rate, speed, pitchHz)), rate, speed);
+  return assembleSpeech(text, words, words.map((word) => cachedWord(word.text, word.syllables, rate, speed, pitchHz)), rate, speed);
+}
+
+/**
+ * Rendered words, shared between renders: a word's audio depends only on (token, syllables,
+ * rate, speed, pitch), and real text repeats words all the time, so the emulator's single event
+ * loop does not recompute the same sine sums for every generation (100 concurrent streams of
+ * similar text were ~3 ms of synthesis each, all on one core). Bounded by total samples; the
+ * oldest entries go first. Entries are never handed out: assembleSpeech copies them.
+ */
+const WORD_CACHE_MAX_SAMPLES = 8_000_000; // 16 MB of Int16
+const wordCache = new Map<string, Int16Array>();
+let wordCacheSamples = 0;
+
+function cachedWord(token: string, syllables: number, rate: number, speed: number, pitchHz: number): Int16Array {
+  const key = `${rate}|${speed}|${pitchHz}|${syllables}|${token}`;
+  const hit = wordCache.get(key);
+  if (hit) return hit;
+  const audio = renderWord(token, syllables, rate, speed, pitchHz);
+  if (audio.length > WORD_CACHE_MAX_SAMPLES / 16) return audio;
+  wordCache.set(key, audio);
+  wordCacheSamples += audio.length;
+  for (const [oldKey, old] of wordCache) {
+    if (wordCacheSamples <= WORD_CACHE_MAX_SAMPLES) break;
+    wordCache.delete(oldKey);
+    wordCacheSamples -= old.length;
+  }
+  return audio;
 }
 
 /**
@@ -62,7 +89,7 @@ export function assembleSpeech(text: string, words: readonly WordUnit[], wordAud
 
 /** One word's synthetic audio alone (no surrounding silence), e.g. as a fallback for another engine. */
 export function renderSyntheticWord(token: string, rate: number, speed = 1, pitchHz = DEFAULT_PITCH_HZ): Int16Array {
-  return renderWord(token, syllableCount(token), rate, speed, pitchHz);
+  return cachedWord(token, syllableCount(token), rate, speed, pitchHz).slice();
 }
 
 function renderWord(token: string, syllables: number, rate: number, speed: number, pitchHz: number): Int16Array {

@@ -13,6 +13,7 @@
 // A status error ends its context on the server side too, freeing its slot.
 // Fault actions: tts-ws-faults.ts (custom) plus the generic ws-close / ws-error / ws-drop / ws-reorder-close.
 import type { IncomingMessage } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
 import type { EmulatorContext } from './context.js';
 import type { AudioEncoder } from './encoders.js';
@@ -278,8 +279,11 @@ class TtsSocketSession {
     const latencyMs =
       this.context.options.generationLatencyMs +
       ctx.faults.filter((fault) => fault.name === 'tts-latency').reduce((sum, fault) => sum + (fault.ms ?? 0), 0);
-    if (latencyMs > 0) await this.wait(latencyMs);
-    if (this.closed || ctx.dead) return;
+    // The latency is time to first audio, synthesis included: the engine renders while the
+    // latency runs, so 100 generations whose latencies end together do not then queue 100
+    // renders on this one event loop before their first chunks (the service synthesizes in
+    // parallel on its own hardware).
+    const started = performance.now();
     const { config } = ctx;
     const speech = await this.context.speech.render(spoken, {
       sampleRateHz: config.sampleRateHz,
@@ -287,6 +291,8 @@ class TtsSocketSession {
       voiceId: config.voiceId,
       language: config.language,
     });
+    const remainingMs = latencyMs - (performance.now() - started);
+    if (remainingMs > 0) await this.wait(remainingMs);
     if (this.closed || ctx.dead) return;
     const encoder =
       config.encoding === 'OGG_OPUS'

@@ -21,6 +21,21 @@ test('synthetic: same input, same samples; words, characters and duration agree'
   assert.ok(a.words.at(-1)!.endSeconds < a.durationSeconds);
 });
 
+test('synthetic: word audio is shared between renders but never between results', async () => {
+  const engine = createSpeechEngine('synthetic');
+  const a = await engine.render('Hello hello world.', { sampleRateHz: RATE, voiceId: 'Ashley' });
+  const expected = Int16Array.from(a.samples);
+  a.samples.fill(0); // a caller scribbling on its result must not change later renders
+  const b = await engine.render('Hello hello world.', { sampleRateHz: RATE, voiceId: 'Ashley' });
+  assert.deepEqual(b.samples, expected);
+  // Other rates, speeds and voices render their own audio, not a cached neighbour's.
+  const slow = await engine.render('Hello hello world.', { sampleRateHz: RATE, voiceId: 'Ashley', speakingRate: 0.5 });
+  assert.ok(slow.samples.length > b.samples.length);
+  const other = await engine.render('Hello hello world.', { sampleRateHz: 8000, voiceId: 'Ashley' });
+  assert.ok(Math.abs(other.durationSeconds - b.durationSeconds) < 0.01);
+  assert.notEqual(other.samples.length, b.samples.length);
+});
+
 test('synthetic: characters are code points, also outside the BMP and in CJK text', async () => {
   const engine = createSpeechEngine('synthetic');
   const text = 'こんにちは 世界 🎉!';
