@@ -13,7 +13,7 @@ import type { InworldClient } from '../client.js';
 import { ConnectionError, InworldError, TimeoutError, UserAbortError } from '../core/errors.js';
 import { markRetriesExhausted, withRetry } from '../core/retry.js';
 import { buildWsCreateConfig, type TtsStreamSynthesisOptions } from './ws-options.js';
-import { TtsWsSession } from './ws-session.js';
+import { TtsWsSession, loadWebSocket } from './ws-session.js';
 import { TtsStream, type TtsStreamOptions } from './ws-stream.js';
 
 export const CONTEXTS_PER_CONNECTION = 5;
@@ -85,6 +85,29 @@ export class TtsPool extends EventEmitter {
     this.keepWarm = Math.max(0, options.keepWarm ?? DEFAULT_KEEP_WARM_CONNECTIONS);
     this.acquireTimeoutMs = options.acquireTimeoutMs ?? client.timeoutMs;
     this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_POOL_CLOSE_TIMEOUT_MS;
+    // Load the WebSocket module in the background now, not on the first stream's critical path.
+    // A failure here is ignored: the first connect loads it again and reports the error.
+    loadWebSocket().catch(() => undefined);
+  }
+
+  /**
+   * Opens connections ahead of a burst, all handshakes at once: afterwards the pool holds at least
+   * `connections` live connections (default `keepWarm`, at most `maxConnections`), so the burst's
+   * streams skip module loading and handshakes. Resolves when they are open; rejects with the
+   * first connection error (after the usual handshake retries; the failed connection is dropped,
+   * the pool stays usable). `warm(0)` only loads the WebSocket module. Warmed connections that
+   * stay unused close after `idleTimeoutMs`, except `keepWarm` of them.
+   */
+  async warm(connections = Math.max(1, this.keepWarm)): Promise<void> {
+    if (this.closed) throw new ConnectionError('The TTS connection pool is closed');
+    await loadWebSocket();
+    if (this.closed) throw new ConnectionError('The TTS connection pool is closed');
+    const live = [...this.connections].filter((c) => !c.dead);
+    const want = Math.min(Math.max(0, Math.floor(connections)), this.maxConnections);
+    const opening = live.slice(0, want).map((c) => c.ready);
+    for (let i = live.length; i < want && this.connections.size < this.maxConnections; i++) opening.push(this.open().ready);
+    this.pump(); // new slots go to streams already waiting, if any
+    await Promise.all(opening);
   }
 
   /**
@@ -247,6 +270,8 @@ export class TtsPool extends EventEmitter {
           return;
         }
         session.onClose(() => this.drop(connection));
+        // Opened with nothing on it (warmed, or its streams already gone): let it idle out.
+        if (connection.used === 0) this.armIdle(connection);
       },
       () => this.drop(connection),
     );

@@ -31,6 +31,24 @@ export interface WsSessionOptions {
   signal?: AbortSignal;
 }
 
+type WebSocketConstructor = typeof import('ws').default;
+let webSocketModule: Promise<WebSocketConstructor> | undefined;
+
+/**
+ * Loads `ws` once per process (70–200 ms cold on a slow machine). The pool starts this when it is
+ * created, so the first connection of a burst does not pay it; a failed load is retried next time.
+ */
+export function loadWebSocket(): Promise<WebSocketConstructor> {
+  webSocketModule ??= import('ws').then(
+    (module) => module.default,
+    (error: unknown) => {
+      webSocketModule = undefined;
+      throw error;
+    },
+  );
+  return webSocketModule;
+}
+
 export class TtsWsSession {
   readonly id: string;
   readonly requestId: string;
@@ -78,7 +96,7 @@ export class TtsWsSession {
 
   /** Opens a connection with the same headers as HTTP; rejects with the handshake's HTTP status as an API error. */
   static async connect(client: InworldClient, options: WsSessionOptions = {}): Promise<TtsWsSession> {
-    const { default: WebSocketCtor } = await import('ws');
+    const WebSocketCtor = await loadWebSocket();
     const requestId = randomUUID();
     const url = client.wsUrl(TTS_WS_PATH);
     const handshakeTimeoutMs = options.handshakeTimeoutMs ?? Math.min(client.timeoutMs, DEFAULT_HANDSHAKE_TIMEOUT_MS);

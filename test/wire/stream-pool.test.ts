@@ -226,6 +226,48 @@ describe('TtsPool', () => {
     await pool.close();
   });
 
+  it('warm(n) opens n connections at once, and a burst then needs no handshake', async () => {
+    const pool = new TtsPool(client, { maxConnections: 4 });
+    let opened = 0;
+    pool.on('connectionOpened', () => (opened += 1));
+    const start = handshakes();
+    await pool.warm(3);
+    assert.equal(handshakes() - start, 3);
+    assert.equal(opened, 3);
+    assert.deepEqual(pool.stats(), { connections: 3, contexts: 0, waiting: 0 });
+    // Warming again opens nothing; warming past maxConnections stops at it.
+    await pool.warm(3);
+    assert.equal(handshakes() - start, 3);
+    await pool.warm(10);
+    assert.equal(handshakes() - start, 4);
+    const results = await Promise.all(Array.from({ length: 20 }, () => bytes(speak(pool))));
+    assert.ok(results.every((n) => n > 0));
+    assert.equal(handshakes() - start, 4, 'the burst used the warmed connections');
+    await pool.close();
+  });
+
+  it('warm(0) opens no connection; warmed connections idle out down to keepWarm', async () => {
+    const pool = new TtsPool(client, { idleTimeoutMs: 20, keepWarm: 1 });
+    const start = handshakes();
+    await pool.warm(0);
+    assert.equal(handshakes(), start);
+    const closed = once(pool, 'connectionClosed');
+    await pool.warm(2);
+    await closed;
+    assert.equal(pool.stats().connections, 1);
+    await pool.close();
+  });
+
+  it('warm() rejects when a connection cannot open, and the pool stays usable', async () => {
+    emulator.faults.add({ protocol: 'ws', path: TTS_WS_PATH, times: 1, action: { type: 'status', status: 401, code: 16, message: 'bad key' } });
+    const pool = new TtsPool(client);
+    await assert.rejects(pool.warm(1), APIError);
+    assert.equal(pool.stats().connections, 0, 'the failed connection is dropped');
+    assert.ok((await bytes(speak(pool))) > 0);
+    await pool.close();
+    await assert.rejects(pool.warm(), ConnectionError);
+  });
+
   it('close() is idempotent and fails waiting streams', async () => {
     const pool = new TtsPool(client, { maxConnections: 1 });
     const streams = Array.from({ length: 6 }, () => pool.stream(PCM));
