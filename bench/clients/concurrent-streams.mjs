@@ -1,12 +1,14 @@
 // N simultaneous WebSocket streams of one sentence each, through our pool or the LiveKit plugin,
 // in a fresh process (connections opened as part of the load). Prints JSON:
 // {elapsedMs, ok, errors, errorSamples, connections?}.
-//   node clients/concurrent-streams.mjs ours|livekit BASE_URL WS_URL N
+//   node clients/concurrent-streams.mjs ours|livekit BASE_URL WS_URL N [TEXT]
+// TEXT must be the raw floor's (bench/raw/ws-concurrent.mjs) for the two to be comparable: the
+// emulator's synthesis and the audio each side decodes grow with it.
 import { performance } from 'node:perf_hooks';
 
-const [which, baseUrl, wsUrl, nArg] = process.argv.slice(2);
+const [which, baseUrl, wsUrl, nArg, textArg] = process.argv.slice(2);
 const n = Number(nArg ?? 100);
-const TEXT = 'Hello there, this is a benchmark sentence.';
+const TEXT = textArg ?? 'Hello there.';
 const MODEL = 'inworld-tts-1.5-max';
 const audioConfig = { audioEncoding: 'PCM', sampleRateHertz: 24000 };
 const errors = [];
@@ -20,6 +22,9 @@ if (which === 'ours') {
   const { TtsPool } = await import('../../dist/tts/pool.js');
   const client = new InworldClient({ apiKey: 'bench-key', baseUrl, wsUrl, configPath: null, env: {} });
   const pool = new TtsPool(client);
+  // Like the raw floor, which imports `ws` before its clock starts: load the modules (the pool's
+  // `ws`), but open no connection; all 20 handshakes stay inside the timed load.
+  await pool.warm(0);
   let maxConnections = 0;
   pool.on('connectionOpened', () => (maxConnections = Math.max(maxConnections, pool.stats().connections)));
   runOne = async () => {

@@ -34,9 +34,9 @@ export async function concurrency(ctx: BenchContext, emulator: EmulatorProcess):
   try {
     for (let i = 0; i < reps; i++) {
       raw.push(await load([join(BENCH_DIR, 'raw', 'ws-concurrent.mjs'), emulator.wsUrl, String(STREAMS), TEXT]));
-      ours.push(await load([join(BENCH_DIR, 'clients', 'concurrent-streams.mjs'), 'ours', emulator.url, emulator.wsUrl, String(STREAMS)]));
+      ours.push(await load([join(BENCH_DIR, 'clients', 'concurrent-streams.mjs'), 'ours', emulator.url, emulator.wsUrl, String(STREAMS), TEXT]));
     }
-    const livekit = await load([join(BENCH_DIR, 'clients', 'concurrent-streams.mjs'), 'livekit', emulator.url, emulator.wsUrl, String(STREAMS)]).catch(
+    const livekit = await load([join(BENCH_DIR, 'clients', 'concurrent-streams.mjs'), 'livekit', emulator.url, emulator.wsUrl, String(STREAMS), TEXT]).catch(
       (error: Error) => ({ elapsedMs: Number.NaN, ok: 0, errors: STREAMS, errorSamples: [error.message.slice(0, 200)] }) as LoadResult,
     );
     const oursMs = ours.map((r) => r.elapsedMs);
