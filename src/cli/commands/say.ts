@@ -1,7 +1,7 @@
 // `inworld say`: synthesizes text over HTTP streaming into a file, standard output or the speakers.
 import { Argument, Command, Option } from 'commander';
 import { InworldError, ValidationError } from '../../core/errors.js';
-import { addBatchOptions, type BatchFlags } from '../batch.js';
+import { addBatchOptions, type BatchFlags } from '../batch-options.js';
 import { applyConfigDefaults } from '../config-defaults.js';
 import { describeDestination, openAudioOutput, planAudioOutput } from '../audio-output.js';
 import { interruptSignal } from '../interrupt.js';
@@ -51,13 +51,16 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
     throw new ValidationError(`${flags.subtitles ? '--subtitles' : '--captions'} needs word timestamps; drop --timestamps character.`);
   }
   if (flags.captions) flags.timestamps = 'word';
+  // The request's modules load while the text is read: the loader fetches them in parallel
+  // instead of one `await import` after another on the way to the first byte.
+  const loading = Promise.all([import('../../tts/options.js'), import('../context.js'), import('../../tts/http.js')]);
+  loading.catch(() => {}); // awaited below; this only keeps an early throw from leaving it unhandled
   const text = await readText({ words, file: flags.file, stdin: process.stdin });
   const plan = await planAudioOutput(flags, { stdoutIsTTY: process.stdout.isTTY === true });
   const options = toSynthesisOptions(text, flags, plan);
-  const { validateSynthesisOptions } = await import('../../tts/options.js');
+  const [{ validateSynthesisOptions }, { openContext }, { synthesizeStream }] = await loading;
   validateSynthesisOptions(options);
 
-  const { openContext } = await import('../context.js');
   const context = await openContext(flags);
   const signal = interruptSignal();
   const timings = new Timings();
@@ -67,7 +70,6 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
   const captions = flags.captions ? new LiveCaptions(process.stderr, plays) : undefined;
   try {
     const sink = await openAudioOutput(plan);
-    const { synthesizeStream } = await import('../../tts/http.js');
     const words: Array<{ text: string; start: number; end: number }> = [];
     let audioBytes = 0;
     try {
