@@ -48,10 +48,12 @@ export async function httpFirstAudio(ctx: BenchContext, emulator: EmulatorProces
   const env = ctx.cliEnv(proxy.url);
   const reps = ctx.reps(5, 15);
   const raw: Sample[] = [];
+  const rawCommander: Sample[] = [];
   const cli: Sample[] = [];
   try {
     for (let i = 0; i < reps; i++) {
       raw.push(await measure(proxy, [join(BENCH_DIR, 'raw', 'http-say.mjs'), TEXT], env));
+      rawCommander.push(await measure(proxy, [join(BENCH_DIR, 'raw', 'http-say-commander.mjs'), TEXT, '-o', '-'], env));
       cli.push(await measure(proxy, [CLI, 'say', TEXT, '-o', '-'], env));
     }
   } finally {
@@ -69,9 +71,16 @@ export async function httpFirstAudio(ctx: BenchContext, emulator: EmulatorProces
     rawTrace.push(await trace([join(BENCH_DIR, 'raw', 'http-say.mjs'), TEXT]));
     cliTrace.push(await trace([CLI, 'say', TEXT, '-o', '-']));
   }
+  const instructions = await countInstructions(env, [
+    [join(BENCH_DIR, 'raw', 'http-say.mjs'), TEXT],
+    [join(BENCH_DIR, 'raw', 'http-say-commander.mjs'), TEXT, '-o', '-'],
+    [CLI, 'say', TEXT, '-o', '-'],
+    ['-e', ''],
+  ]);
   const pick = (samples: Sample[], key: keyof Sample) => samples.map((s) => s[key]);
   const wallRatio = pairedRatio(pick(cli, 'wallMs'), pick(raw, 'wallMs'));
   const firstRatio = pairedRatio(pick(cli, 'firstAudioMs'), pick(raw, 'firstAudioMs'));
+  const commanderRatio = pairedRatio(pick(rawCommander, 'wallMs'), pick(raw, 'wallMs'));
   const cliDelay = median(pick(cli, 'clientDelayMs'));
   const rawDelay = median(pick(raw, 'clientDelayMs'));
   section.rows.push(
@@ -79,12 +88,35 @@ export async function httpFirstAudio(ctx: BenchContext, emulator: EmulatorProces
     { measure: 'CLI: wall / first audio', figure: `${ms(median(pick(cli, 'wallMs')))} / ${ms(median(pick(cli, 'firstAudioMs')))}` },
     { measure: 'CLI / raw, wall (end to end)', figure: x(wallRatio), target: '≤ 1.2x', ok: wallRatio <= 1.2 },
     { measure: 'CLI / raw, first audio', figure: x(firstRatio) },
+    { measure: 'raw script + commander parsing a `say` command line (`bench/raw/http-say-commander.mjs`): wall, and / raw', figure: `${ms(median(pick(rawCommander, 'wallMs')))}, ${x(commanderRatio)}` },
+    { measure: 'CLI / (raw + commander), wall', figure: x(pairedRatio(pick(cli, 'wallMs'), pick(rawCommander, 'wallMs'))) },
     { measure: 'raw script: first line received → first audio byte out', figure: ms(rawDelay, 2) },
     { measure: 'CLI: first line received → first audio byte out', figure: ms(cliDelay, 2) },
     { measure: 'raw script, traced in-process: first line on the socket → first audio write', figure: ms(median(rawTrace), 2) },
     { measure: 'CLI, traced in-process: first line on the socket → first audio write', figure: ms(median(cliTrace), 2), target: '< 2 ms', ok: median(cliTrace) < 2 },
   );
+  if (instructions) {
+    const [rawIr, commanderIr, cliIr, floorIr] = instructions as [number, number, number, number];
+    const m = (n: number) => `${(n / 1e6).toFixed(0)} M`;
+    section.rows.push(
+      { measure: 'CPU instructions (callgrind): `node -e ""` / raw / raw + commander / CLI', figure: `${m(floorIr)} / ${m(rawIr)} / ${m(commanderIr)} / ${m(cliIr)}` },
+      { measure: 'CPU instructions, CLI / raw (noise-free counterpart of the wall ratio)', figure: x(cliIr / rawIr) },
+    );
+    section.notes.push('Instruction counts come from one `valgrind --tool=callgrind` run each: they do not depend on what else the machine is doing, so they show the CPU work behind the wall ratio when the timings are noisy. The floor includes whatever every Node process pays at start here (for instance parsing `NODE_EXTRA_CA_CERTS`, when set).');
+  }
   section.notes.push(
     `${reps} interleaved runs each. The client delay includes one loopback hop (proxy → client) and one pipe hop (client stdout → bench), which the raw script pays too; its median is the floor of that measurement. The traced rows come from separate runs with \`bench/lib/trace-first-audio.mjs\` preloaded: it wraps the socket's \`push\` and \`process.stdout.write\` to take timestamps, nothing else, so they show the client's own delay without the hops.`,
   );
+}
+
+/** Instructions executed by each command (one callgrind run each), or undefined without valgrind. */
+async function countInstructions(env: NodeJS.ProcessEnv, commands: string[][]): Promise<number[] | undefined> {
+  const counts: number[] = [];
+  for (const command of commands) {
+    const result = await run('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', NODE, ...command], { env, timeoutMs: 120_000 }).catch(() => undefined);
+    const refs = result && /refs:\s+([\d,]+)/.exec(result.stderr)?.[1];
+    if (!refs) return undefined;
+    counts.push(Number(refs.replaceAll(',', '')));
+  }
+  return counts;
 }
