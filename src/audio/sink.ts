@@ -17,6 +17,8 @@ export interface AudioSink {
   end(): Promise<void>;
   interrupt(): Promise<void>;
   abort(reason?: unknown): Promise<void>;
+  /** True once nobody reads any more (a pipe's reader left): the producer may stop early. */
+  readonly readerGone?: boolean;
 }
 
 /** A sink that can drop what it wrote after a point, so a retried request can resume there. */

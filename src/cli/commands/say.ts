@@ -81,7 +81,7 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
           if (!captions) ui.progress(progressText(audioBytes, bytesPerSecond, timings));
           await sink.write(chunk.audio);
           // `inworld say … | head -c 100`: the reader left, so stop synthesizing and end quietly.
-          if ((sink as { readerGone?: boolean }).readerGone) break;
+          if (sink.readerGone) break;
         }
         if (chunk.timestamps?.words) {
           words.push(...chunk.timestamps.words);
