@@ -12,7 +12,9 @@
 // buffer up to the end of its last word (we ask for word timestamps), or, for a final without
 // words, up to everything sent when it arrived. After a reconnect the buffer is sent again
 // before new audio, so a turn cut off mid-way is transcribed whole on the new connection, and a
-// turn already finalized is never sent twice (so its final is never duplicated).
+// turn already finalized is never sent twice (so its final is never duplicated). The buffer is
+// bounded; while it is full the session holds new audio back until a final makes room, so a fast
+// sender never pushes out audio it may still have to replay (session.ts, #pace).
 
 /** Item kinds the session sends; audio carries its position in the stream. */
 export type OutItem =
@@ -30,6 +32,11 @@ export class ReplayBuffer {
 
   constructor(maxBytes: number) {
     this.#maxBytes = maxBytes;
+  }
+
+  /** Whether `bytes` more audio fits without pushing the oldest out. */
+  hasRoomFor(bytes: number): boolean {
+    return this.#bytes + bytes <= this.#maxBytes;
   }
 
   /** Remembers an item just sent; drops the oldest audio beyond the bound. */

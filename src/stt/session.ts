@@ -41,7 +41,7 @@ export interface SttSessionOptions extends SttOptions {
   maxChunksPerSecond?: number;
   /** Pace new audio at 1x real time (for files that should behave like a live source). */
   realtime?: boolean;
-  /** How much unacknowledged audio to keep for replay. Default 60 s. */
+  /** How much unacknowledged audio to keep for replay. Default 60 s. A fast sender waits for finals rather than get further ahead. */
   replayLimitMs?: number;
   /** After closeStream, how long to wait with no server message before closing ourselves. Default 10 s. */
   closeWaitMs?: number;
@@ -79,6 +79,8 @@ export interface SttSessionStats {
   chunksSent: number;
   audioBytesSent: number;
   replayedChunks: number;
+  /** Unacknowledged audio pushed out of the replay buffer by its bound (not replayable after a drop). */
+  replayDroppedBytes: number;
 }
 
 export class SttSession implements AsyncIterable<SttEvent> {
@@ -104,10 +106,14 @@ export class SttSession implements AsyncIterable<SttEvent> {
   #turn = 0;
   #lastFinalEndMs = -1;
   #nextSendAtMs = 0;
+  /** When the first audio went out: how far ahead of real time the stream is. */
+  #firstSendAtMs = 0;
   #current?: Connection;
   #wakeSender?: () => void;
+  /** The send loop waiting for a final to make room in the replay buffer. */
+  #ackWaiter?: () => void;
   #drainWaiters: Array<() => void> = [];
-  readonly #stats: SttSessionStats = { connections: 0, reconnects: 0, chunksSent: 0, audioBytesSent: 0, replayedChunks: 0 };
+  readonly #stats: SttSessionStats = { connections: 0, reconnects: 0, chunksSent: 0, audioBytesSent: 0, replayedChunks: 0, replayDroppedBytes: 0 };
 
   constructor(client: InworldClient, options: SttSessionOptions) {
     validateSttOptions(options);
@@ -128,7 +134,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
   }
 
   get stats(): SttSessionStats {
-    return { ...this.#stats };
+    return { ...this.#stats, replayDroppedBytes: this.#replay.droppedBytes };
   }
 
   /** Queues PCM (s16le, the configured rate and channels); resolves once the queue has room. */
@@ -222,6 +228,12 @@ export class SttSession implements AsyncIterable<SttEvent> {
     if (whole.length > 0) this.#enqueueAudio(whole);
   }
 
+  #wakeAckWaiter(): void {
+    const wake = this.#ackWaiter;
+    this.#ackWaiter = undefined;
+    wake?.();
+  }
+
   #wake(): void {
     const wake = this.#wakeSender;
     this.#wakeSender = undefined;
@@ -250,6 +262,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
     }
     this.#events.end(error);
     this.#wake();
+    this.#wakeAckWaiter();
     this.#releaseWriters();
   }
 
@@ -258,6 +271,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
     this.#finished = true;
     this.#events.end();
     this.#wake();
+    this.#wakeAckWaiter();
     this.#releaseWriters();
   }
 
@@ -324,6 +338,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
           connection.open = false;
           if (this.#current === connection) this.#current = undefined;
           this.#wake();
+          this.#wakeAckWaiter();
           resolve(outcome);
         },
       };
@@ -388,6 +403,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
         continue;
       }
       connection.offsetByte ??= item.startByte;
+      if (this.#stats.chunksSent === 0) this.#firstSendAtMs = performance.now();
       connection.sentEndByte = item.startByte + item.data.length;
       this.#highestSentByte = Math.max(this.#highestSentByte, connection.sentEndByte);
       this.#stats.chunksSent += 1;
@@ -396,20 +412,47 @@ export class SttSession implements AsyncIterable<SttEvent> {
     }
   }
 
-  /** Waits for the chunk-rate cap, real-time pacing (new audio only) and socket backpressure. */
+  /** Waits for the chunk-rate cap, real-time pacing (new audio only), replay room and socket backpressure. */
   async #pace(item: Extract<OutItem, { kind: 'audio' }>, connection: Connection): Promise<void> {
+    const chunkMs = item.data.length / this.#bytesPerMs;
     const perSecond = this.#options.maxChunksPerSecond ?? DEFAULT_MAX_CHUNKS_PER_SECOND;
     let intervalMs = perSecond > 0 ? 1000 / perSecond : 0;
     const isNewAudio = item.startByte >= this.#highestSentByte;
-    if (this.#options.realtime && !this.#hurry && isNewAudio) intervalMs = Math.max(intervalMs, item.data.length / this.#bytesPerMs);
+    if (this.#options.realtime && !this.#hurry && isNewAudio) intervalMs = Math.max(intervalMs, chunkMs);
     const now = performance.now();
     if (this.#nextSendAtMs < now - intervalMs) this.#nextSendAtMs = now;
     const waitMs = this.#nextSendAtMs - now;
     if (waitMs > 1) await sleep(waitMs, this.#abort.signal);
     this.#nextSendAtMs += intervalMs;
+    // Audio the server has not acknowledged is kept for replay, up to the replay limit. A fast
+    // sender can get much further ahead of the server's finals than that (with no chunk-rate cap
+    // the socket buffers hold minutes of audio), and the oldest unacknowledged audio would then be
+    // pushed out: lost if the connection drops. So when the buffer is full, wait for a final to
+    // make room. A server that does not finalize (continuous speech, manual turns) must not stall
+    // the stream, so the wait never lets the stream fall behind real time: a live source never
+    // waits, and a file then goes on at real time, dropping the oldest audio as before.
+    while (!this.#replay.hasRoomFor(item.data.length) && connection.open && !this.#stopped) {
+      const aheadMs = this.#highestSentByte / this.#bytesPerMs - (performance.now() - this.#firstSendAtMs);
+      if (aheadMs < 1) break;
+      await this.#nextFinal(aheadMs);
+    }
     while (connection.open && !this.#stopped && connection.socket.bufferedAmount > SOCKET_HIGH_WATER_BYTES) {
       await sleep(SOCKET_DRAIN_POLL_MS, this.#abort.signal);
     }
+  }
+
+  /** Resolves at the next final, after `ms`, or when the connection or the session ends. */
+  #nextFinal(ms: number): Promise<void> {
+    this.#wakeAckWaiter();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (this.#ackWaiter === done) this.#ackWaiter = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#ackWaiter = done;
+    });
   }
 
   /** After closeStream the server should finish soon; if it goes quiet, close ourselves. */
@@ -477,6 +520,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
     const endTurn = this.#replay.firstEndTurn();
     if (endTurn) ackByte = Math.max(ackByte, endTurn.atByte);
     this.#replay.ackThrough(Math.max(offsetByte, ackByte), this.#frameBytes);
+    this.#wakeAckWaiter();
     this.#attempt = 0;
     // A replayed turn the server finalizes a second time (same audio) is not emitted twice.
     if (lastWord && lastWord.endMs <= this.#lastFinalEndMs) {

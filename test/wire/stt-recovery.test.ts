@@ -111,3 +111,21 @@ test('a message that is not JSON is a damaged stream: reconnect and replay, fina
   assert.deepEqual(finals(events), TURNS);
   assert.equal(sttConnections(emulator).length, 2);
 });
+
+test('a sender far ahead of the finals keeps its unacknowledged audio: a drop then loses no turn', async () => {
+  // 40 turns of 1 s speech and 1 s silence, sent without any pacing, with room to replay only
+  // 3 s. The client can send far more than 3 s past the server's last final (socket buffers), so
+  // without a bound on unacknowledged audio the oldest is pushed out of the replay buffer and a
+  // drop mid-stream loses the turns in it.
+  const turns = Array.from({ length: 40 }, (_, i) => `turn ${i + 1}`);
+  const audio = Buffer.concat(turns.flatMap(() => [tone(1000), silence(1000)]));
+  emulator.faults.clear();
+  emulator.requests.clear();
+  emulator.faults.add(scriptRule(turns));
+  emulator.faults.add({ protocol: 'ws', path: STT_PATH, times: 1, action: { type: 'custom', name: 'stt-close', params: { afterChunks: 400, closeCode: 1006 } } });
+  const stream = transcribeStream(clientFor(emulator), [audio], { sampleRateHertz: 16000, maxChunksPerSecond: 0, retryBaseDelayMs: 10, replayLimitMs: 3000 });
+  const events = await collect(stream);
+  assert.deepEqual(finals(events), turns);
+  assert.equal(stream.session.stats.replayDroppedBytes, 0);
+  assert.equal(sttConnections(emulator).length, 2, 'the stream was dropped once');
+});
