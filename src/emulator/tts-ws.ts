@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
 import type { EmulatorContext } from './context.js';
 import type { AudioEncoder } from './encoders.js';
-import type { TimedText } from './speech.js';
+import type { RenderedSpeech, TimedText } from './speech.js';
 import {
   ConfigValueError,
   FrameTypeError,
@@ -279,10 +279,11 @@ class TtsSocketSession {
     const latencyMs =
       this.context.options.generationLatencyMs +
       ctx.faults.filter((fault) => fault.name === 'tts-latency').reduce((sum, fault) => sum + (fault.ms ?? 0), 0);
-    // The latency is time to first audio, synthesis included: the engine renders while the
-    // latency runs, so 100 generations whose latencies end together do not then queue 100
-    // renders on this one event loop before their first chunks (the service synthesizes in
-    // parallel on its own hardware).
+    // The latency is time to first audio, synthesis included: the engine renders and the
+    // frames are encoded while the latency runs, so 100 generations whose latencies end together
+    // only send prepared frames then, instead of queueing 100 renders and encodes on this one
+    // event loop before their first chunks (the service synthesizes in parallel on its own
+    // hardware). Generations of one context still run one after another (the chain).
     const started = performance.now();
     const { config } = ctx;
     const speech = await this.context.speech.render(spoken, {
@@ -291,9 +292,33 @@ class TtsSocketSession {
       voiceId: config.voiceId,
       language: config.language,
     });
+    if (this.closed || ctx.dead) return;
+    const frames = this.audioFrames(ctx, spoken, speech);
     const remainingMs = latencyMs - (performance.now() - started);
     if (remainingMs > 0) await this.wait(remainingMs);
     if (this.closed || ctx.dead) return;
+    for (const frame of frames) {
+      if (ctx.faults.length > 0 && !(await this.applyChunkFaults(ctx))) return;
+      this.sendSerialized(frame.json);
+      ctx.chunksSent += 1;
+      if (this.context.options.realtime) await this.wait(frame.ms);
+      if (this.closed || ctx.dead) return;
+    }
+    const timed = config.timestampType === 'WORD' ? speech.words : config.timestampType === 'CHARACTER' ? speech.characters : undefined;
+    if (timed && config.transport === 'ASYNC' && timed.length > 0) {
+      // Trailing timestamp-only message(s), sent before flushCompleted (§3.6).
+      this.sendResult(ctx.id, { audioChunk: { timestampInfo: timestampInfo(config.timestampType, timed) } });
+    }
+    this.sendResult(ctx.id, { flushCompleted: {} });
+  }
+
+  /**
+   * A generation's audio chunks as serialized result frames (streamChunkMs of audio each; SYNC
+   * timestamps with the chunk their words start in; usage on the first), with each chunk's
+   * duration for realtime pacing.
+   */
+  private audioFrames(ctx: TtsContext, spoken: string, speech: RenderedSpeech): Array<{ json: string; ms: number }> {
+    const { config } = ctx;
     const encoder =
       config.encoding === 'OGG_OPUS'
         ? (ctx.oggEncoder ??= this.context.createEncoder({ encoding: 'OGG_OPUS', sampleRateHz: config.sampleRateHz, bitRate: config.bitRate }))
@@ -306,9 +331,9 @@ class TtsSocketSession {
     const timed = config.timestampType === 'WORD' ? speech.words : config.timestampType === 'CHARACTER' ? speech.characters : undefined;
     const samplesPerChunk = Math.max(1, Math.round((config.sampleRateHz * this.context.options.streamChunkMs) / 1000));
     const chunkCount = Math.max(1, Math.ceil(speech.samples.length / samplesPerChunk));
+    const frames: Array<{ json: string; ms: number }> = [];
     let usageSent = false;
     for (let i = 0; i < chunkCount; i++) {
-      if (!(await this.applyChunkFaults(ctx))) return;
       const last = i === chunkCount - 1;
       const samples = speech.samples.subarray(i * samplesPerChunk, Math.min(speech.samples.length, (i + 1) * samplesPerChunk));
       let bytes = samples.length > 0 ? encoder.write(samples) : Buffer.alloc(0);
@@ -326,16 +351,9 @@ class TtsSocketSession {
         chunk.usage = { processedCharactersCount: [...spoken].length, modelId: config.modelId };
         usageSent = true;
       }
-      this.sendResult(ctx.id, { audioChunk: chunk });
-      ctx.chunksSent += 1;
-      if (this.context.options.realtime) await this.wait((samples.length / config.sampleRateHz) * 1000);
-      if (this.closed || ctx.dead) return;
+      frames.push({ json: resultJson(ctx.id, { audioChunk: chunk }), ms: (samples.length / config.sampleRateHz) * 1000 });
     }
-    if (timed && config.transport === 'ASYNC' && timed.length > 0) {
-      // Trailing timestamp-only message(s), sent before flushCompleted (§3.6).
-      this.sendResult(ctx.id, { audioChunk: { timestampInfo: timestampInfo(config.timestampType, timed) } });
-    }
-    this.sendResult(ctx.id, { flushCompleted: {} });
+    return frames;
   }
 
   /** Runs the chunk-position faults for a context; false when the context (or socket) is gone. */
@@ -396,7 +414,7 @@ class TtsSocketSession {
   }
 
   private sendResult(contextId: string, event: Record<string, unknown>): void {
-    this.send({ result: { contextId, ...event, status: { code: 0, message: '', details: [] } } });
+    this.sendSerialized(resultJson(contextId, event));
   }
 
   private sendStatus(contextId: string, code: number, message: string): void {
@@ -408,8 +426,12 @@ class TtsSocketSession {
   }
 
   private send(frame: unknown): void {
+    this.sendSerialized(JSON.stringify(frame));
+  }
+
+  private sendSerialized(json: string): void {
     if (this.closed || this.socket.readyState !== 1) return;
-    this.socket.send(JSON.stringify(frame));
+    this.socket.send(json);
     this.serverMessages += 1;
     this.applyGenericFaults();
   }
@@ -459,6 +481,11 @@ class TtsSocketSession {
     this.contexts.clear();
     this.resolveClosed();
   }
+}
+
+/** A successful result frame for a context, serialized. */
+function resultJson(contextId: string, event: Record<string, unknown>): string {
+  return JSON.stringify({ result: { contextId, ...event, status: { code: 0, message: '', details: [] } } });
 }
 
 /** Index just after the last sentence end in the buffer (0 when there is none): autoMode's cut. */
