@@ -100,14 +100,14 @@ export class TtsPool extends EventEmitter {
    */
   async warm(connections = Math.max(1, this.keepWarm)): Promise<void> {
     if (this.closed) throw new ConnectionError('The TTS connection pool is closed');
-    await loadWebSocket();
-    if (this.closed) throw new ConnectionError('The TTS connection pool is closed');
+    // Opened synchronously, like a burst's own connections, so streams created right after this
+    // call find them (and their slots) instead of opening more.
     const live = [...this.connections].filter((c) => !c.dead);
     const want = Math.min(Math.max(0, Math.floor(connections)), this.maxConnections);
     const opening = live.slice(0, want).map((c) => c.ready);
     for (let i = live.length; i < want && this.connections.size < this.maxConnections; i++) opening.push(this.open().ready);
     this.pump(); // new slots go to streams already waiting, if any
-    await Promise.all(opening);
+    await Promise.all([loadWebSocket(), ...opening]);
   }
 
   /**
