@@ -90,6 +90,49 @@ describe('runBatch', () => {
     assert.equal(summary.results[0]!.attempts, 2);
   });
 
+  it('a line whose audio outgrows memory streams into its file, still one valid WAV', async () => {
+    const long = Array.from({ length: 12 }, (_, i) => `Sentence ${i} is here to make this one line long enough, with plenty of syllables.`).join(' ');
+    const opts = options('long', [long, 'Short.'], {
+      defaults: { voiceId: 'Ashley', modelId: 'inworld-tts-1.5-max', audioConfig: { audioEncoding: 'PCM', sampleRateHertz: 48000 } },
+    });
+    const summary = await runBatch(client, opts);
+    assert.equal(summary.written, 2);
+    const bytes = readFileSync(join(opts.outDir, '0001.wav'));
+    assert.ok(bytes.length > 1024 * 1024, `${bytes.length} bytes: past the in-memory limit`);
+    assert.equal(bytes.readUInt32LE(24), 48000);
+    assert.equal(bytes.readUInt32LE(4), bytes.length - 8);
+    assert.equal(bytes.readUInt32LE(40), bytes.length - 44);
+    assert.equal(bytes.length - 44, summary.results[0]!.bytes);
+    assert.deepEqual(readdirSync(opts.outDir).sort(), ['0001.wav', '0002.wav'], 'no temporary file left');
+  });
+
+  it('raw output is the audio bytes exactly, written whole', async () => {
+    const opts = options('raw', ['Raw bytes please.'], { extension: '.pcm', wav: false });
+    const summary = await runBatch(client, opts);
+    assert.equal(summary.written, 1);
+    assert.equal(readFileSync(join(opts.outDir, '0001.pcm')).length, summary.results[0]!.bytes);
+  });
+
+  it('a connection that cannot open fails its lines, not the batch; a re-run writes them', async () => {
+    emulator.faults.add({ protocol: 'ws', path: TTS_WS_PATH, times: 10, action: { type: 'status', status: 401, code: 16, message: 'bad key' } });
+    const opts = options('refused', ['One line.', 'Two lines.'], { concurrency: 5 });
+    const summary = await runBatch(client, opts);
+    assert.deepEqual([summary.written, summary.failed], [0, 2]);
+    assert.ok(summary.results.every((r) => r.attempts === 1), 'a 401 is not retried');
+    assert.deepEqual(readdirSync(opts.outDir), []);
+    emulator.faults.clear();
+    const again = await runBatch(client, opts);
+    assert.equal(again.written, 2);
+  });
+
+  it('opens its connections up front, but not 20 for a three-line file', async () => {
+    const start = emulator.requests.find(TTS_WS_PATH).length;
+    const summary = await runBatch(client, options('small', ['One.', 'Two.', 'Three.'], { concurrency: 100 }));
+    assert.equal(summary.written, 3);
+    const connections = emulator.requests.find(TTS_WS_PATH).length - start;
+    assert.ok(connections >= 1 && connections <= 2, `saw ${connections} connections`);
+  });
+
   it('keeps at most `concurrency` lines in flight', async () => {
     const lines = Array.from({ length: 30 }, (_, i) => `Line number ${i}.`);
     const start = emulator.requests.find(TTS_WS_PATH).length;
