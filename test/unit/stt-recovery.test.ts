@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { reconnectDelayMs, ReplayBuffer, type OutItem } from '../../src/stt/recovery.js';
+import { AudioBlocks, reconnectDelayMs, ReplayBuffer, type OutItem } from '../../src/stt/recovery.js';
 
 function audio(startByte: number, length: number): OutItem {
   return { kind: 'audio', data: Buffer.alloc(length, startByte % 251), startByte };
@@ -69,4 +69,37 @@ test('reconnect delays grow exponentially with jitter and stay capped', () => {
   assert.equal(reconnectDelayMs(3, 250, () => 0.5), 1000);
   assert.ok(reconnectDelayMs(30, 250, () => 1) <= 6000);
   assert.ok(reconnectDelayMs(1, 250, () => 0) >= 200);
+});
+
+test('consecutive chunks of one buffer are held as one item and replayed in chunk-size pieces', () => {
+  const source = Buffer.from(Array.from({ length: 300 }, (_, i) => i % 256));
+  const buffer = new ReplayBuffer(1 << 20);
+  for (let offset = 0; offset < 300; offset += 100) buffer.push({ kind: 'audio', data: source.subarray(offset, offset + 100), startByte: 1000 + offset });
+  assert.equal(buffer.size, 1);
+  assert.equal(buffer.bytes, 300);
+  buffer.ackThrough(1050, 2);
+  const items = buffer.drain(100);
+  assert.deepEqual(
+    items.map((item) => (item.kind === 'audio' ? [item.startByte, item.data.length] : item.kind)),
+    [[1050, 100], [1150, 100], [1250, 50]],
+  );
+  assert.deepEqual(Buffer.concat(items.map((item) => (item.kind === 'audio' ? item.data : Buffer.alloc(0)))), source.subarray(50));
+});
+
+test('audio blocks are recycled once released: a long stream holds its window, not its length', () => {
+  const blocks = new AudioBlocks(1000, 2);
+  const live: Array<{ view: Buffer; fill: number; startByte: number }> = [];
+  const memory = new Set<ArrayBufferLike>();
+  for (let i = 0; i < 2000; i += 1) {
+    const startByte = i * 100;
+    const view = blocks.copy(Buffer.alloc(100, i % 251), startByte);
+    live.push({ view, fill: i % 251, startByte });
+    memory.add(view.buffer);
+    // Keep the last 500 bytes of the stream, like a replay window.
+    while (live[0]!.startByte + 100 <= startByte + 100 - 500) live.shift();
+    blocks.release(live[0]!.startByte);
+    for (const { view, fill } of live) assert.ok(view.every((byte) => byte === fill), 'audio still held is never overwritten');
+  }
+  assert.ok(blocks.bytes <= 4000, `block memory ${blocks.bytes} bytes`);
+  assert.ok(memory.size <= 4, `${memory.size} blocks allocated over the stream`);
 });
