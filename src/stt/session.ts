@@ -10,6 +10,7 @@
 // closes. Sending is paced: never more than `maxChunksPerSecond` (the API allows 50), and at 1x
 // real time with `realtime`. `write()` resolves when the audio is queued below a small bound, so
 // a fast file reader is held back by the socket (backpressure) instead of buffering everything.
+// Audio is held in recycled blocks (AudioBlocks, recovery.ts) from write() until acknowledged.
 
 import type { WebSocket as WsSocket } from 'ws';
 import type { InworldClient } from '../client.js';
@@ -20,6 +21,7 @@ import type { SttEvent } from './events.js';
 import { buildTranscribeConfig, chunkBytesFor, DEFAULT_MAX_CHUNKS_PER_SECOND, validateSttOptions, type SttOptions } from './options.js';
 import { encodeAudioChunk, encodeClientMessage, parseServerMessage, type SttServerMessage, type VoiceProfile, type WordTimestamp } from './protocol.js';
 import {
+  AudioBlocks,
   CLOSE_NORMAL,
   DEFAULT_REPLAY_LIMIT_MS,
   DEFAULT_RETRY_BASE_DELAY_MS,
@@ -52,6 +54,8 @@ const OUTBOX_HIGH_WATER_CHUNKS = 20;
 /** Bytes buffered in the socket before the sender waits for it to drain. */
 const SOCKET_HIGH_WATER_BYTES = 512 * 1024;
 const SOCKET_DRAIN_POLL_MS = 10;
+/** Chunks per block of the session's audio memory (AudioBlocks). */
+const AUDIO_BLOCK_CHUNKS = 20;
 export const DEFAULT_CLOSE_WAIT_MS = 10_000;
 
 type ConnectionOutcome =
@@ -94,7 +98,9 @@ export class SttSession implements AsyncIterable<SttEvent> {
   readonly #maxRetries: number;
   readonly #abort = new AbortController();
   #outbox: OutItem[] = [];
-  #partial: Buffer[] = [];
+  readonly #blocks: AudioBlocks;
+  /** Audio short of a whole chunk, waiting for the next write. */
+  readonly #partial: Buffer;
   #partialBytes = 0;
   #streamBytes = 0;
   #highestSentByte = 0;
@@ -124,7 +130,12 @@ export class SttSession implements AsyncIterable<SttEvent> {
     this.#chunkBytes = chunkBytesFor(options.sampleRateHertz, channels);
     this.#bytesPerMs = (options.sampleRateHertz * this.#frameBytes) / 1000;
     this.#maxRetries = options.maxRetries ?? client.maxRetries;
-    this.#replay = new ReplayBuffer(Math.round((options.replayLimitMs ?? DEFAULT_REPLAY_LIMIT_MS) * this.#bytesPerMs));
+    const replayBytes = Math.round((options.replayLimitMs ?? DEFAULT_REPLAY_LIMIT_MS) * this.#bytesPerMs);
+    this.#replay = new ReplayBuffer(replayBytes);
+    this.#partial = Buffer.alloc(this.#chunkBytes);
+    // Blocks of 2 s; spares enough to refill a whole replay window without allocating.
+    const blockBytes = this.#chunkBytes * AUDIO_BLOCK_CHUNKS;
+    this.#blocks = new AudioBlocks(blockBytes, Math.ceil(replayBytes / blockBytes) + 1);
     const signal = options.signal;
     if (signal) {
       if (signal.aborted) this.abort(signal.reason);
@@ -142,18 +153,23 @@ export class SttSession implements AsyncIterable<SttEvent> {
     this.#throwIfStopped();
     if (this.#ending) throw new InworldError('write() after end()');
     if (pcm.length === 0) return;
-    this.#partial.push(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
-    this.#partialBytes += pcm.length;
-    if (this.#partialBytes >= this.#chunkBytes) {
-      const all = Buffer.concat(this.#partial, this.#partialBytes);
-      let offset = 0;
-      while (all.length - offset >= this.#chunkBytes) {
-        this.#enqueueAudio(all.subarray(offset, offset + this.#chunkBytes));
-        offset += this.#chunkBytes;
+    // Audio is copied into the session's blocks (AudioBlocks) and nothing of `pcm` is kept, so
+    // the caller's buffers die young. A piece shorter than a chunk waits in `#partial`.
+    let data = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
+    if (this.#partialBytes > 0) {
+      const head = data.subarray(0, this.#chunkBytes - this.#partialBytes);
+      this.#partialBytes += head.copy(this.#partial, this.#partialBytes);
+      data = data.subarray(head.length);
+      if (this.#partialBytes === this.#chunkBytes) {
+        this.#enqueueAudio(this.#partial);
+        this.#partialBytes = 0;
       }
-      this.#partial = offset < all.length ? [all.subarray(offset)] : [];
-      this.#partialBytes = all.length - offset;
     }
+    while (data.length >= this.#chunkBytes) {
+      this.#enqueueAudio(data.subarray(0, this.#chunkBytes));
+      data = data.subarray(this.#chunkBytes);
+    }
+    this.#partialBytes += data.copy(this.#partial, this.#partialBytes);
     while (this.#outbox.length > OUTBOX_HIGH_WATER_CHUNKS && !this.#stopped) {
       await new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
     }
@@ -212,20 +228,24 @@ export class SttSession implements AsyncIterable<SttEvent> {
     if (this.#finished) throw new InworldError('the transcription session has finished');
   }
 
-  #enqueueAudio(data: Buffer): void {
+  #enqueueAudio(pcm: Buffer): void {
+    const data = this.#blocks.copy(pcm, this.#streamBytes);
     this.#outbox.push({ kind: 'audio', data, startByte: this.#streamBytes });
     this.#streamBytes += data.length;
     this.#wake();
   }
 
   #flushPartial(): void {
-    if (this.#partialBytes === 0) return;
-    const all = Buffer.concat(this.#partial, this.#partialBytes);
     // A trailing partial sample frame cannot be played or transcribed: drop it.
-    const whole = all.subarray(0, all.length - (all.length % this.#frameBytes));
-    this.#partial = [];
+    const whole = this.#partialBytes - (this.#partialBytes % this.#frameBytes);
     this.#partialBytes = 0;
-    if (whole.length > 0) this.#enqueueAudio(whole);
+    if (whole > 0) this.#enqueueAudio(this.#partial.subarray(0, whole));
+  }
+
+  /** Recycles the blocks of audio no longer queued nor kept for replay. */
+  #releaseAudio(): void {
+    const oldest = this.#replay.firstAudioByte() ?? this.#outbox.find((item) => item.kind === 'audio')?.startByte ?? this.#streamBytes;
+    this.#blocks.release(oldest);
   }
 
   #wakeAckWaiter(): void {
@@ -299,7 +319,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
         if (outcome.kind === 'done') return this.#finish();
         if (outcome.kind === 'fatal') return this.#fail(outcome.error);
         // Lost: the unacknowledged audio goes first on the next connection.
-        const replay = this.#replay.drain();
+        const replay = this.#replay.drain(this.#chunkBytes);
         this.#stats.replayedChunks += replay.filter((item) => item.kind === 'audio').length;
         this.#outbox = [...replay, ...this.#outbox];
         if (!(await this.#backoff(outcome.reason))) return;
@@ -398,6 +418,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
       this.#outbox.shift();
       this.#releaseWriters();
       this.#replay.push(item);
+      this.#releaseAudio();
       if (item.kind === 'endTurn') {
         socket.send(encodeClientMessage({ endTurn: {} }));
         continue;
@@ -520,6 +541,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
     const endTurn = this.#replay.firstEndTurn();
     if (endTurn) ackByte = Math.max(ackByte, endTurn.atByte);
     this.#replay.ackThrough(Math.max(offsetByte, ackByte), this.#frameBytes);
+    this.#releaseAudio();
     this.#wakeAckWaiter();
     this.#attempt = 0;
     // A replayed turn the server finalizes a second time (same audio) is not emitted twice.
