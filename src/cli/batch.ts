@@ -100,11 +100,15 @@ export async function prepareBatch(options: Pick<BatchRunOptions, 'file' | 'outD
 }
 
 export async function runBatch(client: InworldClient, options: BatchRunOptions): Promise<BatchSummary> {
+  // What the batch needs loads at once, `ws` included (otherwise it starts only when the pool is
+  // created), while the file and directory are checked.
+  const loading = Promise.all([import('../tts/pool.js'), loadLineIo(), import('../tts/ws-session.js').then((m) => m.loadWebSocket())]);
+  loading.catch(() => undefined); // reported by the await below, unless prepareBatch fails first
   await prepareBatch(options);
   const concurrency = Math.max(1, options.concurrency ?? DEFAULT_BATCH_CONCURRENCY);
   // Every in-flight line listens to the same signal (its stream, its slot wait, its retry sleep).
   if (options.signal) setMaxListeners(4 * concurrency + 10, options.signal);
-  const [{ TtsPool }, io, { size }] = await Promise.all([import('../tts/pool.js'), loadLineIo(), stat(options.file)]);
+  const [[{ TtsPool }, io], { size }] = await Promise.all([loading, stat(options.file)]);
   const maxConnections = Math.ceil(concurrency / CONTEXTS_PER_CONNECTION);
   const pool = new TtsPool(client, { maxConnections });
   // The connections the batch will use open now, all handshakes at once, while the first lines
