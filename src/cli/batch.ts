@@ -10,13 +10,11 @@ import { createReadStream, unlinkSync } from 'node:fs';
 import { access, mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Option, type Command } from 'commander';
 import type { InworldClient } from '../client.js';
 import { InworldError, UserAbortError, ValidationError } from '../core/errors.js';
 import type { TtsStreamSynthesisOptions } from '../tts/ws-options.js';
-import { positiveInt } from './options.js';
+import { DEFAULT_BATCH_CONCURRENCY } from './batch-options.js';
 
-export const DEFAULT_BATCH_CONCURRENCY = 10;
 export const DEFAULT_BATCH_RETRIES = 2;
 const RETRY_BASE_DELAY_MS = 300;
 const CONTEXTS_PER_CONNECTION = 5;
@@ -27,22 +25,6 @@ const CONTEXTS_PER_CONNECTION = 5;
  * written), so 100 workers hold at most 100 MB.
  */
 const IN_MEMORY_LINE_BYTES = 512 * 1024;
-
-export interface BatchFlags {
-  batch?: string;
-  outDir?: string;
-  concurrency?: number;
-}
-
-/** Adds --batch, --out-dir and --concurrency to a command (for `say`). */
-export function addBatchOptions(command: Command): Command {
-  return command
-    .addOption(new Option('--batch <file>', 'synthesize each line of a file (text, or JSON Lines with per-line options) into its own file'))
-    .addOption(new Option('--out-dir <dir>', 'directory for --batch output files (default: current directory)'))
-    .addOption(
-      new Option('--concurrency <n>', `lines synthesized at once with --batch (default ${DEFAULT_BATCH_CONCURRENCY})`).argParser(positiveInt('--concurrency')),
-    );
-}
 
 export interface BatchRunOptions {
   /** The batch file: one utterance per line; JSON lines may set text, name, voice, model, language, speakingRate, temperature, deliveryMode. */

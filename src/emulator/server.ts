@@ -4,6 +4,7 @@ import { createServer, IncomingMessage, ServerResponse, STATUS_CODES } from 'nod
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { WebSocketServer, WebSocket } from 'ws';
 import { authenticate, offeredSubprotocols } from './auth.js';
 import type { EmulatorContext, EmulatorLogger } from './context.js';
@@ -74,6 +75,8 @@ export async function startEmulatorServer(input: EmulatorOptions = {}): Promise<
   const speech = createSpeechEngine(options.engine, voices);
   const closingController = new AbortController();
   const closing = closingController.signal;
+  // Every open session and pending latency timer listens for closing; hundreds at once are normal.
+  setMaxListeners(0, closing);
   const cleanups: (() => void)[] = [];
   const debugEnabled = (input.env ?? process.env).INWORLD_EMULATOR_DEBUG === '1';
   const log: EmulatorLogger = {
