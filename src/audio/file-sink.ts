@@ -27,6 +27,18 @@ export interface FileSinkOptions {
 type State = 'open' | 'finishing' | 'done';
 
 /** Temporary files not yet renamed or removed; deleted if the process exits without finishing them. */
+/** Chunks waiting behind a write are joined up to this size. */
+const MAX_BATCH_BYTES = 1024 * 1024;
+/** write() resolves at once while no more than this is waiting to reach the disk. */
+const WRITE_BEHIND_BYTES = 128 * 1024;
+const RESOLVED = Promise.resolve();
+
+interface Batch {
+  chunks: Buffer[];
+  bytes: number;
+  done: Promise<void>;
+}
+
 const liveTempFiles = new Set<string>();
 let exitHookInstalled = false;
 
@@ -60,6 +72,13 @@ export class FileSink implements RewindableSink {
   /** Serializes writes, so callers that do not await still get bytes in order. */
   private queue: Promise<void> = Promise.resolve();
   private failure?: Error;
+  /**
+   * Chunks that arrived while an earlier write was in flight: they go out together, in one
+   * write, when it ends (a 200 ms chunk per write would cost a syscall and a promise chain each).
+   */
+  private batch?: Batch;
+  /** Bytes accepted by write() and not yet on disk. */
+  private unwrittenBytes = 0;
 
   /** The file finally renamed into place: `path` with symlinks resolved. */
   private readonly target: string;
@@ -131,10 +150,35 @@ export class FileSink implements RewindableSink {
 
   write(chunk: Buffer): Promise<void> {
     if (this.state !== 'open') return Promise.reject(new Error(`write to ${this.path} after it was finished`));
+    if (this.failure) return Promise.reject(this.failure);
     if (chunk.length === 0) return this.queue;
     const offset = this.headerBytes + this.audioBytes;
     this.audioBytes += chunk.length;
-    return this.enqueue(() => this.writeAll(chunk, offset));
+    this.unwrittenBytes += chunk.length;
+    let batch = this.batch;
+    if (batch && batch.bytes < MAX_BATCH_BYTES) {
+      batch.chunks.push(chunk);
+      batch.bytes += chunk.length;
+    } else {
+      batch = this.startBatch(chunk, offset);
+    }
+    // Like a stream's high-water mark: the caller goes on while little is waiting for the disk and
+    // waits once more is; a failure then reaches the next write() and end().
+    return this.unwrittenBytes <= WRITE_BEHIND_BYTES ? RESOLVED : batch.done;
+  }
+
+  private startBatch(chunk: Buffer, offset: number): Batch {
+    const batch: Batch = { chunks: [chunk], bytes: chunk.length, done: RESOLVED };
+    batch.done = this.enqueue(async () => {
+      if (this.batch === batch) this.batch = undefined;
+      const { chunks, bytes } = batch;
+      await this.writeAll(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes), offset);
+      this.unwrittenBytes -= bytes;
+    });
+    // Nobody may be waiting on this batch (its writers were let go): the failure is kept anyway.
+    batch.done.catch(() => undefined);
+    this.batch = batch;
+    return batch;
   }
 
   truncate(bytesOfAudio: number): Promise<void> {
@@ -144,6 +188,7 @@ export class FileSink implements RewindableSink {
       return Promise.reject(new RangeError(`cannot truncate ${this.path} to ${bytesOfAudio} of ${this.audioBytes} bytes`));
     }
     this.audioBytes = bytesOfAudio;
+    this.batch = undefined; // later writes start after the truncation, not in a batch before it
     return this.enqueue(() => this.handle.truncate(this.headerBytes + bytesOfAudio));
   }
 

@@ -153,6 +153,59 @@ test('WAV file sink: truncate rewinds for a retry; later writes continue from th
   }
 });
 
+test('file sink: writes nobody awaits are joined in order, around a truncate, into a byte-exact file', async () => {
+  const dir = tempDir();
+  try {
+    const path = join(dir, 'out.wav');
+    const sink = await openWavFileSink(path, FORMAT);
+    const parts = Array.from({ length: 200 }, (_, i) => pcm(1000 + (i % 7) * 2, i));
+    // The first 150 go out without waiting (they are joined while earlier writes are in flight),
+    // then a rewind drops the last 50 of them, then 50 more are written the same way.
+    const pending: Promise<void>[] = parts.slice(0, 150).map((part) => sink.write(part));
+    const kept = parts.slice(0, 100);
+    pending.push(sink.truncate(kept.reduce((sum, part) => sum + part.length, 0)));
+    pending.push(...parts.slice(150).map((part) => sink.write(part)));
+    await Promise.all(pending);
+    await sink.end();
+    const expected = Buffer.concat([...kept, ...parts.slice(150)]);
+    const file = readFileSync(path);
+    assert.equal(file.readUInt32LE(40), expected.length);
+    assert.deepEqual(file.subarray(44), expected);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('file sink: a write that fails after its caller went on is reported by the next write and by end()', async () => {
+  // /dev/full accepts the open and fails every write with ENOSPC.
+  const sink = await openRawFileSink('/dev/full');
+  await sink.write(pcm(100)); // accepted: under the write-behind limit
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await assert.rejects(sink.write(pcm(100)), /\/dev\/full/);
+  await assert.rejects(sink.end(), /\/dev\/full/);
+});
+
+test('file sink: a writer that runs ahead of the disk is made to wait (bounded memory)', async () => {
+  const dir = tempDir();
+  try {
+    const sink = await openRawFileSink(join(dir, 'out.raw'));
+    let waited = false;
+    for (let i = 0; i < 64 && !waited; i++) {
+      let settled = false;
+      const write = sink.write(pcm(16 * 1024, i)).then(() => {
+        settled = true;
+      });
+      await Promise.resolve();
+      if (!settled) waited = true;
+      await write;
+    }
+    assert.ok(waited, 'every write resolved at once: nothing bounds what waits for the disk');
+    await sink.end();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('raw file sink writes bytes as-is and replaces an existing file only at the end', async () => {
   const dir = tempDir();
   try {
