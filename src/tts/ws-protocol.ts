@@ -123,6 +123,28 @@ export function parseServerMessage(text: string): ServerMessage {
   return { kind: 'ignored', contextId, reason: 'no known event' };
 }
 
+const AUDIO_CONTENT_KEY = Buffer.from('"audioContent":"');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * Parses one frame as received. The base64 audio, nearly all of an audio frame, is cut out of the
+ * bytes as one string and the rest parsed as JSON, so the audio is not copied a second time by
+ * JSON.parse (at 2,500x real time against the emulator that copy was a quarter of the client's
+ * allocations). A frame the shortcut does not fit (whitespace after the colon, an escape in the
+ * value, no audio) goes through parseServerMessage whole.
+ */
+export function parseServerFrame(frame: Buffer): ServerMessage {
+  const key = frame.indexOf(AUDIO_CONTENT_KEY);
+  if (key < 0) return parseServerMessage(frame.toString());
+  const start = key + AUDIO_CONTENT_KEY.length;
+  const end = frame.indexOf(QUOTE, start);
+  if (end <= start || frame.subarray(start, end).includes(BACKSLASH)) return parseServerMessage(frame.toString());
+  const message = parseServerMessage(frame.toString('utf8', 0, start) + frame.toString('utf8', end));
+  if (message.kind !== 'audioChunk' || message.audioBase64 !== undefined) return message.kind === 'ignored' ? parseServerMessage(frame.toString()) : message;
+  return { ...message, audioBase64: frame.toString('latin1', start, end) };
+}
+
 function readStatus(value: Record<string, unknown>): WireStatus | undefined {
   const code = typeof value.code === 'number' ? value.code : undefined;
   if (code === undefined) return undefined;

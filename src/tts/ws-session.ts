@@ -9,7 +9,7 @@ import type { InworldClient } from '../client.js';
 import { ConnectionError, GrpcCode, InworldError, TimeoutError, UserAbortError, makeApiError, parseRpcStatus } from '../core/errors.js';
 import { mapNetworkError } from '../core/http.js';
 import { webSocketAgent } from '../core/proxy.js';
-import { TTS_WS_PATH, parseServerMessage, type ServerMessage } from './ws-protocol.js';
+import { TTS_WS_PATH, parseServerFrame, parseServerMessage, type ServerMessage } from './ws-protocol.js';
 
 /** mapNetworkError wants a signal; aborts are handled before it is called here. */
 const NEVER_ABORTED = new AbortController().signal;
@@ -68,7 +68,7 @@ export class TtsWsSession {
     this.requestId = requestId;
     socket.on('message', (data, isBinary) => {
       if (isBinary) return; // the server sends only text frames; anything else is noise
-      this.dispatch(parseServerMessage(data.toString()));
+      this.dispatch(Buffer.isBuffer(data) ? parseServerFrame(data) : parseServerMessage(data.toString()));
     });
     socket.on('pong', () => {
       this.awaitingPong = false;

@@ -364,11 +364,15 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
 
   /** (Re)starts the silence deadline while a generation is outstanding; stops it otherwise. */
   private armIdleTimer(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
     // Before a connection carries the context, the pool's acquire deadline is what applies.
-    if (this.pendingGenerations === 0 || this.done || !this.session || this.idleTimeoutMs <= 0) return;
+    if (this.pendingGenerations === 0 || this.done || !this.session || this.idleTimeoutMs <= 0) return this.stopIdleTimer();
+    // Re-armed on every audio frame: restart the same timer rather than allocate a new one.
+    if (this.idleTimer) {
+      this.idleTimer.refresh();
+      return;
+    }
     this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
       const error = new TimeoutError(`No audio from the server for ${this.idleTimeoutMs} ms (context ${this.contextId}).`, {
         hint: 'Retry, or raise --timeout if the service is slow.',
       });
@@ -379,6 +383,11 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
       this.connectionFailed(error);
     }, this.idleTimeoutMs);
     this.idleTimer.unref();
+  }
+
+  private stopIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
   }
 
   /** Closing and every generation done: the audio is complete even if contextClosed is late. */
@@ -413,7 +422,7 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
   private finish(state: 'closed' | 'failed'): void {
     if (this.done) return;
     this.state = state;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.stopIdleTimer();
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.signal?.removeEventListener('abort', this.onAbort);
     this.notify();
@@ -425,7 +434,7 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
     this.released = true;
     if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
     if (this.closeTimer) clearTimeout(this.closeTimer);
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.stopIdleTimer();
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.session?.unregister(this.contextId);
     const listeners = this.settledListeners.splice(0);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { parseServerMessage, sendTextMessage, createMessage } from '../../src/tts/ws-protocol.js';
+import { parseServerFrame, parseServerMessage, sendTextMessage, createMessage } from '../../src/tts/ws-protocol.js';
 import { splitForSendText } from '../../src/tts/ws-text.js';
 
 describe('splitForSendText', () => {
@@ -68,5 +68,33 @@ describe('parseServerMessage', () => {
     const message = parseServerMessage('{"contextId":"c","result":{"audioContent":"AAA="}}');
     assert.equal(message.kind, 'audioChunk');
     assert.equal((message as { contextId: string }).contextId, 'c');
+  });
+});
+
+describe('parseServerFrame (audio cut out of the bytes)', () => {
+  const ok = { code: 0, message: '', details: [] };
+  const same = (text: string) => assert.deepEqual(parseServerFrame(Buffer.from(text)), parseServerMessage(text), text);
+
+  it('gives what parseServerMessage gives, for audio frames and everything else', () => {
+    same(JSON.stringify({ result: { contextId: 'c', audioChunk: { audioContent: 'AAECAw==', usage: { processedCharactersCount: 3 } }, status: ok } }));
+    same(JSON.stringify({ result: { contextId: 'c', audioChunk: { audioContent: 'AAA=', timestampInfo: { wordAlignment: { words: ['a'] } } } } }));
+    same('{"contextId":"c","result":{"audioContent":"AAA="}}');
+    same('{"result":{"contextId":"c","audioChunk":{"audioContent": "AAA="}}}'); // whitespace: whole-frame path
+    same('{"result":{"contextId":"c","audioChunk":{"audioContent":"AA\\/A="}}}'); // an escape: whole-frame path
+    same('{"result":{"contextId":"c","audioChunk":{"audioContent":""}}}');
+    same(JSON.stringify({ result: { contextId: 'c', audioChunk: { audioContent: 'AAA=' }, status: { code: 5, message: 'gone' } } }));
+    same(JSON.stringify({ result: { contextId: 'c', flushCompleted: {}, status: ok } }));
+    same('{"error":{"code":10,"message":"Paused \\"audioContent\\":\\"x","details":[]}}');
+    same('not json "audioContent":"AAA=" either');
+  });
+
+  it('matches parseServerMessage on generated frames', () => {
+    const base64 = fc.stringMatching(/^[A-Za-z0-9+/]{0,40}={0,2}$/);
+    fc.assert(
+      fc.property(base64, fc.string(), fc.boolean(), fc.option(fc.record({ code: fc.integer({ min: 0, max: 16 }), message: fc.string() }), { nil: undefined }), (audio, contextId, nested, status) => {
+        const result = nested ? { contextId, audioChunk: { audioContent: audio }, status } : { contextId, audioContent: audio, status };
+        same(JSON.stringify({ result }));
+      }),
+    );
   });
 });
