@@ -26,7 +26,6 @@ export interface FileSinkOptions {
 
 type State = 'open' | 'finishing' | 'done';
 
-/** Temporary files not yet renamed or removed; deleted if the process exits without finishing them. */
 /** Chunks waiting behind a write are joined up to this size. */
 const MAX_BATCH_BYTES = 1024 * 1024;
 /** write() resolves at once while no more than this is waiting to reach the disk. */
@@ -39,6 +38,7 @@ interface Batch {
   done: Promise<void>;
 }
 
+/** Temporary files not yet renamed or removed; deleted if the process exits without finishing them. */
 const liveTempFiles = new Set<string>();
 let exitHookInstalled = false;
 

@@ -135,13 +135,16 @@ const BACKSLASH = 0x5c;
  * value, no audio) goes through parseServerMessage whole.
  */
 export function parseServerFrame(frame: Buffer): ServerMessage {
+  const whole = () => parseServerMessage(frame.toString());
   const key = frame.indexOf(AUDIO_CONTENT_KEY);
-  if (key < 0) return parseServerMessage(frame.toString());
+  if (key < 0) return whole();
   const start = key + AUDIO_CONTENT_KEY.length;
   const end = frame.indexOf(QUOTE, start);
-  if (end <= start || frame.subarray(start, end).includes(BACKSLASH)) return parseServerMessage(frame.toString());
+  if (end <= start || frame.subarray(start, end).includes(BACKSLASH)) return whole();
   const message = parseServerMessage(frame.toString('utf8', 0, start) + frame.toString('utf8', end));
-  if (message.kind !== 'audioChunk' || message.audioBase64 !== undefined) return message.kind === 'ignored' ? parseServerMessage(frame.toString()) : message;
+  // The key sat somewhere else (inside another string, say) and the cut left no valid frame.
+  if (message.kind === 'ignored') return whole();
+  if (message.kind !== 'audioChunk' || message.audioBase64 !== undefined) return message;
   return { ...message, audioBase64: frame.toString('latin1', start, end) };
 }
 
