@@ -15,9 +15,9 @@
 // Up to maxPartsInFlight requests run at once: part k+1 is already being received while part k is
 // being consumed. A part that is not being consumed yet buffers at most maxBufferedBytesPerPart and
 // then stops reading (TCP backpressure), so memory stays bounded. Timestamps of part k are offset
-// by the audio duration of parts 0..k-1: exact from byte counts for PCM-family and G.711 encodings;
-// for compressed encodings the last timestamp end of the previous part is used (this leaves out any
-// trailing silence after the last word, so later timestamps may run slightly early).
+// by the audio duration of parts 0..k-1, measured from the bytes received (audio/duration-meter.ts):
+// byte counts for PCM-family and G.711 encodings, frame headers or Ogg granules for compressed ones,
+// so trailing silence and encoder padding are counted as a player plays them.
 // Concatenating multi-part MP3 and OGG_OPUS output gives chained streams, which players accept;
 // multi-part FLAC gives concatenated FLAC files, which most decoders stop after the first of.
 //
@@ -26,6 +26,7 @@ import { randomUUID } from 'node:crypto';
 import type { InworldClient } from '../client.js';
 import { APIError, ProtocolError, UserAbortError, makeApiError, parseRpcStatus } from '../core/errors.js';
 import { requestJson, requestStream } from '../core/http.js';
+import { AudioDurationMeter } from '../audio/duration-meter.js';
 import { decodeNdjson } from '../core/ndjson.js';
 import { abortError, decideRetry, sleep, withRetry, type RetryInfo } from '../core/retry.js';
 import {
@@ -39,7 +40,7 @@ import {
   type SynthesisOptions,
 } from './options.js';
 import { chunkText } from './sentences.js';
-import { appendTimestamps, lastEndSeconds, offsetTimestamps, parseTimestampInfo, type Timestamps } from './timestamps.js';
+import { appendTimestamps, offsetTimestamps, parseTimestampInfo, type Timestamps } from './timestamps.js';
 import { stripWavHeader, type WavInfo } from './wav-strip.js';
 
 export const TTS_STREAM_PATH = '/tts/v1/voice:stream';
@@ -70,6 +71,8 @@ export interface SynthesisChunk {
   format?: AudioFormat;
   /** Index of the text part (request) this chunk came from; 0 unless the text was split. */
   part: number;
+  /** On the first chunk of each part: the `x-request-id` of the request that produced it. */
+  requestId?: string;
 }
 
 export interface SynthesisCallOptions {
@@ -202,6 +205,8 @@ export class AudioAssembler {
   private carry: Buffer | undefined;
   private readonly frameBytes: number;
   private readonly raw: boolean;
+  /** Created with the first audio, once a WAV header may have given the true rate and channels. */
+  private meter: AudioDurationMeter | undefined;
   wav?: WavInfo;
 
   constructor(encoding: AudioEncoding, sampleRateHertz: number) {
@@ -215,6 +220,7 @@ export class AudioAssembler {
   push(chunk: Buffer): Buffer {
     if (!this.raw) {
       this.bytes += chunk.length;
+      this.measure(chunk);
       return chunk;
     }
     const stripped = stripWavHeader(chunk);
@@ -235,7 +241,14 @@ export class AudioAssembler {
       audio = audio.subarray(0, audio.length - extra);
     }
     this.bytes += audio.length;
+    this.measure(audio);
     return audio;
+  }
+
+  private measure(audio: Buffer): void {
+    if (audio.length === 0) return;
+    this.meter ??= new AudioDurationMeter(containerFor(this.encoding), this.sampleRateHertz, this.channels);
+    this.meter.push(audio);
   }
 
   /** Bytes left over at the end of a response that do not make a whole sample (dropped). */
@@ -243,10 +256,9 @@ export class AudioAssembler {
     return this.carry?.length ?? 0;
   }
 
-  /** Audio duration so far, in seconds, for fixed-rate encodings; undefined for compressed ones. */
-  durationSeconds(): number | undefined {
-    const rate = bytesPerSecond(this.encoding, this.sampleRateHertz, this.channels);
-    return rate === undefined ? undefined : this.bytes / rate;
+  /** Seconds of audio handed out so far, measured from the bytes (every encoding). */
+  durationSeconds(): number {
+    return this.meter?.seconds ?? 0;
   }
 
   format(): AudioFormat {
@@ -276,7 +288,6 @@ async function* streamPart(
     // Audio or timestamps handed on: from then on a retry would repeat output, so none happens.
     let delivered = false;
     let formatSent = false;
-    let lastEnd = 0;
     try {
       const response = await requestStream(client, { method: 'POST', path: TTS_STREAM_PATH, body, signal, timeoutMs: call.timeoutMs, requestId });
       for await (const value of decodeNdjson(response.body)) {
@@ -287,23 +298,21 @@ async function* streamPart(
           const audio = assembler.push(parsed.audio);
           if (audio.length > 0) chunk.audio = audio;
         }
-        if (parsed.timestamps) {
-          chunk.timestamps = parsed.timestamps;
-          lastEnd = Math.max(lastEnd, lastEndSeconds(parsed.timestamps));
-        }
+        if (parsed.timestamps) chunk.timestamps = parsed.timestamps;
         if (parsed.usage) chunk.usage = parsed.usage;
         if (chunk.audio === undefined && chunk.timestamps === undefined && chunk.usage === undefined) continue;
         if (chunk.audio && !formatSent) {
           chunk.format = assembler.format();
           formatSent = true;
         }
+        if (!delivered) chunk.requestId = requestId;
         if (chunk.audio || chunk.timestamps) delivered = true;
         yield chunk;
       }
       if (assembler.danglingBytes > 0) {
         client.logger.debug(`TTS part ${part}: dropped ${assembler.danglingBytes} trailing byte(s) that do not form a whole sample`);
       }
-      summary.durationSeconds = assembler.durationSeconds() ?? lastEnd;
+      summary.durationSeconds = assembler.durationSeconds();
       return;
     } catch (error) {
       if (signal.aborted) throw abortError(signal);
@@ -462,8 +471,8 @@ export interface SynthesisResult {
   timestamps?: Timestamps;
   /** Summed over all parts. */
   usage?: Usage;
-  /** Audio length in seconds (exact for fixed-rate encodings; last timestamp end otherwise, or undefined). */
-  durationSeconds?: number;
+  /** Audio length in seconds, measured from the audio bytes of every part. */
+  durationSeconds: number;
   parts: number;
 }
 
@@ -520,7 +529,6 @@ export async function synthesize(client: InworldClient, options: SynthesisOption
     let usage: Usage | undefined;
     let offsetSeconds = 0;
     let format: AudioFormat | undefined;
-    let fixedRate = true;
     for (let index = 0; index < parts.length; index += 1) {
       const result = await results[index]!;
       if (index + inFlight < parts.length) launch(index + inFlight);
@@ -537,14 +545,11 @@ export async function synthesize(client: InworldClient, options: SynthesisOption
         }
         if (result.usage.modelId) usage.modelId = result.usage.modelId;
       }
-      const duration = result.assembler.durationSeconds();
-      if (duration === undefined) fixedRate = false;
-      offsetSeconds += duration ?? lastEndSeconds(result.timestamps);
+      offsetSeconds += result.assembler.durationSeconds();
     }
-    const out: SynthesisResult = { audio: Buffer.concat(audio), format: format!, parts: parts.length };
+    const out: SynthesisResult = { audio: Buffer.concat(audio), format: format!, parts: parts.length, durationSeconds: offsetSeconds };
     if (haveTimestamps) out.timestamps = timestamps;
     if (usage) out.usage = usage;
-    if (fixedRate || haveTimestamps) out.durationSeconds = offsetSeconds;
     return out;
   } catch (error) {
     if (!controller.signal.aborted) controller.abort(new UserAbortError('Synthesis failed'));

@@ -3,8 +3,8 @@
 // never waiting for `contextCreated` (§3.1). Timestamps restart at 0 with every generation on the
 // wire; here they carry a running offset so they stay monotonic for the whole stream (§3.4).
 import { randomUUID } from 'node:crypto';
+import { AudioDurationMeter, meteredContainerFor } from '../audio/duration-meter.js';
 import { ConnectionError, InworldError, TimeoutError, UserAbortError, makeApiError } from '../core/errors.js';
-import { bytesPerSecond, type AudioEncoding } from './options.js';
 import { lastEndSeconds, offsetTimestamps, parseTimestampInfo, type Timestamps } from './timestamps.js';
 import { stripWavHeader } from './wav-strip.js';
 import {
@@ -88,9 +88,8 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
   private generation = 0;
   private offsetSeconds = 0;
   private generationEndSeconds = 0;
-  /** Audio bytes received; with a fixed byte rate this places each generation exactly. */
-  private audioBytes = 0;
-  private readonly bytesPerSecond: number | undefined;
+  /** Measures the audio received, which places each generation where its audio really starts. */
+  private readonly meter: AudioDurationMeter | undefined;
   private closeTimer: NodeJS.Timeout | undefined;
   private readonly closeTimeoutMs: number;
   private readonly strip: boolean;
@@ -114,10 +113,10 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     const encoding = config.audioConfig?.audioEncoding;
     this.strip = (options.stripHeaders ?? true) && (encoding === 'LINEAR16' || encoding === 'WAV');
-    const rate = config.audioConfig?.sampleRateHertz;
-    this.bytesPerSecond = this.strip || encoding === 'PCM' || encoding === 'MULAW' || encoding === 'ALAW'
-      ? bytesPerSecond(encoding as AudioEncoding, rate ?? 0) || undefined
-      : undefined;
+    // LINEAR16 keeps a WAV header on every chunk unless stripped: then there is nothing to measure.
+    const container = encoding === 'LINEAR16' && !this.strip ? undefined : meteredContainerFor(encoding);
+    const rate = config.audioConfig?.sampleRateHertz ?? 0;
+    this.meter = container && (rate > 0 || container === 'mp3' || container === 'ogg_opus') ? new AudioDurationMeter(container, rate) : undefined;
     this.outbox.push(createMessage(this.contextId, config));
     this.signal = options.signal;
     const keepaliveMs = options.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS;
@@ -289,12 +288,13 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
   }
 
   /**
-   * The next generation's timestamps start where this one ended: at the end of its audio when the
-   * byte rate is fixed (exact, includes trailing silence), else at its last timestamp (LK's rule).
+   * The next generation's timestamps start where this one ended: at the end of the audio received
+   * so far (measured from the bytes: trailing silence and encoder padding included), or at its last
+   * timestamp when the audio cannot be measured (LK's rule).
    */
   private advanceOffset(): void {
-    const audioSeconds = this.bytesPerSecond ? this.audioBytes / this.bytesPerSecond : 0;
-    this.offsetSeconds = Math.max(this.offsetSeconds, this.generationEndSeconds, audioSeconds);
+    const end = this.meter ? this.meter.seconds : this.generationEndSeconds;
+    this.offsetSeconds = Math.max(this.offsetSeconds, end);
   }
 
   private pushAudio(audioBase64: string | undefined, info: WireTimestampInfo | undefined): void {
@@ -305,7 +305,7 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
     const hasTimes = (timestamps?.words?.length ?? 0) + (timestamps?.characters?.length ?? 0) > 0;
     if (hasTimes) this.generationEndSeconds = Math.max(this.generationEndSeconds, lastEndSeconds(timestamps));
     if (audio.length === 0 && !hasTimes) return;
-    this.audioBytes += audio.length;
+    this.meter?.push(audio);
     const chunk: TtsStreamChunk = { type: 'audio', audio, generation: this.generation };
     if (hasTimes) chunk.timestamps = timestamps;
     this.enqueue(chunk);
@@ -453,3 +453,4 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
     wake?.();
   }
 }
+

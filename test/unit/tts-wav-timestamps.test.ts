@@ -58,7 +58,7 @@ test('AudioAssembler strips every LINEAR16 header, keeps samples whole, and coun
   const mp3 = new AudioAssembler('MP3', 24000);
   const frame = Buffer.from([0xff, 0xfb, 0x90, 0x00]);
   assert.equal(mp3.push(frame), frame);
-  assert.equal(mp3.durationSeconds(), undefined);
+  assert.equal(mp3.durationSeconds(), 0, 'a frame header alone is no audio yet');
 });
 
 test('WAV encoding: header only on the first chunk, later chunks untouched', () => {

@@ -310,7 +310,9 @@ test('unary synthesize: retried on 503, unknown voice not retried, abort gives U
   const result = await synthesize(makeClient(), { text: TEXT, audioConfig: { audioEncoding: 'MP3' } }, { retryBaseDelayMs: 5 });
   assert.equal(result.format.container, 'mp3');
   assert.ok(result.audio.length > 0);
-  assert.equal(result.durationSeconds, undefined, 'no duration for MP3 without timestamps');
+  const { measureDuration } = await import('../../src/audio/duration-meter.js');
+  assert.ok(result.durationSeconds > 0, 'MP3 has a duration without timestamps too');
+  assert.equal(result.durationSeconds, measureDuration('mp3', 0, result.audio), 'measured from the MP3 frames');
   assert.equal(emulator.requests.find('/tts/v1/voice').length, 2);
   await assert.rejects(synthesize(makeClient(), { text: TEXT, voiceId: 'Nobody' }), NotFoundError);
   assert.equal(emulator.requests.find('/tts/v1/voice').length, 3);
