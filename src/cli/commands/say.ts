@@ -3,7 +3,7 @@ import { Argument, Command, Option } from 'commander';
 import { InworldError, ValidationError } from '../../core/errors.js';
 import { addBatchOptions, type BatchFlags } from '../batch-options.js';
 import { applyConfigDefaults } from '../config-defaults.js';
-import { describeDestination, openAudioOutput, planAudioOutput } from '../audio-output.js';
+import { describeDestination, openAudioOutput, planAudioOutput, type AudioOutputPlan } from '../audio-output.js';
 import { interruptSignal } from '../interrupt.js';
 import { addGlobalOptions, type GlobalOptions } from '../options.js';
 import { addSynthesisFlags, toSynthesisOptions, type SynthesisFlags } from '../synthesis-flags.js';
@@ -16,6 +16,7 @@ export interface SayFlags extends SynthesisFlags, GlobalOptions, BatchFlags {
   file?: string;
   timings?: boolean;
   captions?: boolean;
+  json?: boolean;
 }
 
 export function sayCommand(): Command {
@@ -24,7 +25,8 @@ export function sayCommand(): Command {
     .addArgument(new Argument('[text...]', 'text to speak; - or nothing reads standard input'))
     .addOption(new Option('-f, --file <path>', 'read the text from a file'))
     .addOption(new Option('--timings', 'print time to first audio, total time and real-time factor on stderr'))
-    .addOption(new Option('--captions', 'print the words on stderr as they are spoken'));
+    .addOption(new Option('--captions', 'print the words on stderr as they are spoken'))
+    .addOption(new Option('--json', 'print one summary object on stdout when done (not with audio on stdout)'));
   addSynthesisFlags(command);
   addBatchOptions(command);
   addGlobalOptions(command);
@@ -46,6 +48,9 @@ Examples:
 }
 
 export async function runSay(words: string[], flags: SayFlags): Promise<void> {
+  if (flags.batch !== undefined && flags.json) {
+    throw new ValidationError('--json is not available with --batch; the batch prints its own summary on stderr.');
+  }
   if (flags.batch !== undefined) return runSayBatch(words, flags);
   if ((flags.subtitles || flags.captions) && flags.timestamps === 'character') {
     throw new ValidationError(`${flags.subtitles ? '--subtitles' : '--captions'} needs word timestamps; drop --timestamps character.`);
@@ -57,6 +62,9 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
   loading.catch(() => {}); // awaited below; this only keeps an early throw from leaving it unhandled
   const text = await readText({ words, file: flags.file, stdin: process.stdin });
   const plan = await planAudioOutput(flags, { stdoutIsTTY: process.stdout.isTTY === true });
+  if (flags.json && plan.destination === 'stdout') {
+    throw new ValidationError('--json prints its summary on standard output, where the audio goes too; write the audio to a file with -o <path>.');
+  }
   const options = toSynthesisOptions(text, flags, plan);
   const [{ validateSynthesisOptions }, { openContext }, { synthesizeStream }] = await loading;
   validateSynthesisOptions(options);
@@ -64,8 +72,10 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
   const context = await openContext(flags);
   const signal = interruptSignal();
   const timings = new Timings();
-  const ui = await createUi({ quiet: flags.quiet });
-  const bytesPerSecond = plan.format.isPcm16 ? plan.sampleRateHertz * 2 : undefined;
+  const ui = await createUi({ quiet: flags.quiet || flags.json });
+  const { AudioDurationMeter, meteredContainerFor } = await import('../../audio/duration-meter.js');
+  let meter: InstanceType<typeof AudioDurationMeter> | undefined;
+  const requestIds: string[] = [];
   const plays = plan.destination === 'speakers' || plan.play;
   const captions = flags.captions ? new LiveCaptions(process.stderr, plays) : undefined;
   try {
@@ -74,11 +84,15 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
     let audioBytes = 0;
     try {
       for await (const chunk of synthesizeStream(context.client, options, { signal })) {
+        if (chunk.requestId && requestIds.at(-1) !== chunk.requestId) requestIds.push(chunk.requestId);
+        if (chunk.format) meter ??= new AudioDurationMeter(chunk.format.container, chunk.format.sampleRateHertz, chunk.format.channels);
         if (chunk.audio && chunk.audio.length > 0) {
           timings.firstAudio();
           captions?.playbackStarted();
           audioBytes += chunk.audio.length;
-          if (!captions) ui.progress(progressText(audioBytes, bytesPerSecond, timings));
+          meter ??= new AudioDurationMeter(meteredContainerFor(plan.serverEncoding)!, plan.sampleRateHertz);
+          meter.push(chunk.audio);
+          if (!captions) ui.progress(progressText(audioBytes, meter.seconds, timings));
           await sink.write(chunk.audio);
           // `inworld say … | head -c 100`: the reader left, so stop synthesizing and end quietly.
           if (sink.readerGone) break;
@@ -104,19 +118,50 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
       const { writeCaptionsFile } = await import('../captions-file.js');
       await writeCaptionsFile(flags.subtitles, words);
     }
-    const seconds = audioSeconds(audioBytes, bytesPerSecond, words);
+    // Measured from the bytes written, for every encoding (trailing silence and padding included).
+    const seconds = meter?.seconds ?? 0;
     if (flags.timings) process.stderr.write(`${timings.summary(seconds)}\n`);
-    if (plan.destination === 'file') {
-      ui.info(`Wrote ${describeDestination(plan)}${seconds !== undefined ? ` (${seconds.toFixed(1)} s of audio)` : ''}`);
+    if (flags.json) {
+      const summary = sayJsonSummary({ plan, bytes: audioBytes, seconds, timings, requestIds, subtitles: flags.subtitles });
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+    } else if (plan.destination === 'file') {
+      ui.info(`Wrote ${describeDestination(plan)} (${seconds.toFixed(1)} s of audio)`);
     }
   } finally {
     await context.close();
   }
 }
 
-function progressText(bytes: number, bytesPerSecond: number | undefined, timings: Timings): string {
-  const audio = bytesPerSecond ? `${(bytes / bytesPerSecond).toFixed(1)} s of audio, ` : '';
-  return `Synthesizing: ${audio}${(bytes / 1024).toFixed(0)} KiB, ${(timings.elapsedMs() / 1000).toFixed(1)} s`;
+function progressText(bytes: number, audioSeconds: number, timings: Timings): string {
+  return `Synthesizing: ${audioSeconds.toFixed(1)} s of audio, ${(bytes / 1024).toFixed(0)} KiB, ${(timings.elapsedMs() / 1000).toFixed(1)} s`;
+}
+
+interface SummaryFacts {
+  plan: AudioOutputPlan;
+  bytes: number;
+  seconds: number;
+  timings: Timings;
+  requestIds: string[];
+  subtitles?: string;
+}
+
+/** `say --json`: the same names as `stream --json`'s `done` event, plus what only say knows. */
+function sayJsonSummary(facts: SummaryFacts): Record<string, unknown> {
+  const { plan, timings } = facts;
+  return {
+    type: 'done',
+    destination: describeDestination(plan),
+    path: plan.path ?? null,
+    encoding: plan.format.encoding,
+    sampleRateHertz: plan.sampleRateHertz,
+    bytes: facts.bytes,
+    seconds: Math.round(facts.seconds * 1000) / 1000,
+    firstAudioMs: timings.firstAudioMs === undefined ? null : Math.round(timings.firstAudioMs),
+    totalMs: Math.round(timings.elapsedMs()),
+    parts: facts.requestIds.length,
+    requestIds: facts.requestIds,
+    subtitles: facts.subtitles ?? null,
+  };
 }
 
 /** `--batch`: one file per line over the WebSocket pool; failed lines are reported, the rest go on. */
@@ -168,10 +213,4 @@ async function runSayBatch(words: string[], flags: SayFlags): Promise<void> {
     ui.stopProgress();
     await context.close();
   }
-}
-
-/** Audio length: exact from the byte count for PCM, else the last word's end when timestamps came. */
-function audioSeconds(bytes: number, bytesPerSecond: number | undefined, words: Array<{ end: number }>): number | undefined {
-  if (bytesPerSecond) return bytes / bytesPerSecond;
-  return words.length > 0 ? words[words.length - 1]!.end : undefined;
 }

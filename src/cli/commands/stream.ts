@@ -140,6 +140,11 @@ async function speak(job: SpeakJob): Promise<void> {
   const { LiveCaptions } = await import('../live-captions.js');
   const captions = flags.captions ? new LiveCaptions(process.stderr, plan.destination === 'speakers' || plan.play) : undefined;
   const words: Array<{ text: string; start: number; end: number; sentence: number }> = [];
+  const { AudioDurationMeter, meteredContainerFor } = await import('../../audio/duration-meter.js');
+  const newMeter = () => new AudioDurationMeter(meteredContainerFor(plan.serverEncoding)!, plan.sampleRateHertz);
+  // The audio's true length: what the meter measured since the last rewind, after what came before it.
+  let meter = newMeter();
+  let meterBaseSeconds = 0;
   let audioBytes = 0;
   /** Sink position where the first unfinished sentence's audio starts: the rewind point. */
   let sentenceStartBytes = 0;
@@ -202,6 +207,7 @@ async function speak(job: SpeakJob): Promise<void> {
             emit(progress, { type: 'first_audio', sentence: event.sentence, ms: Math.round(timings.firstAudioMs ?? 0) });
           }
           audioBytes += event.audio.length;
+          meter.push(event.audio);
           captions?.playbackStarted();
           await sink.write(event.audio);
         }
@@ -229,6 +235,9 @@ async function speak(job: SpeakJob): Promise<void> {
     if (isRewindable(sink)) {
       await sink.truncate(rewindTo);
       audioBytes = rewindTo;
+      // The new connection's audio starts a new stream where the last complete sentence ended.
+      meter = newMeter();
+      meterBaseSeconds = lastEndSeconds;
       if (!progress.json && !progress.quiet) {
         process.stderr.write(`inworld: connection lost (${reason}); resuming from sentence ${event.fromSentence + 1} on a new connection\n`);
       }
@@ -267,19 +276,23 @@ async function speak(job: SpeakJob): Promise<void> {
     const { writeCaptionsFile } = await import('../captions-file.js');
     await writeCaptionsFile(flags.subtitles, words);
   }
-  const seconds = plan.format.isPcm16 ? audioBytes / (plan.sampleRateHertz * 2) : lastEndSeconds > 0 ? lastEndSeconds : undefined;
+  // Measured from the bytes written, for every encoding (trailing silence and padding included).
+  const seconds = meterBaseSeconds + meter.seconds;
   emit(progress, {
     type: 'done',
     sentences: speaker.sentenceCount,
     bytes: audioBytes,
-    seconds: seconds === undefined ? null : round3(seconds),
+    seconds: round3(seconds),
     destination: describeDestination(plan),
+    path: plan.path ?? null,
+    encoding: plan.format.encoding,
+    sampleRateHertz: plan.sampleRateHertz,
     firstAudioMs: timings.firstAudioMs === undefined ? null : Math.round(timings.firstAudioMs),
   });
   if (flags.timings) process.stderr.write(`${timings.summary(seconds)}\n`);
   if (!progress.quiet && !progress.json && plan.destination === 'file') {
-    const length = seconds !== undefined ? `, ${seconds.toFixed(1)} s of audio` : '';
-    process.stderr.write(`Wrote ${describeDestination(plan)} (${speaker.sentenceCount} sentence${speaker.sentenceCount === 1 ? '' : 's'}${length})\n`);
+    const count = `${speaker.sentenceCount} sentence${speaker.sentenceCount === 1 ? '' : 's'}`;
+    process.stderr.write(`Wrote ${describeDestination(plan)} (${count}, ${seconds.toFixed(1)} s of audio)\n`);
   }
 }
 

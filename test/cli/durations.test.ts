@@ -1,0 +1,110 @@
+// Captions and printed durations follow the audio actually written, for every encoding: the last
+// subtitle cue of `stream` (one request per sentence) and of a multi-part `say` sits where the
+// same run written as WAV puts it, and the duration printed matches what ffprobe measures.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { cleanEnv, runCli } from '../helpers/cli.js';
+
+// A local check: test/helpers has no shared "skip when a program is missing" helper yet.
+const FFPROBE_MISSING = spawnSync('ffprobe', ['-version']).error ? 'ffprobe is not installed' : false;
+const TOLERANCE_SECONDS = 0.05;
+
+interface Encoding {
+  name: string;
+  extension: string;
+  /** ffprobe input options for headerless formats. */
+  raw?: string[];
+}
+const ENCODINGS: Encoding[] = [
+  { name: 'WAV', extension: 'wav' },
+  { name: 'MP3', extension: 'mp3' },
+  { name: 'OGG_OPUS', extension: 'ogg' },
+  { name: 'FLAC', extension: 'flac' },
+  { name: 'MULAW', extension: 'ulaw', raw: ['-f', 'mulaw', '-ar', '8000', '-ac', '1'] },
+  { name: 'ALAW', extension: 'alaw', raw: ['-f', 'alaw', '-ar', '8000', '-ac', '1'] },
+  { name: 'PCM', extension: 'pcm', raw: ['-f', 's16le', '-ar', '24000', '-ac', '1'] },
+];
+
+/** Three sentences: three generations on the WebSocket. */
+const STREAM_TEXT = 'The first sentence is here. A second sentence follows it. The third one ends the text.';
+/** Just over one request's 2000 characters: `say` sends it as two parts. */
+const SAY_TEXT = Array.from({ length: 36 }, (_, i) => `Sentence ${i + 1} of the long text is spoken right here.`).join(' ');
+const SAY_PARTS = 2;
+const dir = mkdtempSync(join(tmpdir(), 'inworld-durations-'));
+
+interface Run {
+  file: string;
+  lastCueStart: number;
+  /** The duration the CLI reported in its JSON summary. */
+  seconds: number;
+}
+
+async function run(command: 'say' | 'stream', encoding: Encoding): Promise<Run> {
+  const file = join(dir, `${command}.${encoding.extension}`);
+  const srt = join(dir, `${command}-${encoding.name}.srt`);
+  const result = await runCli([command, '-o', file, '--subtitles', srt, '--json', '--emulator'], {
+    env: cleanEnv(),
+    input: command === 'say' ? SAY_TEXT : STREAM_TEXT,
+    timeoutMs: 60_000,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const jsonLines = (command === 'say' ? result.stdout.toString() : result.stderr).split('\n').filter((line) => line.startsWith('{'));
+  const done = jsonLines.map((line) => JSON.parse(line) as Record<string, unknown>).find((event) => event.type === 'done');
+  assert.ok(done, `a done summary in ${jsonLines.join('\n')}`);
+  const cues = [...readFileSync(srt, 'utf8').matchAll(/(\d\d):(\d\d):(\d\d),(\d\d\d) -->/g)];
+  const [, h, m, s, ms] = cues.at(-1)!;
+  return { file, lastCueStart: Number(h) * 3600 + Number(m) * 60 + Number(s) + Number(ms) / 1000, seconds: Number(done.seconds) };
+}
+
+function probeSeconds(file: string, encoding: Encoding): number {
+  const probe = spawnSync('ffprobe', ['-v', 'error', ...(encoding.raw ?? []), '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
+  return Number(probe.stdout.toString().trim());
+}
+
+/** What ffmpeg decodes, for files whose headers describe only their first part (chained Ogg). */
+function decodedSeconds(file: string): number {
+  const decode = spawnSync('ffmpeg', ['-v', 'quiet', '-i', file, '-f', 's16le', '-ac', '1', '-ar', '48000', '-'], { maxBuffer: 1 << 28 });
+  return decode.stdout.length / 2 / 48000;
+}
+
+function near(actual: number, expected: number, what: string): void {
+  assert.ok(Math.abs(actual - expected) <= TOLERANCE_SECONDS, `${what}: ${actual.toFixed(3)} s, expected ${expected.toFixed(3)} s (±${TOLERANCE_SECONDS * 1000} ms)`);
+}
+
+for (const command of ['stream', 'say'] as const) {
+  test(`${command}: the last cue and the printed duration are true for every encoding`, { skip: FFPROBE_MISSING, timeout: 240_000 }, async () => {
+    const reference = await run(command, ENCODINGS[0]!);
+    const referenceSeconds = probeSeconds(reference.file, ENCODINGS[0]!);
+    near(reference.seconds, referenceSeconds, `${command} WAV: printed duration vs ffprobe`);
+    const requests = command === 'stream' ? 3 : SAY_PARTS;
+    for (const encoding of ENCODINGS.slice(1)) {
+      if (command === 'stream' && encoding.name === 'FLAC') continue; // the WebSocket has no FLAC
+      const result = await run(command, encoding);
+      const multiPart = command === 'say' && (encoding.name === 'OGG_OPUS' || encoding.name === 'FLAC');
+      // ffprobe reads a chained Ogg or a concatenated FLAC by its first header; the truth is then
+      // what ffmpeg decodes (Ogg) or, FLAC being lossless, the WAV run's samples.
+      const trueSeconds = !multiPart ? probeSeconds(result.file, encoding) : encoding.name === 'FLAC' ? referenceSeconds : decodedSeconds(result.file);
+      near(result.seconds, trueSeconds, `${command} ${encoding.name}: printed duration vs the file`);
+      // Each MP3 request adds its own encoder delay and frame padding: the last sentence starts
+      // later by the extra audio of the requests before it (the extra spread evenly is within a frame).
+      const extraBefore = ((trueSeconds - referenceSeconds) * (requests - 1)) / requests;
+      near(result.lastCueStart, reference.lastCueStart + extraBefore, `${command} ${encoding.name}: last cue vs the WAV run`);
+    }
+  });
+}
+
+test('the human summary gives the true duration for compressed audio too', { skip: FFPROBE_MISSING }, async () => {
+  const mp3 = ENCODINGS.find((encoding) => encoding.name === 'MP3')!;
+  for (const command of ['say', 'stream'] as const) {
+    const file = join(dir, `human-${command}.mp3`);
+    const result = await runCli([command, ...(command === 'say' ? ['hi'] : []), '-o', file, '--emulator'], { env: cleanEnv(), input: 'Hi there.' });
+    assert.equal(result.code, 0, result.stderr);
+    const printed = /\(([^)]*?)([\d.]+) s of audio\)/.exec(result.stderr);
+    assert.ok(printed, `a duration in: ${result.stderr}`);
+    assert.equal(Number(printed[2]), Number(probeSeconds(file, mp3).toFixed(1)), result.stderr);
+  }
+});
