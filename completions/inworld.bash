@@ -52,7 +52,7 @@ _inworld() {
         --retries) return ;;
       esac
       if [[ "$cur" == -* ]]; then
-        COMPREPLY=( $(compgen -W "--file -f --timings --captions --output -o --play --player --voice --model --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --batch --out-dir --concurrency --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+        COMPREPLY=( $(compgen -W "--file -f --timings --captions --json --output -o --play --player --voice --model --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --batch --out-dir --concurrency --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
       else
         COMPREPLY=( $(compgen -f -- "$cur") )
       fi

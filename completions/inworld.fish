@@ -25,6 +25,7 @@ complete -c inworld -n '__fish_seen_subcommand_from say' -F
 complete -c inworld -n '__fish_seen_subcommand_from say' -l file -s f -r -F -d 'read the text from a file'
 complete -c inworld -n '__fish_seen_subcommand_from say' -l timings -d 'print time to first audio, total time and real-time factor on stderr'
 complete -c inworld -n '__fish_seen_subcommand_from say' -l captions -d 'print the words on stderr as they are spoken'
+complete -c inworld -n '__fish_seen_subcommand_from say' -l json -d 'print one summary object on stdout when done (not with audio on stdout)'
 complete -c inworld -n '__fish_seen_subcommand_from say' -l output -s o -r -F -d 'write audio to a file (format from the extension) or - for stdout'
 complete -c inworld -n '__fish_seen_subcommand_from say' -l play -d 'also play on the speakers while writing a file'
 complete -c inworld -n '__fish_seen_subcommand_from say' -l player -x -d 'playback program: speaker, aplay, paplay, pw-play, afplay, ffplay'
