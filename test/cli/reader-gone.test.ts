@@ -94,12 +94,13 @@ interface Case {
 const CASES: Case[] = [
   { name: 'transcribe', args: () => ['transcribe', writeWav(tmp.path('turns.wav'), TURNS)], leaveAfter: /\n/ },
   { name: 'transcribe --json', args: () => ['transcribe', writeWav(tmp.path('turns-json.wav'), TURNS), '--json'], leaveAfter: /\n/ },
-  { name: 'voices', args: () => ['voices'] },
-  { name: 'voices --json', args: () => ['voices', '--json'] },
+  // --emulator as a user would type it; its in-process server also makes the command outlive its write.
+  { name: 'voices', args: () => ['voices', '--emulator'] },
+  { name: 'voices --json', args: () => ['voices', '--json', '--emulator'] },
   { name: 'stream --json -o -', args: () => ['stream', '--json', '-o', '-'], input: SENTENCES, leaveAfter: /\n|RIFF/ },
   { name: 'say -o -', args: () => ['say', 'A sentence long enough for more than one chunk of audio.', '-o', '-'], leaveAfter: /RIFF/ },
-  { name: 'say -o file', args: () => ['say', 'Hello there.', '-o', tmp.path('say.wav')] },
-  { name: 'doctor', args: () => ['doctor'] },
+  { name: 'say -o file', args: () => ['say', 'Hello there.', '-o', tmp.path('say.wav'), '--emulator'] },
+  { name: 'doctor', args: () => ['doctor', '--emulator'] },
   { name: 'completion bash', args: () => ['completion', 'bash'] },
   { name: 'config list', args: () => ['config', 'list'] },
   { name: 'emulator', args: () => ['emulator', '--port', '0'] },
