@@ -50,6 +50,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/login.js')).loginCommand(),
   },
   {
+    name: 'logout',
+    description: 'remove your API key from the config file',
+    load: async () => (await import('./commands/logout.js')).logoutCommand(),
+  },
+  {
     name: 'doctor',
     description: 'check Node, the API key, the network and WebSocket, audio output, microphone and ffmpeg, with fixes',
     load: async () => (await import('./commands/doctor.js')).doctorCommand(),
