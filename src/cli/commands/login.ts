@@ -115,7 +115,12 @@ async function verifyKey(key: string, flags: LoginFlags): Promise<Verification> 
   const started = performance.now();
   try {
     const voices = await listVoices(context.client, { signal: interruptSignal() });
-    return { baseUrl: context.client.connection.baseUrl.href, voices: voices.length, ms: Math.round(performance.now() - started) };
+    const ms = Math.round(performance.now() - started);
+    // The key's own voices are now known: shell completion of --voice can offer them.
+    const { cacheVoiceIds } = await import('../voice-cache.js');
+    const { emulatorRequested } = await import('../context.js');
+    await cacheVoiceIds(voices, emulatorRequested(flags));
+    return { baseUrl: context.client.connection.baseUrl.href, voices: voices.length, ms };
   } catch (error) {
     if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) {
       throw new KeyRejectedError(`The API rejected this key (HTTP ${error.status ?? (error instanceof AuthenticationError ? 401 : 403)}); nothing was saved`, {
