@@ -13,6 +13,8 @@ const KEY = 'dm9pY2UtY29tcGxldGlvbjprZXk=';
 /** A cloned voice as the Voice API names it: only the user's own account has it. */
 const OWN_VOICE = 'my-workspace__grandma_reading';
 
+const COMPLETIONS = new URL('../../completions/', import.meta.url).pathname;
+
 let emulator: RunningEmulator;
 let root: string;
 let home: string;
@@ -33,7 +35,7 @@ function seedCache(ids: string[]): void {
 
 function bashComplete(line: string): string[] {
   const words = line.split(' ');
-  const script = `source completions/inworld.bash; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _inworld; printf '%s\\n' "\${COMPREPLY[@]}"`;
+  const script = `source ${COMPLETIONS}inworld.bash; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _inworld; printf '%s\\n' "\${COMPREPLY[@]}"`;
   return execFileSync('bash', ['-c', script], { encoding: 'utf8', env: env() }).split('\n').filter(Boolean);
 }
 
@@ -74,12 +76,12 @@ test('`voices --emulator` leaves the cached own voices alone, and completion sti
 test('fish and zsh complete --voice from the same cache', async (t) => {
   seedCache(['Ashley', OWN_VOICE]);
   if (has('fish')) {
-    const out = execFileSync('fish', ['-c', `source completions/inworld.fish; complete -C 'inworld say --voice my-'`], { encoding: 'utf8', env: env() });
+    const out = execFileSync('fish', ['-c', `source ${COMPLETIONS}inworld.fish; complete -C 'inworld say --voice my-'`], { encoding: 'utf8', env: env() });
     assert.deepEqual(out.split('\n').filter(Boolean).map((line) => line.split('\t')[0]), [OWN_VOICE]);
   } else t.diagnostic('fish is not installed: fish not checked');
   if (has('zsh')) {
     // _describe is zsh's completion builtin; standing in for it prints the candidates offered.
-    const script = `source completions/_inworld >/dev/null 2>&1; _describe() { print -l -- \${(P)2} }; _inworld_voice_ids`;
+    const script = `source ${COMPLETIONS}_inworld >/dev/null 2>&1; _describe() { print -l -- \${(P)2} }; _inworld_voice_ids`;
     const out = execFileSync('zsh', ['-c', script], { encoding: 'utf8', env: env() });
     assert.deepEqual(out.split('\n').filter(Boolean), ['Ashley', OWN_VOICE]);
   } else t.diagnostic('zsh is not installed: zsh not checked');
