@@ -3,8 +3,11 @@
 // exit 0 and no stack trace, and stops its work (no waiting on input nobody will hear).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { delimiter, dirname } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RunningEmulator } from '../../src/emulator/index.js';
+import { fakeProgram } from '../helpers/alsa.js';
 import { BIN } from '../helpers/cli.js';
 import { checkWavFile, envFor, quietEmulator, tempDir } from '../faults/harness.js';
 import { silence, tone } from '../wire/stt-fixtures.js';
@@ -26,6 +29,7 @@ interface EarlyReaderOptions {
   input?: string;
   /** Keep stdin open (a live pipe) instead of ending it after `input`. */
   keepStdinOpen?: boolean;
+  env?: Record<string, string>;
 }
 
 let emulator: RunningEmulator;
@@ -43,7 +47,7 @@ after(async () => {
 
 function runWithEarlyReader(args: string[], closed: Closed, options: EarlyReaderOptions = {}): Promise<EarlyReaderRun> {
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { env: options.env ?? env, stdio: ['pipe', 'pipe', 'pipe'] });
   const leaving = closed === 'stdout' ? child.stdout : child.stderr;
   const kept = closed === 'stdout' ? child.stderr : child.stdout;
   let other = '';
@@ -123,6 +127,17 @@ describe('a command whose reader left stops its work', () => {
   test('stream -o - on a live pipe ends when stdout is gone, without waiting for more input', async () => {
     const run = await runWithEarlyReader(['stream', '-o', '-'], 'stdout', { input: 'Hello there. This is live.\n', keepStdinOpen: true, leaveAfter: /RIFF/ });
     assertQuietExit(run, 'stdout');
+  });
+
+  test('transcribe --mic stops recording when stdout is gone after the first turn', async () => {
+    const raw = tmp.path('mic.raw');
+    writeFileSync(raw, TURNS);
+    // A microphone that goes on recording (silence) for as long as nobody stops it.
+    const binDir = fakeProgram(tmp.path('mic-bin'), 'arecord', 'cat "$FAKE_MIC_RAW"; exec cat /dev/zero');
+    const micEnv = { ...env, PATH: [binDir, dirname(process.execPath), '/usr/bin', '/bin'].join(delimiter), FAKE_MIC_RAW: raw };
+    const run = await runWithEarlyReader(['transcribe', '--mic', '--no-voice-profile'], 'stdout', { env: micEnv, leaveAfter: /\n/ });
+    assertQuietExit(run, 'stdout');
+    assert.ok(run.ms < 10_000, `took ${run.ms} ms`);
   });
 
   test('stream --json -o x.wav: stderr (the events) gone mid-way leaves a valid WAV', async () => {
