@@ -9,7 +9,7 @@ _inworld() {
   prev="${COMP_WORDS[COMP_CWORD-1]}"
   command="${COMP_WORDS[1]}"
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=( $(compgen -W "say stream transcribe voices emulator config login doctor completion help --help --version" -- "$cur") )
+    COMPREPLY=( $(compgen -W "say stream transcribe voices emulator config login logout doctor completion help --help --version" -- "$cur") )
     return
   fi
   case "$command" in
@@ -146,6 +146,11 @@ _inworld() {
         --retries) return ;;
       esac
       COMPREPLY=( $(compgen -W "--no-verify --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+      ;;
+    logout)
+      case "$prev" in
+      esac
+      COMPREPLY=( $(compgen -W "--emulator --quiet -q --help -h" -- "$cur") )
       ;;
     doctor)
       case "$prev" in

@@ -1,6 +1,7 @@
 // The single exit path: every failure becomes one line on stderr and the contract's exit code.
 import { InworldError, UserAbortError, ValidationError } from '../core/errors.js';
 import { redact } from '../core/log.js';
+import { contextualHint } from './failure-hints.js';
 
 export const ExitCode = {
   OK: 0,
@@ -39,7 +40,8 @@ export function formatError(error: unknown, verbose = false): string {
   let line: string;
   if (error instanceof InworldError) {
     // The hint follows as its own sentence; a message that already ends in a period keeps just one.
-    line = error.hint ? `${error.message.replace(/(?<!\.)\.$/, '')}. ${error.hint}` : error.message;
+    const hint = contextualHint(error) ?? error.hint;
+    line = hint ? `${error.message.replace(/(?<!\.)\.$/, '')}. ${hint}` : error.message;
   } else if (error instanceof Error) {
     line = `${error.message} (rerun with --verbose for details)`;
   } else {

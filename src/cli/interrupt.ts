@@ -1,6 +1,6 @@
 // Ctrl-C and SIGTERM abort the running command through one AbortSignal, so every stream can stop
 // cleanly (finish WAV headers, kill child processes); a second signal exits at once.
-import { UserAbortError } from '../core/errors.js';
+import { type InworldError, UserAbortError } from '../core/errors.js';
 
 /** The abort reason for a signal, carrying the conventional exit status (128 + signal number). */
 export class SignalInterrupt extends UserAbortError {
@@ -26,4 +26,10 @@ export function interruptSignal(): AbortSignal {
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   return current.signal;
+}
+
+/** Stops the running command through the same signal as Ctrl-C, for another reason. */
+export function abortCommand(reason: InworldError): void {
+  interruptSignal();
+  if (!controller!.signal.aborted) controller!.abort(reason);
 }

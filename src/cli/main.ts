@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../core/version.js';
 import { ExitCode, fail } from './exit.js';
+import { readerGone, watchReaders } from './reader-gone.js';
 
 interface CommandEntry {
   name: string;
@@ -47,6 +48,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'login',
     description: 'save your API key to the config file after checking it with the API',
     load: async () => (await import('./commands/login.js')).loginCommand(),
+  },
+  {
+    name: 'logout',
+    description: 'remove your API key from the config file',
+    load: async () => (await import('./commands/logout.js')).logoutCommand(),
   },
   {
     name: 'doctor',
@@ -104,6 +110,7 @@ function commandsNeeded(argv: string[]): 'all' | string[] {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  watchReaders();
   try {
     const program = await buildProgram(commandsNeeded(argv));
     await program.parseAsync(argv);
@@ -114,6 +121,8 @@ export async function main(argv: string[]): Promise<void> {
       // Commander has already printed help, the version, or its one-line usage error.
       process.exit(error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE);
     }
+    // Once a reader has left, whatever failed after is a consequence of stopping: end quietly.
+    if (readerGone()) process.exit(ExitCode.OK);
     fail(error, argv.includes('--verbose') || argv.includes('-v'));
   }
 }

@@ -129,10 +129,26 @@ describe('login from stdin', () => {
     assert.equal(existsSync(configPath), false);
   });
 
-  test('--emulator verifies against the in-process emulator', async () => {
+  test('--emulator checks against the in-process emulator and writes no config file', async () => {
     const result = await runCli(['login', '--emulator'], { env: cleanEnv({ XDG_CONFIG_HOME: home }), input: BAD_KEY });
     assert.equal(result.code, 0, result.stderr);
+    assertNoKeys(result);
     assert.equal(emulator.requests.find('/voices/v1/voices').length, 0, 'the test emulator was not called');
+    assert.match(result.stderr, /^Key \*\*\*\*.{4} checked against the emulator \(\d+ voices, \d+ ms\); nothing saved: with --emulator, login never writes the config file\n$/);
+    assert.equal(existsSync(configPath), false, 'no config file written');
+    assert.equal(existsSync(join(home, 'inworld')), false, 'no config directory made');
+  });
+
+  test('--emulator (or INWORLD_EMULATOR=1) leaves an existing config file exactly as it was', async () => {
+    mkdirSync(join(home, 'inworld'), { recursive: true, mode: 0o700 });
+    const before = `${JSON.stringify({ apiKey: GOOD_KEY, voice: 'Dennis' })}\n`;
+    writeFileSync(configPath, before, { mode: 0o600 });
+    for (const [args, extra] of [[['--emulator'], {}], [[], { INWORLD_EMULATOR: '1' }], [['--emulator', '--no-verify'], {}]] as const) {
+      const result = await runCli(['login', ...args], { env: cleanEnv({ XDG_CONFIG_HOME: home, ...extra }), input: BAD_KEY });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /nothing saved/);
+      assert.equal(readFileSync(configPath, 'utf8'), before, `${args.join(' ')} ${JSON.stringify(extra)}`);
+    }
   });
 
   test('notes that INWORLD_API_KEY outranks the saved key', async () => {

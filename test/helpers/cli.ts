@@ -1,5 +1,7 @@
 // Runs the real CLI (`bin/inworld.js`, built JS) in a child process, the way users do.
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/inworld.js', import.meta.url));
@@ -27,6 +29,8 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
     if (value !== undefined && !key.startsWith('INWORLD_')) env[key] = value;
   }
   env.XDG_CONFIG_HOME = '/nonexistent-inworld-test-config';
+  // `inworld voices` caches voice ids for completion; a test run must not replace the user's.
+  env.XDG_CACHE_HOME = join(tmpdir(), 'inworld-test-cache');
   env.INWORLD_EMULATOR_ENGINE = 'synthetic';
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];

@@ -1,6 +1,6 @@
 // `inworld login`: asks for the API key (hidden prompt on a terminal, or piped stdin), proves it
 // works with one voices call, and only then saves it to the config file (mode 0600). A key the
-// server rejects is never saved.
+// server rejects is never saved, and neither is one only checked against the emulator.
 import { Command, Option } from 'commander';
 import { defaultConfigPath } from '../../core/config.js';
 import { AuthenticationError, InworldError, PermissionDeniedError, UserAbortError, ValidationError } from '../../core/errors.js';
@@ -31,6 +31,7 @@ export function loginCommand(): Command {
       `
 The key is the "Basic (Base64)" API key from ${API_KEYS_URL} (API Keys).
 On a terminal it is read from a hidden prompt; otherwise from standard input.
+With --emulator the key is only checked against the local emulator; nothing is saved.
 
 Examples:
   $ inworld login
@@ -59,6 +60,12 @@ async function runLogin(flags: LoginFlags): Promise<void> {
   const key = spec.parse(raw);
   registerSecret(key);
 
+  const { emulatorRequested } = await import('../context.js');
+  if (emulatorRequested(flags)) {
+    await checkWithEmulator(key, flags);
+    return;
+  }
+
   const verified = flags.verify === false ? undefined : await verifyKey(key, flags);
 
   const path = defaultConfigPath();
@@ -80,6 +87,17 @@ async function runLogin(flags: LoginFlags): Promise<void> {
   }
 }
 
+/**
+ * `login --emulator` is a rehearsal: the local emulator accepts any key, so passing its check
+ * proves nothing about the real service and the key is not saved anywhere.
+ */
+async function checkWithEmulator(key: string, flags: LoginFlags): Promise<void> {
+  const verified = flags.verify === false ? undefined : await verifyKey(key, flags);
+  if (flags.quiet) return;
+  const check = verified ? `checked against the emulator (${verified.voices} voices, ${verified.ms} ms)` : 'not checked (--no-verify)';
+  process.stderr.write(`Key ${mask(key)} ${check}; nothing saved: with --emulator, login never writes the config file\n`);
+}
+
 interface Verification {
   baseUrl: string;
   voices: number;
@@ -97,7 +115,12 @@ async function verifyKey(key: string, flags: LoginFlags): Promise<Verification> 
   const started = performance.now();
   try {
     const voices = await listVoices(context.client, { signal: interruptSignal() });
-    return { baseUrl: context.client.connection.baseUrl.href, voices: voices.length, ms: Math.round(performance.now() - started) };
+    const ms = Math.round(performance.now() - started);
+    // The key's own voices are now known: shell completion of --voice can offer them.
+    const { cacheVoiceIds } = await import('../voice-cache.js');
+    const { emulatorRequested } = await import('../context.js');
+    await cacheVoiceIds(voices, emulatorRequested(flags));
+    return { baseUrl: context.client.connection.baseUrl.href, voices: voices.length, ms };
   } catch (error) {
     if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) {
       throw new KeyRejectedError(`The API rejected this key (HTTP ${error.status ?? (error instanceof AuthenticationError ? 401 : 403)}); nothing was saved`, {

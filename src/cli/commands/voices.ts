@@ -1,8 +1,5 @@
 // `inworld voices`: lists voices as a table (or JSON for scripts), and caches the ids for shell
-// completion of --voice.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+// completion of --voice (voice-cache.ts).
 import { Command, Option } from 'commander';
 import type { Voice } from '../../voices/types.js';
 import { interruptSignal } from '../interrupt.js';
@@ -55,12 +52,13 @@ Examples:
         await runSay([PREVIEW_TEXT], { ...flags, voice: flags.preview, model: DEFAULT_MODEL, output: flags.output });
         return;
       }
-      const { openContext } = await import('../context.js');
+      const { emulatorRequested, openContext } = await import('../context.js');
       const { listVoices } = await import('../../voices/list.js');
+      const { cacheVoiceIds } = await import('../voice-cache.js');
       const context = await openContext(flags);
       try {
         const voices = await listVoices(context.client, { language: flags.lang, legacyOnly: flags.legacy, signal: interruptSignal() });
-        if (!flags.lang) await cacheVoiceIds(voices);
+        if (!flags.lang) await cacheVoiceIds(voices, emulatorRequested(flags));
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(voices, null, 2)}\n`);
         } else if (voices.length === 0) {
@@ -73,16 +71,4 @@ Examples:
         await context.close();
       }
     });
-}
-
-/** Best effort: completion scripts read this list; failing to write it must not fail the command. */
-async function cacheVoiceIds(voices: Voice[]): Promise<void> {
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  const path = join(base, 'inworld', 'voice-ids');
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, `${voices.map((voice) => voice.id).join('\n')}\n`);
-  } catch {
-    // A read-only home is fine: completion just offers no voice ids.
-  }
 }
