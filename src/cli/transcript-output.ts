@@ -25,7 +25,6 @@ export class TranscriptFile {
   readonly #format: TranscriptFormat;
   readonly #file: FileSink;
   readonly #events: SttEvent[] = [];
-  #finals = 0;
 
   private constructor(path: string, format: TranscriptFormat, file: FileSink) {
     this.path = path;
@@ -40,14 +39,8 @@ export class TranscriptFile {
     return new TranscriptFile(path, format, await openSideOutput(path));
   }
 
-  /** Finals with text so far: the lines a .txt holds. */
-  get finals(): number {
-    return this.#finals;
-  }
-
   add(event: SttEvent): void {
     if (event.type === 'reconnecting') return;
-    if (event.type === 'final' && event.text.trim() !== '') this.#finals += 1;
     if (this.#format === 'json' || event.type === 'final' || event.type === 'speech_started') this.#events.push(event);
   }
 
