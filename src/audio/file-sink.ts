@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { type FileHandle, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { InworldError, ValidationError } from '../core/errors.js';
+import { InworldError } from '../core/errors.js';
+import { fileError } from '../core/file-errors.js';
 import type { RewindableSink } from './sink.js';
 import {
   WAV_DATA_SIZE_OFFSET,
@@ -24,7 +25,7 @@ export interface FileSinkOptions {
   wav?: WavFormat;
 }
 
-type State = 'open' | 'finishing' | 'done';
+type State = 'open' | 'finishing' | 'complete' | 'done';
 
 /** Chunks waiting behind a write are joined up to this size. */
 const MAX_BATCH_BYTES = 1024 * 1024;
@@ -82,6 +83,8 @@ export class FileSink implements RewindableSink {
 
   /** The file finally renamed into place: `path` with symlinks resolved. */
   private readonly target: string;
+  /** True between commit() and a withdraw(). */
+  private committed = false;
 
   private constructor(path: string, tempPath: string, handle: FileHandle, options: FileSinkOptions, target = path) {
     this.path = path;
@@ -99,7 +102,7 @@ export class FileSink implements RewindableSink {
    */
   static async open(path: string, options: FileSinkOptions = {}): Promise<FileSink> {
     const existing = await stat(path).catch(() => undefined);
-    if (existing?.isDirectory()) throw new ValidationError(`cannot write to ${path}: it is a directory`);
+    if (existing?.isDirectory()) throw describeOpenError(path, { code: 'EISDIR' });
     if (existing && !existing.isFile()) return FileSink.openDirect(path, options);
     // Through a symlink (e.g. /dev/stdout redirected to a file) the real file is replaced and the
     // link kept; renaming over the link itself would turn it into a plain file.
@@ -118,7 +121,7 @@ export class FileSink implements RewindableSink {
         await handle.write(wavHeader({ ...options.wav, dataBytes: 0 }), 0, WAV_HEADER_BYTES, 0);
       } catch (error) {
         await sink.abort(error);
-        throw writeError(path, error);
+        throw describeOpenError(path, error);
       }
     }
     return sink;
@@ -138,7 +141,7 @@ export class FileSink implements RewindableSink {
         await sink.writeAll(streamingWavHeader(options.wav), 0);
       } catch (error) {
         await sink.abort(error);
-        throw writeError(path, error);
+        throw describeOpenError(path, error);
       }
     }
     return sink;
@@ -192,46 +195,73 @@ export class FileSink implements RewindableSink {
     return this.enqueue(() => this.handle.truncate(this.headerBytes + bytesOfAudio));
   }
 
-  end(): Promise<void> {
-    return this.finish();
+  async end(): Promise<void> {
+    await this.complete();
+    await this.commit();
   }
 
   /** Keeps what arrived: the file is completed with the sizes of the audio written so far. */
   interrupt(): Promise<void> {
-    return this.finish();
+    return this.end();
   }
 
-  async abort(_reason?: unknown): Promise<void> {
-    if (this.state === 'done') return;
-    this.state = 'done';
-    await this.queue.catch(() => undefined);
-    await this.handle.close().catch(() => undefined);
-    if (!this.canRewind) return;
-    await unlink(this.tempPath).catch(() => undefined);
-    liveTempFiles.delete(this.tempPath);
-  }
-
-  private async finish(): Promise<void> {
+  /**
+   * The first half of end(): every byte on disk under the temporary name, WAV sizes patched, the
+   * file closed. A run with several outputs completes them all before it commits any, so a
+   * failure in one (a full disk) leaves none of them in place. Rejects (and removes the
+   * temporary file) when a write failed.
+   */
+  async complete(): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'finishing';
     try {
       await this.queue;
       if (this.failure) throw this.failure;
-      if (!this.canRewind) {
-        await this.handle.close();
-        this.state = 'done';
-        return;
-      }
-      if (this.wav) await this.completeWav(this.wav);
+      if (this.wav && this.canRewind) await this.completeWav(this.wav);
       await this.handle.close();
-      await rename(this.tempPath, this.target);
-      liveTempFiles.delete(this.tempPath);
-      this.state = 'done';
+      this.state = 'complete';
     } catch (error) {
       this.state = 'open';
       await this.abort(error);
       throw error instanceof InworldError ? error : writeError(this.path, error);
     }
+  }
+
+  /** The second half of end(): the completed file renamed into place. */
+  async commit(): Promise<void> {
+    if (this.state === 'open') await this.complete();
+    if (this.state !== 'complete') return;
+    if (!this.canRewind) {
+      this.state = 'done';
+      return;
+    }
+    try {
+      await rename(this.tempPath, this.target);
+    } catch (error) {
+      await this.abort(error);
+      throw writeError(this.path, error);
+    }
+    liveTempFiles.delete(this.tempPath);
+    this.state = 'done';
+    this.committed = true;
+  }
+
+  /** Takes back a commit() (another output of the same run failed): the file is removed again. */
+  async withdraw(): Promise<void> {
+    if (!this.committed) return;
+    this.committed = false;
+    await unlink(this.target).catch(() => undefined);
+  }
+
+  async abort(_reason?: unknown): Promise<void> {
+    if (this.state === 'done') return;
+    const wasOpen = this.state !== 'complete';
+    this.state = 'done';
+    await this.queue.catch(() => undefined);
+    if (wasOpen) await this.handle.close().catch(() => undefined);
+    if (!this.canRewind) return;
+    await unlink(this.tempPath).catch(() => undefined);
+    liveTempFiles.delete(this.tempPath);
   }
 
   /** Drops a trailing partial frame, pads an odd data chunk, and patches both size fields. */
@@ -287,16 +317,12 @@ export function openRawFileSink(path: string): Promise<FileSink> {
   return FileSink.open(path);
 }
 
+/** Found when the sink is opened, before any request: a usage error (exit 2). */
 function describeOpenError(path: string, error: unknown): Error {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (code === 'ENOENT') return new ValidationError(`cannot write to ${path}: the directory does not exist`);
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-    return new ValidationError(`cannot write to ${path}: permission denied`);
-  }
-  return new ValidationError(`cannot write to ${path}: ${(error as Error)?.message ?? String(error)}`);
+  return fileError('write', path, error, { beforeRequest: true });
 }
 
+/** Found mid-way (a full disk, a directory removed): names the user's file, never the temporary one. */
 function writeError(path: string, error: unknown): InworldError {
-  const detail = (error as NodeJS.ErrnoException | null)?.code ?? (error as Error)?.message ?? String(error);
-  return new InworldError(`could not write ${path}: ${detail}`, { cause: error });
+  return fileError('write', path, error);
 }

@@ -2,6 +2,7 @@
 // channel count, down-mixed to mono as it streams.
 import type { Readable } from 'node:stream';
 import { ValidationError } from '../core/errors.js';
+import { fileError } from '../core/file-errors.js';
 import { type SampleEncoding, bytesPerSampleOf, createMonoConverter } from './pcm-convert.js';
 import { type PcmSource, openByteInput } from './source.js';
 
@@ -37,10 +38,7 @@ export function openRawPcmSource(input: string | Readable, options: RawSourceOpt
       }
     } catch (error) {
       if (closed) return;
-      const code = (error as NodeJS.ErrnoException | null)?.code;
-      throw new ValidationError(`cannot read ${bytes.name}: ${code === 'ENOENT' ? 'no such file' : ((error as Error)?.message ?? String(error))}`, {
-        cause: error,
-      });
+      throw fileError('read', bytes.name, error, { beforeRequest: true });
     } finally {
       close();
     }

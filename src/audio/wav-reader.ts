@@ -4,7 +4,8 @@
 // sample rate into s16le mono, chunk by chunk. Only the header is ever buffered.
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { ValidationError } from '../core/errors.js';
+import { type InworldError, ValidationError } from '../core/errors.js';
+import { fileError } from '../core/file-errors.js';
 import { ByteReader } from './byte-reader.js';
 import { type SampleEncoding, bytesPerSampleOf, createMonoConverter } from './pcm-convert.js';
 import { type PcmSource, openByteInput } from './source.js';
@@ -194,10 +195,6 @@ function truncatedData(name: string, declared: number, present: number): Validat
   );
 }
 
-function readError(name: string, error: unknown): ValidationError {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (code === 'ENOENT') return new ValidationError(`cannot read ${name}: no such file`);
-  if (code === 'EISDIR') return new ValidationError(`cannot read ${name}: it is a directory`);
-  if (code === 'EACCES') return new ValidationError(`cannot read ${name}: permission denied`);
-  return new ValidationError(`cannot read ${name}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+function readError(name: string, error: unknown): InworldError {
+  return fileError('read', name, error, { beforeRequest: true });
 }

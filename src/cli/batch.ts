@@ -7,11 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { createReadStream, unlinkSync } from 'node:fs';
-import { access, mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { access, mkdir, open, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { InworldClient } from '../client.js';
-import { InworldError, UserAbortError, ValidationError } from '../core/errors.js';
+import { AuthenticationError, BadRequestError, InworldError, NotFoundError, PermissionDeniedError, UserAbortError, ValidationError } from '../core/errors.js';
 import type { TtsStreamSynthesisOptions } from '../tts/ws-options.js';
 import { DEFAULT_BATCH_CONCURRENCY } from './batch-options.js';
 
@@ -69,16 +69,32 @@ interface BatchItem {
 
 /** Checks what can be checked before any request: the file is readable, the directory can be made. */
 export async function prepareBatch(options: Pick<BatchRunOptions, 'file' | 'outDir'>): Promise<void> {
-  try {
-    await access(options.file);
-  } catch {
-    throw new ValidationError(`Cannot read the batch file ${options.file}.`);
-  }
+  const { assertReadableFile, fileError } = await import('../core/file-errors.js');
+  await assertReadableFile(options.file, 'batch file');
   try {
     await mkdir(options.outDir, { recursive: true });
   } catch (error) {
-    throw new ValidationError(`Cannot create the output directory ${options.outDir}: ${(error as Error).message}.`);
+    throw fileError('create-directory', options.outDir, error, { what: 'output directory', beforeRequest: true });
   }
+  // A file is created and removed again: the one check that holds for a read-only disk or a
+  // directory the user may not write to (root passes any access() check).
+  const probe = join(options.outDir, `.inworld-check.${process.pid}-${randomBytes(4).toString('hex')}.part`);
+  try {
+    await (await open(probe, 'wx')).close();
+  } catch (error) {
+    throw fileError('write-into', options.outDir, error, { what: 'output directory', beforeRequest: true });
+  }
+  await unlink(probe).catch(() => undefined);
+}
+
+/**
+ * Whether running the batch again may fix a failed line: not for a line the server refused as
+ * it stands (400, 401, 403, 404) or one that is itself wrong; yes for a network, server or disk failure.
+ */
+export function retryCanHelp(error: InworldError | undefined): boolean {
+  if (error === undefined) return true;
+  const asIs = [ValidationError, BadRequestError, AuthenticationError, PermissionDeniedError, NotFoundError];
+  return !asIs.some((kind) => error instanceof kind);
 }
 
 export async function runBatch(client: InworldClient, options: BatchRunOptions): Promise<BatchSummary> {
@@ -277,7 +293,8 @@ async function writeWhole(path: string, chunks: Buffer[]): Promise<void> {
     await rename(temp, path);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
-    throw new InworldError(`Cannot write ${path}: ${(error as Error).message}`, { cause: error });
+    const { fileError } = await import('../core/file-errors.js');
+    throw fileError('write', path, error);
   } finally {
     liveTempFiles.delete(temp);
   }

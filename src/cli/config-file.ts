@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { parseBaseUrl } from '../core/config.js';
 import { InworldError, ValidationError } from '../core/errors.js';
+import { fileError } from '../core/file-errors.js';
 
 /** Owner read/write only: the file may hold the API key. */
 export const CONFIG_FILE_MODE = 0o600;
@@ -108,7 +109,7 @@ export async function readConfigRecord(path: string): Promise<Record<string, unk
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new ValidationError(`Cannot read config file ${path}: ${(error as Error).message}`);
+    throw fileError('read', path, error, { what: 'config file', beforeRequest: true });
   }
   if (text.trim() === '') return {};
   let parsed: unknown;
@@ -180,7 +181,9 @@ export async function writeConfigRecord(path: string, record: Record<string, unk
   const dir = dirname(target);
   await ensurePrivateDir(dir);
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', CONFIG_FILE_MODE);
+  const handle = await open(temp, 'wx', CONFIG_FILE_MODE).catch((error: unknown) => {
+    throw fileError('write', target, error, { what: 'config file', beforeRequest: true });
+  });
   try {
     try {
       await handle.writeFile(`${JSON.stringify(record, null, 2)}\n`, 'utf8');
@@ -193,7 +196,7 @@ export async function writeConfigRecord(path: string, record: Record<string, unk
     await rename(temp, target);
   } catch (error) {
     await unlink(temp).catch(() => {});
-    throw new ValidationError(`Cannot write config file ${target}: ${(error as Error).message}`);
+    throw fileError('write', target, error, { what: 'config file', beforeRequest: true });
   }
   return target;
 }
@@ -219,7 +222,7 @@ async function ensurePrivateDir(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true, mode: CONFIG_DIR_MODE });
     await chmod(dir, CONFIG_DIR_MODE);
   } catch (error) {
-    throw new ValidationError(`Cannot create config directory ${dir}: ${(error as Error).message}`);
+    throw fileError('create-directory', dir, error, { what: 'config directory', beforeRequest: true });
   }
 }
 
@@ -242,7 +245,7 @@ async function withFileLock<T>(target: string, fn: () => Promise<T>): Promise<T>
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new ValidationError(`Cannot lock config file ${target}: ${(error as Error).message}`);
+        throw fileError('write', lock, error, { what: 'lock file', beforeRequest: true });
       }
     }
     const age = await stat(lock).then((info) => Date.now() - info.mtimeMs, () => 0);

@@ -1,7 +1,9 @@
 // The single exit path: every failure becomes one line on stderr and the contract's exit code.
 import { InworldError, UserAbortError, ValidationError } from '../core/errors.js';
+import { actionForSyscall, describeFileError, isRawFileSystemError } from '../core/file-errors.js';
 import { redact } from '../core/log.js';
 import { contextualHint } from './failure-hints.js';
+import { interruptedLine, SignalInterrupt } from './interrupt.js';
 
 export const ExitCode = {
   OK: 0,
@@ -42,6 +44,8 @@ export function formatError(error: unknown, verbose = false): string {
     // The hint follows as its own sentence; a message that already ends in a period keeps just one.
     const hint = contextualHint(error) ?? error.hint;
     line = hint ? `${error.message.replace(/(?<!\.)\.$/, '')}. ${hint}` : error.message;
+  } else if (isRawFileSystemError(error)) {
+    line = describeFileError(actionForSyscall(error.syscall, error.code), error.path, error);
   } else if (error instanceof Error) {
     line = `${error.message} (rerun with --verbose for details)`;
   } else {
@@ -50,9 +54,10 @@ export function formatError(error: unknown, verbose = false): string {
   return redactSecrets(`inworld: ${line.replace(/\s*\n\s*/g, ' ')}`);
 }
 
-/** Prints the error (unless it is an interruption, which needs no message) and exits. */
+/** Prints the error (for a signal, what was kept) and exits. */
 export function fail(error: unknown, verbose = false): never {
   const code = exitCodeFor(error);
-  if (!(error instanceof UserAbortError)) process.stderr.write(`${formatError(error, verbose)}\n`);
+  if (error instanceof SignalInterrupt) process.stderr.write(`${interruptedLine(error)}\n`);
+  else if (!(error instanceof UserAbortError)) process.stderr.write(`${formatError(error, verbose)}\n`);
   process.exit(code);
 }

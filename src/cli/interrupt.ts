@@ -33,3 +33,39 @@ export function abortCommand(reason: InworldError): void {
   interruptSignal();
   if (!controller!.signal.aborted) controller!.abort(reason);
 }
+
+/** What the interrupted run leaves behind, said by the command that knows it; see interruptedLine. */
+let kept: string | undefined;
+
+export function reportKept(what: string): void {
+  kept = what;
+}
+
+/** The one line printed when a signal stopped the run: "Interrupted: kept 2.2 s of audio in int.wav". */
+export function interruptedLine(reason: SignalInterrupt): string {
+  return `${reason.message}: ${kept ?? 'nothing was written'}`;
+}
+
+export interface KeptAudio {
+  bytes: number;
+  /** Known exactly for PCM; otherwise the size is given instead. */
+  seconds?: number;
+  /** The file the audio went to; absent for standard output and the speakers. */
+  file?: string;
+  /** "standard output" or "the speakers", when there is no file. */
+  destination: string;
+}
+
+export function describeKeptAudio(audio: KeptAudio): string {
+  if (audio.bytes === 0) return 'nothing was written';
+  const amount = audio.seconds !== undefined ? `${audio.seconds.toFixed(1)} s` : `${Math.max(1, Math.round(audio.bytes / 1024))} KiB`;
+  if (audio.file !== undefined) return `kept ${amount} of audio in ${audio.file}`;
+  return `${amount} of audio went to ${audio.destination}`;
+}
+
+/** For transcribe: the finals kept in the -o file, or printed on standard output. */
+export function describeKeptTranscript(lines: number, file?: string): string {
+  if (lines === 0) return file === undefined ? 'nothing was transcribed' : 'nothing was transcribed, nothing was written';
+  const count = `${lines} transcript line${lines === 1 ? '' : 's'}`;
+  return file === undefined ? `${count} went to standard output` : `kept ${count} in ${file}`;
+}

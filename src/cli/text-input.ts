@@ -3,6 +3,7 @@
 // usage error naming the fix.
 import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../core/errors.js';
+import { fileError } from '../core/file-errors.js';
 
 export interface TextSource {
   words: string[];
@@ -37,9 +38,7 @@ async function readFileOrFail(path: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
-    throw new ValidationError(`Cannot read ${path}: ${reason}.`);
+    throw fileError('read', path, error, { beforeRequest: true });
   }
 }
 

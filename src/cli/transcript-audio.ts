@@ -12,6 +12,7 @@ import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { PcmSource } from '../audio/source.js';
 import { ValidationError } from '../core/errors.js';
+import { fileError } from '../core/file-errors.js';
 import type { SourceKind, TranscribeSource } from './transcript-source.js';
 
 const MIN_RATE_HZ = 8_000;
@@ -62,9 +63,7 @@ export async function openAudioFile(path: string): Promise<TranscribeSource> {
       await handle.close();
     }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new ValidationError(`cannot read ${path}: ${why}`);
+    throw fileError('read', path, error, { beforeRequest: true });
   }
   if (isWavHead(head)) {
     const { openWavSource } = await import('../audio/wav-reader.js');

@@ -1,11 +1,11 @@
 // `-o, --output <path>` for transcribe: the finals as .txt, all events as .json (an array), or
-// captions as .srt / .vtt. The format comes from the extension and is checked before any audio
-// is read; the file is written when the run ends (also after Ctrl-C or a failure, with what
-// arrived), through a temporary name, so it is never left half-written.
+// captions as .srt / .vtt. The format comes from the extension, and the file is opened (its
+// temporary name created beside it), before any audio is read; it is written when the run ends
+// (also after Ctrl-C or a failure, with what arrived), so it is never left half-written.
 
-import { rename, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { TurnTiming, WordTiming } from '../audio/captions.js';
+import type { FileSink } from '../audio/file-sink.js';
 import { ValidationError } from '../core/errors.js';
 import type { SttEvent } from '../stt/events.js';
 
@@ -21,13 +21,22 @@ export function transcriptFormatFor(path: string): TranscriptFormat {
 }
 
 export class TranscriptFile {
-  readonly #path: string;
+  readonly path: string;
   readonly #format: TranscriptFormat;
+  readonly #file: FileSink;
   readonly #events: SttEvent[] = [];
 
-  constructor(path: string) {
-    this.#path = path;
-    this.#format = transcriptFormatFor(path);
+  private constructor(path: string, format: TranscriptFormat, file: FileSink) {
+    this.path = path;
+    this.#format = format;
+    this.#file = file;
+  }
+
+  /** Checks and reserves the file before any audio is sent (see output-files.ts). */
+  static async open(path: string): Promise<TranscriptFile> {
+    const format = transcriptFormatFor(path);
+    const { openSideOutput } = await import('./output-files.js');
+    return new TranscriptFile(path, format, await openSideOutput(path));
   }
 
   add(event: SttEvent): void {
@@ -35,11 +44,17 @@ export class TranscriptFile {
     if (this.#format === 'json' || event.type === 'final' || event.type === 'speech_started') this.#events.push(event);
   }
 
+  /** Writes what arrived and puts the file in place. */
   async write(): Promise<void> {
     const body = await this.#render();
-    const temp = `${this.#path}.part`;
-    await writeFile(temp, body);
-    await rename(temp, this.#path);
+    await this.#file.write(Buffer.from(body));
+    const { commitOutputs } = await import('./output-files.js');
+    await commitOutputs([this.#file]);
+  }
+
+  /** Drops the reserved file (nothing to keep); a no-op once written. */
+  async discard(): Promise<void> {
+    await this.#file.abort();
   }
 
   async #render(): Promise<string> {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ValidationError } from './errors.js';
+import { fileError } from './file-errors.js';
 
 export const DEFAULT_BASE_URL = 'https://api.inworld.ai/';
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -50,7 +51,7 @@ export function readConfigFile(path: string): ConfigFile {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new ValidationError(`Cannot read config file ${path}: ${(error as Error).message}`);
+    throw fileError('read', path, error, { what: 'config file', beforeRequest: true });
   }
   try {
     const parsed: unknown = JSON.parse(text);

@@ -88,6 +88,20 @@ function assertValidPrefixWav(path: string): number {
   return wav.data!.length;
 }
 
+/** The one line a signal leaves on stderr: what was kept, e.g. "Interrupted: kept 2.2 s of audio in out.wav". */
+function assertKeptLine(run: Run, signal: string, what: RegExp): string {
+  const lines = run.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one line on stderr:\n${run.stderr}`);
+  const word = signal === 'SIGINT' ? 'Interrupted' : 'Terminated';
+  assert.match(lines[0]!, new RegExp(`^${word}: ${what.source}$`));
+  return lines[0]!;
+}
+
+/** The seconds of 24 kHz 16-bit mono audio in a WAV's data, as the kept line rounds them. */
+function secondsIn(path: string): string {
+  return (checkWavFile(path).data!.length / 48_000).toFixed(1);
+}
+
 describe('say', { concurrency: 2 }, () => {
   for (const [signal, code] of SIGNALS) {
     test(`${signal} while writing a file: exit ${code}, a valid WAV of what arrived`, async () => {
@@ -105,6 +119,7 @@ describe('say', { concurrency: 2 }, () => {
         assert.equal(run.code, code, run.stderr);
         assertValidPrefixWav(out);
         assert.deepEqual(readdirSync(dir.dir).filter((name) => name.endsWith('.part')), [], 'the temp file became the output');
+        assertKeptLine(run, signal, new RegExp(`kept ${secondsIn(out).replace('.', '\\.')} s of audio in ${out}`));
         assertCleanStderr(run);
       } finally {
         dir.cleanup();
@@ -144,6 +159,30 @@ describe('say', { concurrency: 2 }, () => {
       }
     });
   }
+});
+
+describe('say: a signal before any audio arrived', () => {
+  test('SIGINT while the server has not answered: exit 130, no file, "Interrupted: nothing was written"', async () => {
+    const own = await quietEmulator();
+    const dir = tempDir('inworld-int-none-');
+    try {
+      own.faults.add({ path: TTS_STREAM_PATH, action: { type: 'stall', at: 'headers' } });
+      const out = join(dir.dir, 'out.wav');
+      const { child, done } = startCli(['say', 'Nothing of this will arrive.', '-o', out], { env: envFor(own) });
+      child.stdin.end();
+      await waitFor(() => own.requests.find(TTS_STREAM_PATH).length > 0, 'the request to arrive');
+      child.kill('SIGINT');
+      interrupted += 1;
+      const run = await done;
+      assert.equal(run.code, 130, run.stderr);
+      assertKeptLine(run, 'SIGINT', /nothing was written/);
+      assert.deepEqual(readdirSync(dir.dir), [], 'no file, not even an empty WAV');
+      assertCleanStderr(run);
+    } finally {
+      dir.cleanup();
+      await own.close();
+    }
+  });
 });
 
 describe('say on a terminal (a pty from `script`): the spinner stops and the cursor comes back', { concurrency: 2 }, () => {
@@ -199,6 +238,7 @@ describe('stream', { concurrency: 2 }, () => {
         child.stdin.destroy();
         assert.equal(run.code, code, run.stderr);
         assertValidPrefixWav(out);
+        assertKeptLine(run, signal, new RegExp(`kept ${secondsIn(out).replace('.', '\\.')} s of audio in ${out}`));
         await assertGone(before);
         assertCleanStderr(run);
       } finally {
@@ -232,7 +272,7 @@ describe('stream', { concurrency: 2 }, () => {
 
 describe('transcribe --mic', { concurrency: 2 }, () => {
   for (const [signal, code] of SIGNALS) {
-    test(`${signal} while recording: exit ${code}, the recorder gone, finals kept`, async () => {
+    test(`${signal} while recording: exit ${code}, the recorder gone, finals kept (also in the -o file, as the line says)`, async () => {
       const own = await quietEmulator();
       const dir = tempDir('inworld-int-mic-');
       try {
@@ -243,7 +283,8 @@ describe('transcribe --mic', { concurrency: 2 }, () => {
         // The fake recorder plays the speech, then keeps the device open like a real microphone.
         const binDir = fakeProgram(dir.dir, 'arecord', `echo $$ > "${pidFile}"\ncat "$FAKE_MIC_RAW"\nexec sleep 60`);
         const env = envFor(own, { PATH: [binDir, dirname(process.execPath), '/usr/bin', '/bin'].join(delimiter), FAKE_MIC_RAW: raw });
-        const { child, done } = startCli(['transcribe', '--mic', '--json', '--no-voice-profile'], { env });
+        const txt = join(dir.dir, 'transcript.txt');
+        const { child, done } = startCli(['transcribe', '--mic', '--json', '--no-voice-profile', '-o', txt], { env });
         child.stdin.end();
         let stdout = '';
         child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -263,6 +304,8 @@ describe('transcribe --mic', { concurrency: 2 }, () => {
           .filter((event) => event.type === 'final')
           .map((event) => event.text);
         assert.equal(finals[0], 'Before the signal.');
+        assert.deepEqual(readFileSync(txt, 'utf8').trim().split('\n'), finals);
+        assertKeptLine(run, signal, new RegExp(`kept ${finals.length} transcript lines? in ${txt}`));
         assertCleanStderr(run);
       } finally {
         dir.cleanup();

@@ -4,7 +4,7 @@ import { InworldError, ValidationError } from '../../core/errors.js';
 import { addBatchOptions, type BatchFlags } from '../batch-options.js';
 import { applyConfigDefaults } from '../config-defaults.js';
 import { describeDestination, openAudioOutput, planAudioOutput, type AudioOutputPlan } from '../audio-output.js';
-import { interruptSignal } from '../interrupt.js';
+import { describeKeptAudio, interruptSignal, reportKept } from '../interrupt.js';
 import { addGlobalOptions, type GlobalOptions } from '../options.js';
 import { addSynthesisFlags, toSynthesisOptions, type SynthesisFlags } from '../synthesis-flags.js';
 import { readText } from '../text-input.js';
@@ -78,8 +78,12 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
   const requestIds: string[] = [];
   const plays = plan.destination === 'speakers' || plan.play;
   const captions = flags.captions ? new LiveCaptions(process.stderr, plays) : undefined;
+  const { commitOutputs, openWithSideOutput } = await import('../output-files.js');
+  let subtitles: import('../../audio/file-sink.js').FileSink | undefined;
   try {
-    const sink = await openAudioOutput(plan);
+    // The subtitles file is checked (and reserved) with the audio file, before the request.
+    const { main: sink, side } = await openWithSideOutput(flags.subtitles, () => openAudioOutput(plan));
+    subtitles = side;
     const words: Array<{ text: string; start: number; end: number }> = [];
     let audioBytes = 0;
     try {
@@ -105,19 +109,23 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
     } catch (error) {
       ui.stopProgress();
       captions?.finish(false);
-      if (signal.aborted) await sink.interrupt();
-      else await sink.abort(error);
-      if (signal.aborted) throw signal.reason;
+      if (signal.aborted) {
+        // Ctrl-C keeps the audio that arrived (nothing arrived: no file).
+        await (audioBytes > 0 ? sink.interrupt() : sink.abort(error));
+        reportKept(describeKeptAudio({ bytes: audioBytes, seconds: meter?.seconds, file: plan.path, destination: describeDestination(plan) }));
+        throw signal.reason;
+      }
+      await sink.abort(error);
       const { withVoiceSuggestion } = await import('../voice-suggest.js');
       throw await withVoiceSuggestion(error, context.client, flags.voice);
     }
     ui.stopProgress();
-    await sink.end();
-    captions?.finish(true);
-    if (flags.subtitles) {
+    if (subtitles) {
       const { writeCaptionsFile } = await import('../captions-file.js');
-      await writeCaptionsFile(flags.subtitles, words);
+      await writeCaptionsFile(subtitles, words);
     }
+    await commitOutputs([subtitles], sink);
+    captions?.finish(true);
     // Measured from the bytes written, for every encoding (trailing silence and padding included).
     const seconds = meter?.seconds ?? 0;
     if (flags.timings) process.stderr.write(`${timings.summary(seconds)}\n`);
@@ -128,6 +136,7 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
       ui.info(`Wrote ${describeDestination(plan)} (${seconds.toFixed(1)} s of audio)`);
     }
   } finally {
+    await subtitles?.abort();
     await context.close();
   }
 }
@@ -184,6 +193,8 @@ async function runSayBatch(words: string[], flags: SayFlags): Promise<void> {
   const context = await openContext(flags);
   const ui = await createUi({ quiet: flags.quiet });
   let done = 0;
+  let written = 0;
+  const signal = interruptSignal();
   try {
     const summary = await runBatch(context.client, {
       file: flags.batch!,
@@ -193,9 +204,12 @@ async function runSayBatch(words: string[], flags: SayFlags): Promise<void> {
       wav: format.container === 'wav',
       concurrency: flags.concurrency,
       retries: context.client.maxRetries,
-      signal: interruptSignal(),
+      signal,
       onResult: (result) => {
         done += 1;
+        if (result.status === 'written') written += 1;
+        // After Ctrl-C the lines cut short are not failures to list: one line says what was kept.
+        if (signal.aborted) return;
         if (result.status === 'failed') {
           ui.stopProgress();
           process.stderr.write(`inworld: line ${result.line} failed after ${result.attempts} attempt(s): ${result.error?.message ?? 'unknown error'}\n`);
@@ -207,8 +221,15 @@ async function runSayBatch(words: string[], flags: SayFlags): Promise<void> {
     ui.stopProgress();
     ui.info(`Batch: ${summary.written} written, ${summary.skipped} already done, ${summary.failed} failed`);
     if (summary.failed > 0) {
-      throw new InworldError(`${summary.failed} of ${summary.results.length} lines failed`, { hint: 'Run the same command again to retry only those lines' });
+      const { retryCanHelp } = await import('../batch.js');
+      const hint = summary.results.some((result) => result.status === 'failed' && retryCanHelp(result.error))
+        ? 'Run the same command again to retry only those lines'
+        : 'Fix those lines; a re-run skips the files already written';
+      throw new InworldError(`${summary.failed} of ${summary.results.length} lines failed`, { hint });
     }
+  } catch (error) {
+    if (signal.aborted) reportKept(written > 0 ? `kept ${written} finished file${written === 1 ? '' : 's'} in ${outDir}` : 'nothing was written');
+    throw error;
   } finally {
     ui.stopProgress();
     await context.close();

@@ -3,13 +3,13 @@
 // its end is certain, so its audio starts before the input ends. Input is read only as fast as
 // the audio is consumed, so memory stays flat for any length of input.
 import { createReadStream } from 'node:fs';
-import { access, constants } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { APIError, InworldError, UserAbortError, ValidationError } from '../../core/errors.js';
 import { AUDIO_ENCODINGS } from '../../audio/formats.js';
+import type { FileSink } from '../../audio/file-sink.js';
 import type { AudioSink } from '../../audio/sink.js';
 import { describeDestination, openAudioOutput, planAudioOutput, type AudioOutputPlan } from '../audio-output.js';
-import { interruptSignal } from '../interrupt.js';
+import { describeKeptAudio, interruptSignal, reportKept } from '../interrupt.js';
 import { addGlobalOptions, nonNegativeInt, positiveInt, type GlobalOptions } from '../options.js';
 import { addSynthesisFlags, toSynthesisOptions, type SynthesisFlags } from '../synthesis-flags.js';
 import type { SpeakerEvent } from '../../tts/ws-speaker.js';
@@ -97,22 +97,23 @@ async function runStream(flags: StreamFlags): Promise<void> {
   const signal = interruptSignal();
   const { TtsPool } = await import('../../tts/pool.js');
   const pool = new TtsPool(context.client);
+  const { openWithSideOutput } = await import('../output-files.js');
+  let subtitles: FileSink | undefined;
   try {
-    const sink = await openAudioOutput(plan);
-    await speak({ flags, plan, options, input, sink, pool, signal, progress, maxRetries: context.client.maxRetries });
+    // The subtitles file is checked (and reserved) with the audio file, before the first request.
+    const { main: sink, side } = await openWithSideOutput(flags.subtitles, () => openAudioOutput(plan));
+    subtitles = side;
+    await speak({ flags, plan, options, input, sink, subtitles, pool, signal, progress, maxRetries: context.client.maxRetries });
   } finally {
+    await subtitles?.abort();
     await pool.close();
     await context.close();
   }
 }
 
 async function checkReadable(path: string): Promise<void> {
-  try {
-    await access(path, constants.R_OK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ValidationError(`Cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
-  }
+  const { assertReadableFile } = await import('../../core/file-errors.js');
+  await assertReadableFile(path);
 }
 
 interface SpeakJob {
@@ -121,6 +122,7 @@ interface SpeakJob {
   options: TtsStreamSynthesisOptions;
   input: NodeJS.ReadableStream;
   sink: AudioSink;
+  subtitles?: FileSink;
   pool: import('../../tts/pool.js').TtsPool;
   signal: AbortSignal;
   progress: Progress;
@@ -259,6 +261,9 @@ async function speak(job: SpeakJob): Promise<void> {
     // Keep what arrived (a valid, finished file) unless nothing did.
     if (audioBytes > 0) await sink.interrupt();
     else await sink.abort(failure);
+    if (signal.aborted) {
+      reportKept(describeKeptAudio({ bytes: audioBytes, seconds: meterBaseSeconds + meter.seconds, file: plan.path, destination: describeDestination(plan) }));
+    }
     if (failure instanceof APIError) {
       note(progress, `inworld: stopped after ${sentencesDone} complete sentence(s); the audio written so far is kept.`);
     }
@@ -270,12 +275,13 @@ async function speak(job: SpeakJob): Promise<void> {
     emit(progress, { type: 'done', sentences: 0, bytes: 0 });
     return;
   }
-  await sink.end();
-  captions?.finish(true);
-  if (flags.subtitles) {
+  if (job.subtitles) {
     const { writeCaptionsFile } = await import('../captions-file.js');
-    await writeCaptionsFile(flags.subtitles, words);
+    await writeCaptionsFile(job.subtitles, words);
   }
+  const { commitOutputs } = await import('../output-files.js');
+  await commitOutputs([job.subtitles], sink);
+  captions?.finish(true);
   // Measured from the bytes written, for every encoding (trailing silence and padding included).
   const seconds = meterBaseSeconds + meter.seconds;
   emit(progress, {

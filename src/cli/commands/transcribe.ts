@@ -12,7 +12,7 @@ import {
   DEFAULT_STT_MODEL,
   type SttOptions,
 } from '../../stt/options.js';
-import { interruptSignal } from '../interrupt.js';
+import { describeKeptTranscript, interruptSignal, reportKept } from '../interrupt.js';
 import { addGlobalOptions, choiceOption, nonNegativeInt, numberInRange, positiveInt, type GlobalOptions } from '../options.js';
 import { TranscriptDisplay } from '../transcript-display.js';
 import { TranscriptFile, transcriptFormatFor } from '../transcript-output.js';
@@ -112,6 +112,8 @@ async function runTranscribe(file: string | undefined, flags: TranscribeFlags): 
   }
   if (flags.output) transcriptFormatFor(flags.output);
   if (flags.recorder !== undefined && !flags.mic) throw new ValidationError('--recorder goes with --mic', { hint: 'Add --mic, or drop --recorder' });
+  // The transcript file is checked (and reserved) before the microphone or the file is opened.
+  const output = flags.output ? await TranscriptFile.open(flags.output) : undefined;
   const source = await openTranscribeSource({
     mic: flags.mic === true,
     recorder: flags.recorder,
@@ -119,6 +121,9 @@ async function runTranscribe(file: string | undefined, flags: TranscribeFlags): 
     sampleRate: flags.sampleRate,
     channels: flags.channels,
     stdin: process.stdin,
+  }).catch(async (error: unknown) => {
+    await output?.discard();
+    throw error;
   });
   const logNote = (message: string) => {
     if (!flags.quiet) process.stderr.write(`inworld: ${message}\n`);
@@ -135,7 +140,6 @@ async function runTranscribe(file: string | undefined, flags: TranscribeFlags): 
         stdout: process.stdout,
         stderr: process.stderr,
       });
-      const output = flags.output ? new TranscriptFile(flags.output) : undefined;
       const options: SttOptions = {
         sampleRateHertz: source.sampleRateHertz,
         channels: source.channels,
@@ -161,6 +165,7 @@ async function runTranscribe(file: string | undefined, flags: TranscribeFlags): 
     }
   } finally {
     source.stop();
+    await output?.discard();
   }
 }
 
@@ -223,9 +228,11 @@ async function runStreaming(
 
   let failure: unknown;
   let sawServerError = false;
+  let finals = 0;
   try {
     for await (const event of session) {
       if (event.type === 'error') sawServerError = true;
+      if (event.type === 'final' && event.text.trim() !== '') finals += 1;
       record(event, display, output);
     }
   } catch (error) {
@@ -244,9 +251,13 @@ async function runStreaming(
     // recorder or pipe may take its time to let go and the user asked to stop.
     if (!signal.aborted) await pump;
   }
-  // Whatever arrived is kept, also after Ctrl-C or a failure.
-  if (output) await output.write();
-  if (signal.aborted) throw signal.reason;
+  // Whatever arrived is kept, also after Ctrl-C or a failure; when nothing did, there is no file.
+  const stopped = signal.aborted || failure !== undefined;
+  if (output) await (stopped && finals === 0 ? output.discard() : output.write());
+  if (signal.aborted) {
+    reportKept(describeKeptTranscript(finals, output?.path));
+    throw signal.reason;
+  }
   if (failure !== undefined) throw failure;
 }
 
