@@ -32,7 +32,19 @@ export {
 
 // Text-to-speech.
 export type { AudioFormat, SynthesisCallOptions, SynthesisChunk, SynthesisResult, Usage } from './tts/http.js';
-export type { AudioConfig, AudioEncoding, DeliveryMode, SynthesisOptions, TextNormalization, TimestampType } from './tts/options.js';
+export {
+  DELIVERY_MODES,
+  TEXT_NORMALIZATION_VALUES,
+  TIMESTAMP_TYPES,
+  TTS_HTTP_ENCODINGS,
+  TTS_WS_ENCODINGS,
+  type AudioConfig,
+  type AudioEncoding,
+  type DeliveryMode,
+  type SynthesisOptions,
+  type TextNormalization,
+  type TimestampType,
+} from './tts/options.js';
 export type { CharTiming, TimedText, Timestamps, WordTiming } from './tts/timestamps.js';
 export type { TtsPool, TtsPoolOptions, TtsPoolStats } from './tts/pool.js';
 export type { TtsStream, TtsStreamChunk, TtsStreamOptions } from './tts/ws-stream.js';
