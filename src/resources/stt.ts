@@ -2,7 +2,7 @@
 import type { InworldClient } from '../client.js';
 import type { SttEvent } from '../stt/events.js';
 import { transcribeClip, type BatchOptions, type BatchTranscription } from '../stt/rest.js';
-import type { SttSession, SttSessionOptions } from '../stt/session.js';
+import { SttSession, type SttSessionOptions } from '../stt/session.js';
 import { transcribeStream, type SttAudioInput } from '../stt/transcribe.js';
 
 /** The `stt` resource of an {@link Inworld} client. */
@@ -24,6 +24,14 @@ export class SpeechToText {
    */
   transcribe(audio: SttAudioInput, options: SttSessionOptions): AsyncIterable<SttEvent> & { session: SttSession } {
     return transcribeStream(this.#client, audio, options);
+  }
+
+  /**
+   * Opens a streaming transcription to push audio into yourself (`write()`, `endTurn()`, `end()`)
+   * while iterating its events: the form for callback-style sources such as a microphone.
+   */
+  session(options: SttSessionOptions): SttSession {
+    return new SttSession(this.#client, options);
   }
 
   /** Transcribes one short clip of PCM in a single HTTP request (`POST /stt/v1/transcribe`, up to 16 MB). */

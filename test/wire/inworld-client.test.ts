@@ -171,6 +171,21 @@ test('stt.transcribe: an aborted signal gives UserAbortError', async () => {
   }, UserAbortError);
 });
 
+test('stt.session: audio pushed with write() and end() comes back as finals', async () => {
+  emulator.faults.clear();
+  emulator.faults.add(scriptRule(['pushed by hand']));
+  const session = inworld.stt.session({ sampleRateHertz: 16000, maxChunksPerSecond: 0 });
+  const events = (async () => {
+    const seen = [];
+    for await (const event of session) seen.push(event);
+    return seen;
+  })();
+  await session.write(Buffer.concat([tone(500), silence(600)]));
+  session.end();
+  assert.deepEqual(finals(await events), ['pushed by hand']);
+  emulator.faults.clear();
+});
+
 test('stt.transcribeClip transcribes one clip over HTTP', async () => {
   emulator.faults.clear();
   emulator.faults.add(scriptRule(['a short clip']));
