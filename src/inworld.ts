@@ -42,8 +42,6 @@ export interface InworldOptions {
  * for await (const chunk of inworld.tts.synthesize({ text: 'Hello!' })) process.stdout.write(chunk.audio ?? '');
  * await inworld.close();
  * ```
- *
- * @throws {@link ValidationError} when no API key is found or a URL is malformed (no request is sent).
  */
 export class Inworld implements AsyncDisposable {
   /** Text-to-speech: HTTP streaming, one-shot synthesis, and WebSocket streams from a pool. */
@@ -53,6 +51,11 @@ export class Inworld implements AsyncDisposable {
   /** The voice catalogue. */
   readonly voices: Voices;
 
+  /**
+   * Resolves the key and endpoints once; nothing is sent until the first call.
+   *
+   * @throws {@link ValidationError} when no API key is found or a URL is malformed.
+   */
   constructor(options: InworldOptions = {}) {
     const client = new InworldClient(options);
     this.tts = new TextToSpeech(client, options.pool);
