@@ -1,53 +1,64 @@
-// The public library surface: the client, the error tree, and one entry point per API. Nothing
-// here loads `ws` or `undici` at import time; each call loads what it uses.
-export { InworldClient, type ClientOptions } from './client.js';
-export * from './core/errors.js';
-export { resolveConnection, defaultConfigPath, type ConnectionOptions, type ResolvedConnection } from './core/config.js';
+// The public library surface: the Inworld client class, the types its resources take and
+// return, and the error tree. Everything else is internal (the CLI and tests import modules
+// directly). Nothing here loads `ws` or `undici` at import time.
+export { Inworld, type InworldOptions } from './inworld.js';
+export type { TextToSpeech } from './resources/tts.js';
+export type { SpeechToText } from './resources/stt.js';
+export type { Voices } from './resources/voices.js';
 export type { Logger } from './core/log.js';
+export type { RetryInfo } from './core/retry.js';
 export { VERSION } from './core/version.js';
-export { withRetry, backoffDelayMs, isRetryableError, type WithRetryOptions } from './core/retry.js';
 
-// Text-to-speech over HTTP.
+// Errors: every failure is an InworldError; branch on the class or on `code`.
 export {
-  synthesize,
-  synthesizeStream,
-  type AudioFormat,
-  type SynthesisCallOptions,
-  type SynthesisChunk,
-  type SynthesisResult,
-  type Usage,
-} from './tts/http.js';
+  APIError,
+  AudioDeviceError,
+  AuthenticationError,
+  BadRequestError,
+  ConnectionError,
+  GrpcCode,
+  InworldError,
+  NotFoundError,
+  PermissionDeniedError,
+  ProtocolError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  UserAbortError,
+  ValidationError,
+  type APIErrorFields,
+  type InworldErrorOptions,
+} from './core/errors.js';
+
+// Text-to-speech.
+export type { AudioFormat, SynthesisCallOptions, SynthesisChunk, SynthesisResult, Usage } from './tts/http.js';
 export {
-  DEFAULT_MODEL_ID,
-  DEFAULT_VOICE_ID,
+  DELIVERY_MODES,
+  TEXT_NORMALIZATION_VALUES,
+  TIMESTAMP_TYPES,
   TTS_HTTP_ENCODINGS,
   TTS_WS_ENCODINGS,
-  validateSynthesisOptions,
   type AudioConfig,
   type AudioEncoding,
   type DeliveryMode,
   type SynthesisOptions,
+  type TextNormalization,
   type TimestampType,
 } from './tts/options.js';
 export type { CharTiming, TimedText, Timestamps, WordTiming } from './tts/timestamps.js';
-export { SentenceSegmenter, chunkText, splitSentences } from './tts/sentences.js';
-
-// Text-to-speech over the bidirectional WebSocket, with a connection pool.
-export { CONTEXTS_PER_CONNECTION, DEFAULT_MAX_CONNECTIONS, TtsPool, type TtsPoolOptions, type TtsPoolStats } from './tts/pool.js';
-export { TtsStream, type TtsStreamChunk, type TtsStreamOptions } from './tts/ws-stream.js';
-export { buildWsCreateConfig, type TtsStreamSynthesisOptions } from './tts/ws-options.js';
-export { SentenceSpeaker, type SentenceSpeakerOptions, type SpeakerEvent } from './tts/ws-speaker.js';
-export { splitForSendText } from './tts/ws-text.js';
-export { SEND_TEXT_MAX_CHARS, TTS_WS_PATH } from './tts/ws-protocol.js';
+export type { TtsPool, TtsPoolOptions, TtsPoolStats } from './tts/pool.js';
+export type { TtsStream, TtsStreamChunk, TtsStreamOptions } from './tts/ws-stream.js';
+export type { TtsStreamSynthesisOptions } from './tts/ws-options.js';
+export type { SentenceSpeaker, SentenceSpeakerOptions, SpeakerEvent } from './tts/ws-speaker.js';
 
 // Speech-to-text.
-export { SttSession, type SttSessionOptions } from './stt/session.js';
-export { END_TURN, transcribeStream, type SttAudioInput } from './stt/transcribe.js';
-export { transcribeClip, type BatchOptions, type BatchTranscription } from './stt/rest.js';
+export { END_TURN, type SttAudioInput } from './stt/transcribe.js';
+export type { SttSession, SttSessionOptions, SttSessionStats } from './stt/session.js';
+export type { BatchOptions, BatchTranscription } from './stt/rest.js';
 export type { SttEvent, SttEventType } from './stt/events.js';
 export type { VoiceProfile, VoiceProfileEntry, WordTimestamp } from './stt/protocol.js';
-export { DEFAULT_STT_LANGUAGE, DEFAULT_STT_MODEL, type SttOptions } from './stt/options.js';
+export type { SttOptions } from './stt/options.js';
 
 // Voices.
-export { listVoices, listVoicesDetailed, type ListVoicesOptions } from './voices/list.js';
+export type { ListVoicesOptions } from './voices/list.js';
 export type { Voice } from './voices/types.js';

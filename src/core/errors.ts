@@ -62,6 +62,7 @@ export function httpStatusForGrpc(code: number): number | undefined {
   return HTTP_FOR_GRPC[code];
 }
 
+/** Optional parts of an {@link InworldError}: its cause, whether it is worth retrying, a hint. */
 export interface InworldErrorOptions {
   cause?: unknown;
   retryable?: boolean;
@@ -69,6 +70,7 @@ export interface InworldErrorOptions {
   hint?: string;
 }
 
+/** The base class of every error the library throws; `code` is stable and machine-readable. */
 export class InworldError extends Error {
   /** Stable machine-readable code, e.g. `authentication`, `rate_limit`, `validation`. */
   readonly code: string = 'inworld_error';
@@ -88,6 +90,7 @@ export class ValidationError extends InworldError {
   override readonly code = 'validation';
 }
 
+/** What the server told us about a failure; the fields of an {@link APIError}. */
 export interface APIErrorFields {
   status?: number;
   grpcCode?: number;
@@ -122,21 +125,27 @@ export class APIError extends InworldError {
   }
 }
 
+/** HTTP 400 / INVALID_ARGUMENT: the server rejected the request's content. */
 export class BadRequestError extends APIError {
   override readonly code = 'bad_request';
 }
+/** HTTP 401 / UNAUTHENTICATED: the API key is missing, malformed or wrong. */
 export class AuthenticationError extends APIError {
   override readonly code = 'authentication';
 }
+/** HTTP 403 / PERMISSION_DENIED: the key may not use this resource. */
 export class PermissionDeniedError extends APIError {
   override readonly code = 'permission_denied';
 }
+/** HTTP 404 / NOT_FOUND: an unknown voice, model or endpoint. */
 export class NotFoundError extends APIError {
   override readonly code = 'not_found';
 }
+/** HTTP 429 / RESOURCE_EXHAUSTED: too many requests or over quota. Retryable. */
 export class RateLimitError extends APIError {
   override readonly code = 'rate_limit';
 }
+/** HTTP 5xx or a server-side gRPC code: the service failed. Retryable where the code says so. */
 export class ServerError extends APIError {
   override readonly code = 'server';
 }

@@ -1,7 +1,9 @@
 // Diagnostic logging for --verbose. Every line passes through the redactor, so a secret handed to
 // the logger (or echoed back in a URL or server message) never reaches the terminal.
 
+/** Receives the library's debug lines (requests, retries, fallbacks). */
 export interface Logger {
+  /** One line of diagnostics. */
   debug(message: string): void;
 }
 

@@ -155,6 +155,7 @@ export function abortError(signal: AbortSignal): InworldError {
   return new UserAbortError('Request was aborted', { cause: reason });
 }
 
+/** What an `onRetry` callback is told before the next attempt. */
 export interface RetryInfo {
   /** The attempt that just failed, 1-based. */
   attempt: number;

@@ -3,6 +3,7 @@
 
 import type { VoiceProfile, WordTimestamp } from './protocol.js';
 
+/** An event of a streaming transcription. */
 export type SttEvent =
   | { type: 'speech_started'; startTimeMs?: number; confidence?: number }
   /** The whole current turn so far; each interim replaces the previous one. */
@@ -19,4 +20,5 @@ export type SttEvent =
   /** The connection dropped; the session reconnects and replays unacknowledged audio. */
   | { type: 'reconnecting'; attempt: number; delayMs: number; reason: string };
 
+/** The `type` of an {@link SttEvent}. */
 export type SttEventType = SttEvent['type'];

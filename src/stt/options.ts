@@ -16,6 +16,7 @@ export const DEFAULT_MAX_CHUNKS_PER_SECOND = 50;
 /** About 100 ms per chunk is what the API recommends (protocol §4.1 b). */
 export const CHUNK_DURATION_MS = 100;
 
+/** Recognition settings shared by streaming and one-clip transcription. */
 export interface SttOptions {
   /** Sample rate of the PCM you write, 8000–48000. */
   sampleRateHertz: number;

@@ -38,6 +38,7 @@ export function encodeAudioChunk(pcm: Buffer): string {
 
 // ---- server → client (normalized) ----
 
+/** A recognized word with its times in ms from the start of the audio. */
 export interface WordTimestamp {
   word: string;
   /** Milliseconds from the start of the stream. */
@@ -47,6 +48,7 @@ export interface WordTimestamp {
   speaker?: number;
 }
 
+/** One label of a voice-profile category, with its confidence. */
 export interface VoiceProfileEntry {
   label: string;
   confidence: number;

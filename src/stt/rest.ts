@@ -15,6 +15,7 @@ export const MAX_BATCH_AUDIO_BYTES = 16 * 1024 * 1024;
 /** Extra time allowed per second of audio on top of the client's timeout (upload + recognition). */
 const TIMEOUT_PER_AUDIO_SECOND_MS = 1_000;
 
+/** The transcript of one clip. */
 export interface BatchTranscription {
   text: string;
   words: WordTimestamp[];
@@ -22,6 +23,7 @@ export interface BatchTranscription {
   usage?: { transcribedAudioMs?: number; modelId?: string };
 }
 
+/** Settings for a one-clip transcription. */
 export interface BatchOptions extends SttOptions {
   signal?: AbortSignal;
   maxRetries?: number;

@@ -32,6 +32,7 @@ import {
   type OutItem,
 } from './recovery.js';
 
+/** Settings for a streaming transcription: recognition options plus pacing, replay and cancellation. */
 export interface SttSessionOptions extends SttOptions {
   /** Aborts the session at once (no closeStream); the iterator then throws UserAbortError. */
   signal?: AbortSignal;
@@ -77,6 +78,7 @@ interface Connection {
   settle(outcome: ConnectionOutcome): void;
 }
 
+/** Counters of a transcription session, for logging and tests. */
 export interface SttSessionStats {
   connections: number;
   reconnects: number;
@@ -87,6 +89,7 @@ export interface SttSessionStats {
   replayDroppedBytes: number;
 }
 
+/** A streaming transcription over a WebSocket that reconnects and replays unacknowledged audio after a drop. Write PCM with `write()`, end turns with `endTurn()`, finish with `end()`, iterate the events. */
 export class SttSession implements AsyncIterable<SttEvent> {
   readonly #client: InworldClient;
   readonly #options: SttSessionOptions;
@@ -144,6 +147,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
     void this.#run();
   }
 
+  /** Counters so far. */
   get stats(): SttSessionStats {
     return { ...this.#stats, replayDroppedBytes: this.#replay.droppedBytes };
   }
@@ -207,6 +211,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
     this.#fail(reason instanceof InworldError || !plainAbort ? reason : new UserAbortError());
   }
 
+  /** Yields events in order; leaving the loop ends the session. */
   [Symbol.asyncIterator](): AsyncIterator<SttEvent> {
     const iterator = this.#events[Symbol.asyncIterator]();
     return {

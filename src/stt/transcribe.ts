@@ -8,6 +8,7 @@ import { SttSession, type SttSessionOptions } from './session.js';
 
 /** Put this in the audio iterable to end a turn (manual mode, vadThreshold 0). */
 export const END_TURN: unique symbol = Symbol('inworld.stt.endTurn');
+/** Audio for a transcription: s16le PCM chunks, with {@link END_TURN} markers for manual turns. */
 export type SttAudioInput = AsyncIterable<Uint8Array | typeof END_TURN> | Iterable<Uint8Array | typeof END_TURN>;
 
 export function transcribeStream(client: InworldClient, audio: SttAudioInput, options: SttSessionOptions): AsyncIterable<SttEvent> & { session: SttSession } {

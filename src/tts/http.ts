@@ -50,11 +50,13 @@ export const DEFAULT_MAX_PARTS_IN_FLIGHT = 2;
 /** Audio a not-yet-consumed part may buffer before it stops reading its response. */
 export const DEFAULT_MAX_BUFFERED_BYTES_PER_PART = 8 * 1024 * 1024;
 
+/** What the server billed for one synthesis. */
 export interface Usage {
   processedCharactersCount?: number;
   modelId?: string;
 }
 
+/** What the audio bytes of a synthesis are: encoding, container, rate and channels. */
 export interface AudioFormat {
   encoding: AudioEncoding;
   /** What `audio` holds: raw s16le PCM, raw G.711, or the encoder's own container bytes. */
@@ -63,6 +65,7 @@ export interface AudioFormat {
   channels: number;
 }
 
+/** One piece of an HTTP streaming synthesis: audio and/or timestamps, in order. */
 export interface SynthesisChunk {
   audio?: Buffer;
   timestamps?: Timestamps;
@@ -75,6 +78,7 @@ export interface SynthesisChunk {
   requestId?: string;
 }
 
+/** Per-call settings for HTTP synthesis: cancellation, deadlines, retries and long-text splitting. */
 export interface SynthesisCallOptions {
   signal?: AbortSignal;
   /** Connect/first-byte and idle deadline per request; defaults to client.timeoutMs. */
@@ -85,6 +89,7 @@ export interface SynthesisCallOptions {
   maxTextChars?: number;
   maxPartsInFlight?: number;
   maxBufferedBytesPerPart?: number;
+  /** Called before each retry of a part, with the failure and the delay. */
   onRetry?: (info: RetryInfo & { part: number }) => void;
   /** Called with the text of each part before it is requested. */
   onPart?: (info: { part: number; parts: number; text: string }) => void;
@@ -464,6 +469,7 @@ export async function* synthesizeStream(
   }
 }
 
+/** The whole result of a one-shot synthesis. */
 export interface SynthesisResult {
   /** The whole audio: raw PCM / G.711 for fixed-rate encodings (headers removed), else the encoder's bytes. */
   audio: Buffer;

@@ -7,13 +7,20 @@ import { ValidationError } from '../core/errors.js';
 export const TTS_HTTP_ENCODINGS = ['LINEAR16', 'PCM', 'WAV', 'MP3', 'OGG_OPUS', 'FLAC', 'ALAW', 'MULAW'] as const;
 /** Encodings accepted by the WebSocket endpoint (no FLAC). */
 export const TTS_WS_ENCODINGS = ['LINEAR16', 'PCM', 'WAV', 'MP3', 'OGG_OPUS', 'ALAW', 'MULAW'] as const;
+/** An audio encoding for synthesis (one of {@link TTS_HTTP_ENCODINGS}). */
 export type AudioEncoding = (typeof TTS_HTTP_ENCODINGS)[number];
 
+/** Timestamp granularities the service can return. */
 export const TIMESTAMP_TYPES = ['WORD', 'CHARACTER'] as const;
+/** Word or character timestamps. */
 export type TimestampType = (typeof TIMESTAMP_TYPES)[number];
+/** Whether the server expands numbers, dates and abbreviations before speaking. */
 export const TEXT_NORMALIZATION_VALUES = ['ON', 'OFF'] as const;
+/** `ON` or `OFF` (server default when absent). */
 export type TextNormalization = (typeof TEXT_NORMALIZATION_VALUES)[number];
+/** How freely the model varies its delivery. */
 export const DELIVERY_MODES = ['STABLE', 'BALANCED', 'CREATIVE'] as const;
+/** One of {@link DELIVERY_MODES}. */
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 export const TIMESTAMP_TRANSPORT_STRATEGIES = ['SYNC', 'ASYNC'] as const;
 export type TimestampTransportStrategy = (typeof TIMESTAMP_TRANSPORT_STRATEGIES)[number];
@@ -35,6 +42,7 @@ export const OPUS_BIT_RATE_RANGE_BPS = [32_000, 192_000] as const;
 export const SPEAKING_RATE_RANGE = [0.5, 1.5] as const;
 export const MAX_TEMPERATURE = 2;
 
+/** The audio to produce: encoding, sample rate, bit rate, speaking rate. */
 export interface AudioConfig {
   audioEncoding?: AudioEncoding;
   /** 8000..48000; default 24000. MULAW/ALAW: 8000 only. MP3: 16000..48000. */
@@ -45,6 +53,7 @@ export interface AudioConfig {
   speakingRate?: number;
 }
 
+/** What to synthesize and how: text, voice, model, audio and timestamps. */
 export interface SynthesisOptions {
   text: string;
   /** Default 'Ashley'. System voice names are case-sensitive; custom voices are "{workspace}__{voice}". */

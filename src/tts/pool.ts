@@ -23,6 +23,7 @@ export const DEFAULT_KEEP_WARM_CONNECTIONS = 1;
 /** LK-PY reclaims contexts stuck closing after 120 s. */
 export const DEFAULT_POOL_CLOSE_TIMEOUT_MS = 120_000;
 
+/** Limits and timeouts of a {@link TtsPool}. */
 export interface TtsPoolOptions {
   maxConnections?: number;
   /** Contexts per connection; the server allows 5. Lower it only for tests or a stricter server. */
@@ -39,6 +40,7 @@ export interface TtsPoolOptions {
   pingIntervalMs?: number;
 }
 
+/** A snapshot of a {@link TtsPool}'s use. */
 export interface TtsPoolStats {
   connections: number;
   /** Slots in use (open, opening or closing contexts). */
@@ -123,6 +125,7 @@ export class TtsPool extends EventEmitter {
     return stream;
   }
 
+  /** Connections, slots in use and waiting streams, right now. */
   stats(): TtsPoolStats {
     let contexts = 0;
     for (const connection of this.connections) contexts += connection.used;

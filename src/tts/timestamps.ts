@@ -6,15 +6,19 @@
 // Parsing is tolerant: arrays of unequal length are cut to the shortest, entries with a missing or
 // non-numeric time are dropped, and a missing alignment is simply absent from the result.
 
+/** A word or character with its start and end in seconds. */
 export interface TimedText {
   text: string;
   /** Seconds from the start of the output (or of the request, before offsetting). */
   start: number;
   end: number;
 }
+/** One word's timing. */
 export type WordTiming = TimedText;
+/** One character's timing. */
 export type CharTiming = TimedText;
 
+/** Word and/or character alignment of synthesized audio, in seconds from its start. */
 export interface Timestamps {
   words?: WordTiming[];
   characters?: CharTiming[];

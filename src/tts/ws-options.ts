@@ -8,6 +8,7 @@ import type { WsCreateConfig } from './ws-protocol.js';
 /** The documented maximum for bufferCharThreshold (newer guide: default 1000, up to 2000). */
 export const MAX_BUFFER_CHAR_THRESHOLD = 2000;
 
+/** Synthesis settings for a WebSocket stream: those of {@link SynthesisOptions} without the text, plus buffering. */
 export interface TtsStreamSynthesisOptions extends Omit<SynthesisOptions, 'text'> {
   /** Let the server decide when to generate (tuned for whole sentences). Default: server default (off). */
   autoMode?: boolean;

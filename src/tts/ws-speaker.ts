@@ -18,6 +18,7 @@ export const DEFAULT_MAX_SENTENCES_IN_FLIGHT = 8;
 export const DEFAULT_MAX_CHARS_IN_FLIGHT = 8_000;
 export const DEFAULT_SPEAKER_RETRIES = 3;
 
+/** What a {@link SentenceSpeaker} yields. */
 export type SpeakerEvent =
   /** Audio (and/or timestamps on the whole output's timeline) for sentence number `sentence` (0-based). */
   | { type: 'audio'; sentence: number; audio: Buffer; timestamps?: Timestamps }
@@ -29,6 +30,7 @@ export type SpeakerEvent =
    */
   | { type: 'restart'; fromSentence: number; attempt: number; error: InworldError };
 
+/** Cancellation, retries and how far ahead a {@link SentenceSpeaker} may send. */
 export interface SentenceSpeakerOptions {
   signal?: AbortSignal;
   /** New connections tried after a drop. Default 3. */
@@ -42,6 +44,7 @@ interface InFlight {
   text: string;
 }
 
+/** Speaks sentences in order over a pool stream, respeaking unfinished ones on a new connection after a drop. */
 export class SentenceSpeaker implements AsyncIterable<SpeakerEvent> {
   private stream: TtsStream;
   private readonly inFlight: InFlight[] = [];
@@ -107,6 +110,7 @@ export class SentenceSpeaker implements AsyncIterable<SpeakerEvent> {
     this.wakeWriters();
   }
 
+  /** Yields each sentence's audio in order, with restart events after a drop. */
   async *[Symbol.asyncIterator](): AsyncIterator<SpeakerEvent> {
     try {
       for (;;) {

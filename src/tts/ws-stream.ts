@@ -39,6 +39,7 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
  */
 export const CLOSE_GRACE_MS = 2_000;
 
+/** What a {@link TtsStream} yields: audio, and the end of each generation. */
 export type TtsStreamChunk =
   /**
    * Audio (headers stripped for LINEAR16/WAV) and/or timestamps in seconds from the start of the
@@ -48,6 +49,7 @@ export type TtsStreamChunk =
   /** The server finished one generation (`flushCompleted`); `endSeconds` is where the next one's timestamps start. */
   | { type: 'generationEnd'; generation: number; endSeconds: number };
 
+/** Per-stream settings: context id, deadlines, keepalive, header stripping, cancellation. */
 export interface TtsStreamOptions {
   /** Client-chosen context id; a random one by default. */
   contextId?: string;
@@ -71,7 +73,9 @@ type State = 'open' | 'closing' | 'closed' | 'failed';
  * confirms `contextClosed` (or the close deadline passes), so the server never sees a sixth context.
  */
 export class TtsStream implements AsyncIterable<TtsStreamChunk> {
+  /** The context's id on its connection. */
   readonly contextId: string;
+  /** @internal The `create` message's configuration, as sent. */
   readonly config: WsCreateConfig;
   /** Effective configuration the server echoed in `contextCreated`, once it arrived. */
   serverConfig: Record<string, unknown> | undefined;
@@ -194,7 +198,7 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
     else this.settledListeners.push(listener);
   }
 
-  /** Called by the pool once a connection carries this context: sends every queued frame. */
+  /** Called by the pool once a connection carries this context: sends every queued frame. @internal */
   attach(session: TtsWsSession): void {
     if (this.released) return;
     if (this.done && !this.closeSent) {
@@ -216,11 +220,12 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
     this.armIdleTimer();
   }
 
-  /** Ends the stream with an error and frees the slot (acquisition failure, dead connection). */
+  /** Ends the stream with an error and frees the slot (acquisition failure, dead connection). @internal */
   fail(error: InworldError): void {
     this.connectionFailed(error);
   }
 
+  /** Yields audio as it arrives; ends after `contextClosed`. Leaving the loop cancels the context. */
   async *[Symbol.asyncIterator](): AsyncIterator<TtsStreamChunk> {
     if (this.iterating) throw new Error('A TTS stream can be iterated only once');
     this.iterating = true;

@@ -17,6 +17,7 @@ export const MAX_VOICE_PAGES = 100;
 /** Page size we ask the Voice API for; the server may return fewer. */
 export const VOICE_PAGE_SIZE = 500;
 
+/** Filter and request settings for listing voices. */
 export interface ListVoicesOptions {
   /** Language filter: BCP-47 (`en-US`), underscore form (`en_US`) or a base code (`en`). */
   language?: string;

@@ -1,6 +1,7 @@
 // One Voice shape for both voice endpoints: the Voice API (`/voices/v1/voices`) and the legacy
 // TTS list (`/tts/v1/voices`). Fields a source does not provide are absent (never guessed).
 
+/** A voice from the catalogue, normalised from whichever endpoint answered. */
 export interface Voice {
   /** The id to synthesize with (`voiceId` on the wire): a plain name, or `{workspace}__{voice}` for custom voices. */
   id: string;

@@ -1,0 +1,77 @@
+// `inworld.tts`: text-to-speech. HTTP synthesis is stateless; WebSocket streams share one pool
+// per Inworld instance, created on first use.
+import type { InworldClient } from '../client.js';
+import { synthesize, synthesizeStream, type SynthesisCallOptions, type SynthesisChunk, type SynthesisResult } from '../tts/http.js';
+import type { SynthesisOptions } from '../tts/options.js';
+import { TtsPool, type TtsPoolOptions } from '../tts/pool.js';
+import type { TtsStreamSynthesisOptions } from '../tts/ws-options.js';
+import { SentenceSpeaker, type SentenceSpeakerOptions } from '../tts/ws-speaker.js';
+import type { TtsStream, TtsStreamOptions } from '../tts/ws-stream.js';
+
+/** The `tts` resource of an {@link Inworld} client. */
+export class TextToSpeech {
+  readonly #client: InworldClient;
+  readonly #poolOptions: TtsPoolOptions | undefined;
+  #pool: TtsPool | undefined;
+
+  /** @internal Built by {@link Inworld}; not meant to be constructed directly. */
+  constructor(client: InworldClient, poolOptions?: TtsPoolOptions) {
+    this.#client = client;
+    this.#poolOptions = poolOptions;
+  }
+
+  /**
+   * Streams synthesized audio over HTTP (`POST /tts/v1/voice:stream`) as it is generated. Text
+   * longer than one request allows is split at sentence boundaries and pipelined. Breaking out of
+   * the loop, or aborting `call.signal`, ends every request.
+   *
+   * @throws {@link ValidationError} for bad options (before any request), {@link APIError},
+   * {@link ConnectionError}, {@link TimeoutError} or {@link UserAbortError} from the iterator.
+   */
+  synthesize(options: SynthesisOptions, call: SynthesisCallOptions = {}): AsyncIterable<SynthesisChunk> {
+    return synthesizeStream(this.#client, options, call);
+  }
+
+  /**
+   * Synthesizes the whole text into one buffer (`POST /tts/v1/voice`, one request per part for
+   * long text), for when you want the file rather than the stream.
+   */
+  generate(options: SynthesisOptions, call: SynthesisCallOptions = {}): Promise<SynthesisResult> {
+    return synthesize(this.#client, options, call);
+  }
+
+  /**
+   * Opens a bidirectional WebSocket stream on this client's pool: send text with
+   * `sendText()`/`flush()`, call `end()`, and iterate the audio. Returns at once; text sent
+   * before the connection is ready is queued. Breaking out of the loop cancels the context.
+   *
+   * @throws {@link ValidationError} for bad options. Connection failures surface from the iterator.
+   */
+  stream(options: TtsStreamSynthesisOptions = {}, streamOptions: TtsStreamOptions = {}): TtsStream {
+    return this.pool.stream(options, streamOptions);
+  }
+
+  /**
+   * Speaks sentences one at a time over a pool stream, resending unfinished sentences on a new
+   * connection if one drops (each restart is reported as an event).
+   */
+  speaker(options: TtsStreamSynthesisOptions = {}, speakerOptions: SentenceSpeakerOptions = {}): SentenceSpeaker {
+    return new SentenceSpeaker(this.pool, options, speakerOptions);
+  }
+
+  /**
+   * The WebSocket connection pool behind {@link TextToSpeech.stream} (5 contexts per connection),
+   * created on first access. Use it to `warm()` connections ahead of a burst or read `stats()`.
+   */
+  get pool(): TtsPool {
+    this.#pool ??= new TtsPool(this.#client, this.#poolOptions);
+    return this.#pool;
+  }
+
+  /** @internal Closes the pool, if one was opened; {@link Inworld.close} calls this. */
+  async close(): Promise<void> {
+    const pool = this.#pool;
+    this.#pool = undefined;
+    await pool?.close();
+  }
+}
