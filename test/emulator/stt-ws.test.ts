@@ -106,7 +106,7 @@ test('a 401 handshake through the status fault', async () => {
 });
 
 test('the script comes from INWORLD_EMULATOR_STT_SCRIPT when no rule gives one', async () => {
-  const { parseEnvScript } = await import('../../src/emulator/stt-script.js');
+  const { parseEnvScript } = await import('../../src/emulator/stt/script.js');
   assert.deepEqual(parseEnvScript('["a b", "c"]'), ['a b', 'c']);
   assert.deepEqual(parseEnvScript('one | two'), ['one', 'two']);
   assert.equal(parseEnvScript(''), undefined);

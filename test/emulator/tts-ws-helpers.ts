@@ -2,7 +2,7 @@
 // speech engine, and a raw `ws` client that records every server frame and waits on events.
 import WebSocket from 'ws';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import type { EmulatorOptions } from '../../src/emulator/options.js';
+import type { EmulatorOptions } from '../../src/emulator/server/options.js';
 
 export const TTS_WS_PATH = '/tts/v1/voice:streamBidirectional';
 export const TEST_API_KEY = 'test-key';

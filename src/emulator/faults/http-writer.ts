@@ -2,10 +2,10 @@
 // stalls, in-stream error lines, dropped connections, split writes, malformed / oversized lines
 // and bad base64. The TTS handlers only describe what to send; this decides how it goes wrong.
 import type { ServerResponse } from 'node:http';
-import type { EmulatorContext } from './context.js';
-import { findAction, FaultAction } from './faults.js';
-import { GRPC_INTERNAL, rpcStatus } from './grpc.js';
-import { writeAndDrain } from './http-io.js';
+import type { EmulatorContext } from '../server/context.js';
+import { findAction, FaultAction } from './rules.js';
+import { GRPC_INTERNAL, rpcStatus } from '../server/grpc.js';
+import { writeAndDrain } from '../server/http-io.js';
 
 /** Default size of an oversized line: just over 1 MiB, past the usual client line limit. */
 const OVERSIZED_LINE_BYTES = 1024 * 1024 + 64;

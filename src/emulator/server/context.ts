@@ -8,12 +8,12 @@
 //   handleSttSocket(socket: WebSocket, request: IncomingMessage, context: EmulatorContext): void
 //   handleSttTranscribe(request: IncomingMessage, response: ServerResponse, body: Buffer, context: EmulatorContext): Promise<void> | void
 
-import type { AudioEncoder, EncoderOptions } from './encoders.js';
-import type { FaultAction, FaultRegistry } from './faults.js';
+import type { AudioEncoder, EncoderOptions } from '../codecs/encoders.js';
+import type { FaultAction, FaultRegistry } from '../faults/rules.js';
 import type { ResolvedEmulatorOptions } from './options.js';
 import type { RecordedRequest, RequestRecorder } from './recorder.js';
-import type { SpeechEngine } from './speech.js';
-import type { VoiceCatalogue } from './voice-types.js';
+import type { SpeechEngine } from '../tts/speech.js';
+import type { VoiceCatalogue } from '../voices/types.js';
 
 export interface EmulatorLogger {
   /** One line about a request or event; printed unless the emulator is quiet. */

@@ -10,7 +10,7 @@
 //   PATCH  /_emulator/options           changes the runtime switches (see SWITCHABLE_OPTIONS)
 // These paths need no credentials and are not recorded or subject to faults.
 import type { ServerResponse } from 'node:http';
-import { FaultRegistry, FaultRule, FaultSpecError } from './faults.js';
+import { FaultRegistry, FaultRule, FaultSpecError } from '../faults/rules.js';
 import { GRPC_INVALID_ARGUMENT, GRPC_NOT_FOUND } from './grpc.js';
 import { sendJson, sendStatus } from './http-io.js';
 import type { ResolvedEmulatorOptions } from './options.js';

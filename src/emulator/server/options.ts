@@ -1,7 +1,7 @@
 // Emulator options and their defaults. Everything the protocol reference marks as uncertain
 // (text limits, unknown-voice behaviour, which voice endpoints exist) is a knob here.
 
-import type { FaultRuleInput } from './faults.js';
+import type { FaultRuleInput } from '../faults/rules.js';
 
 export type SpeechEngineName = 'espeak' | 'synthetic';
 

@@ -9,9 +9,9 @@ import { WebSocketServer, WebSocket } from 'ws';
 import { authenticate, offeredSubprotocols } from './auth.js';
 import type { EmulatorContext, EmulatorLogger } from './context.js';
 import { CONTROL_PREFIX, handleControl } from './control-http.js';
-import { createEncoder } from './encoders.js';
-import { FaultAction, FaultRegistry, findAction } from './faults.js';
-import { stall } from './fault-writer.js';
+import { createEncoder } from '../codecs/encoders.js';
+import { FaultAction, FaultRegistry, findAction } from '../faults/rules.js';
+import { stall } from '../faults/http-writer.js';
 import {
   EmulatorError, GRPC_INTERNAL, GRPC_INVALID_ARGUMENT, GRPC_NOT_FOUND, GRPC_RESOURCE_EXHAUSTED, GRPC_UNAUTHENTICATED, GRPC_UNIMPLEMENTED,
   grpcCodeForHttpStatus, rpcStatus,
@@ -20,14 +20,14 @@ import { BodyTooLargeError, readBody, sendJson, sendRpcError, sendStatus } from 
 import type { EmulatorOptions, ResolvedEmulatorOptions } from './options.js';
 import { resolveEmulatorOptions } from './options.js';
 import { RecordedRequest, RequestRecorder } from './recorder.js';
-import { createSpeechEngine, espeakAvailable } from './speech.js';
-import { handleSttSocket } from './stt-ws.js';
-import { handleSttTranscribe } from './stt-rest.js';
-import { handleTtsSocket } from './tts-ws.js';
-import { handleSynthesize, handleSynthesizeStream } from './tts-http.js';
-import { createVoiceCatalogue } from './voice-catalogue.js';
+import { createSpeechEngine, espeakAvailable } from '../tts/speech.js';
+import { handleSttSocket } from '../stt/ws.js';
+import { handleSttTranscribe } from '../stt/rest.js';
+import { handleTtsSocket } from '../tts/ws.js';
+import { handleSynthesize, handleSynthesizeStream } from '../tts/http.js';
+import { createVoiceCatalogue } from '../voices/catalogue.js';
 import type { SpeechEngineName } from './options.js';
-import { handleGetVoice, handleLegacyVoices, handleListVoices } from './voices-http.js';
+import { handleGetVoice, handleLegacyVoices, handleListVoices } from '../voices/http.js';
 
 export const TTS_PATH = '/tts/v1/voice';
 export const TTS_STREAM_PATH = '/tts/v1/voice:stream';

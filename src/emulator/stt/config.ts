@@ -2,7 +2,7 @@
 // snake_case keys, unknown fields ignored, wrong JSON types rejected (protocol §1.5), then checks
 // the values the emulated service cares about (LINEAR16 only for streaming, 8–48 kHz, known model).
 
-import { invalidArgument } from './grpc.js';
+import { invalidArgument } from '../server/grpc.js';
 
 /** Models the streaming endpoint serves (protocol §4.1 a). `groq/whisper-large-v3` is sync only. */
 export const STREAMING_MODELS: readonly string[] = [

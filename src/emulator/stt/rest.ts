@@ -8,14 +8,14 @@
 // The clip may be up to MAX_SYNC_AUDIO_BYTES (the API's ~16 MB), larger is INVALID_ARGUMENT.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { EmulatorContext } from './context.js';
-import { EmulatorError, GRPC_INTERNAL, invalidArgument } from './grpc.js';
-import { field, parseSttConfig, SYNC_MODELS } from './stt-config.js';
-import { emulatedVoiceProfile, spreadWords, type EmulatedWord } from './stt-profile.js';
-import { scriptFor } from './stt-script.js';
-import { DEFAULT_MAX_TURN_SILENCE_MS, TurnDetector, type TurnEvent } from './stt-turns.js';
-import { EnergyVad, vadThresholdToDbfs } from './stt-vad.js';
-import { isWav, readWav } from './stt-wav.js';
+import type { EmulatorContext } from '../server/context.js';
+import { EmulatorError, GRPC_INTERNAL, invalidArgument } from '../server/grpc.js';
+import { field, parseSttConfig, SYNC_MODELS } from './config.js';
+import { emulatedVoiceProfile, spreadWords, type EmulatedWord } from './profile.js';
+import { scriptFor } from './script.js';
+import { DEFAULT_MAX_TURN_SILENCE_MS, TurnDetector, type TurnEvent } from './turns.js';
+import { EnergyVad, vadThresholdToDbfs } from './vad.js';
+import { isWav, readWav } from './wav.js';
 
 /** The sync endpoint takes clips up to about 16 MB (protocol §4.4). */
 export const MAX_SYNC_AUDIO_BYTES = 16 * 1024 * 1024;

@@ -12,7 +12,7 @@
 // A position advances only when a final with that text is sent, so a turn cut short by a
 // dropped connection gets the same text again when the client replays its audio.
 
-import type { FaultAction } from './faults.js';
+import type { FaultAction } from '../faults/rules.js';
 
 export const STT_SCRIPT_ACTION = 'stt-script';
 export const STT_SCRIPT_ENV_VAR = 'INWORLD_EMULATOR_STT_SCRIPT';

@@ -8,7 +8,7 @@
 // confidence reaches endOfTurnConfidenceThreshold, else maxTurnSilence. Manual mode
 // (vadThreshold 0): no VAD events; a turn ends only on endTurn (or at MANUAL_TURN_CAP_MS).
 
-import type { VadFrame } from './stt-vad.js';
+import type { VadFrame } from './vad.js';
 
 /** Continuous speech needed before speechStarted, so a click is not a turn. */
 export const ONSET_MS = 40;

@@ -2,7 +2,7 @@
 // and `data` and accepts 16-bit PCM only (the emulator's VAD reads s16le). Kept inside the
 // emulator so it stays independent of the client's audio code.
 
-import { invalidArgument } from './grpc.js';
+import { invalidArgument } from '../server/grpc.js';
 
 const WAVE_FORMAT_PCM = 1;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;

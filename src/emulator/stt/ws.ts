@@ -16,14 +16,14 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import type { EmulatorContext } from './context.js';
-import type { FaultAction } from './faults.js';
-import { EmulatorError, GRPC_INTERNAL, GRPC_INVALID_ARGUMENT, rpcStatus } from './grpc.js';
-import { parseSttConfig, STREAMING_RULES, type SttConfig, field } from './stt-config.js';
-import { emulatedVoiceProfile, leadingWords, spreadWords } from './stt-profile.js';
-import { scriptFor, type SttScript } from './stt-script.js';
-import { DEFAULT_MAX_TURN_SILENCE_MS, TurnDetector, type TurnEvent } from './stt-turns.js';
-import { EnergyVad, vadThresholdToDbfs } from './stt-vad.js';
+import type { EmulatorContext } from '../server/context.js';
+import type { FaultAction } from '../faults/rules.js';
+import { EmulatorError, GRPC_INTERNAL, GRPC_INVALID_ARGUMENT, rpcStatus } from '../server/grpc.js';
+import { parseSttConfig, STREAMING_RULES, type SttConfig, field } from './config.js';
+import { emulatedVoiceProfile, leadingWords, spreadWords } from './profile.js';
+import { scriptFor, type SttScript } from './script.js';
+import { DEFAULT_MAX_TURN_SILENCE_MS, TurnDetector, type TurnEvent } from './turns.js';
+import { EnergyVad, vadThresholdToDbfs } from './vad.js';
 
 const CLOSE_NORMAL = 1000;
 const CLOSE_GOING_AWAY = 1001;

@@ -1,12 +1,12 @@
 // POST /tts/v1/voice (one JSON object) and POST /tts/v1/voice:stream (NDJSON), protocol §2.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { EmulatorContext } from './context.js';
-import { FaultWriter } from './fault-writer.js';
-import { findAction } from './faults.js';
-import { JSON_CONTENT_TYPE } from './http-io.js';
+import type { EmulatorContext } from '../server/context.js';
+import { FaultWriter } from '../faults/http-writer.js';
+import { findAction } from '../faults/rules.js';
+import { JSON_CONTENT_TYPE } from '../server/http-io.js';
 import type { RenderedSpeech, TimedText } from './speech.js';
 import { buildTimestampInfo, modelHasPhoneticDetails, tokenTimes } from './timestamps.js';
-import { parseTtsHttpRequest, TtsHttpRequest } from './tts-request.js';
+import { parseTtsHttpRequest, TtsHttpRequest } from './request.js';
 
 function usage(count: number, modelId: string): { processedCharactersCount: number; modelId: string } {
   return { processedCharactersCount: count, modelId };

@@ -1,10 +1,10 @@
 // Parses and validates a TTS synthesis request (protocol §2.1, §2.2) for the HTTP endpoints and
 // the WebSocket `create` message, with the service's ranges and defaults.
-import { EmulatorAudioEncoding, EMULATOR_AUDIO_ENCODINGS } from './encoders.js';
-import { EmulatorError, GRPC_INVALID_ARGUMENT, GRPC_NOT_FOUND, invalidArgument } from './grpc.js';
-import { isObject, JsonObject, readEnum, readInteger, readNumber, readObject, readString } from './json-fields.js';
-import type { ResolvedEmulatorOptions } from './options.js';
-import type { VoiceCatalogue } from './voice-types.js';
+import { EmulatorAudioEncoding, EMULATOR_AUDIO_ENCODINGS } from '../codecs/encoders.js';
+import { EmulatorError, GRPC_INVALID_ARGUMENT, GRPC_NOT_FOUND, invalidArgument } from '../server/grpc.js';
+import { isObject, JsonObject, readEnum, readInteger, readNumber, readObject, readString } from '../server/json-fields.js';
+import type { ResolvedEmulatorOptions } from '../server/options.js';
+import type { VoiceCatalogue } from '../voices/types.js';
 
 export const KNOWN_TTS_MODELS = [
   'inworld-tts-2', 'inworld-tts-1.5-max', 'inworld-tts-1.5-mini', 'inworld-tts-1.5', 'inworld-tts-1', 'inworld-tts-1-max',

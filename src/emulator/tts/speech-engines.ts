@@ -2,8 +2,8 @@
 import type { SpeechEngine, SpeechEngineName } from './speech.js';
 import { createEspeakEngine, espeakInstalled } from './speech-espeak.js';
 import { createSyntheticEngine } from './speech-synthetic.js';
-import { createVoiceCatalogue } from './voice-catalogue.js';
-import type { VoiceCatalogue } from './voice-types.js';
+import { createVoiceCatalogue } from '../voices/catalogue.js';
+import type { VoiceCatalogue } from '../voices/types.js';
 
 const DEFAULT_PITCH_HZ = 150;
 

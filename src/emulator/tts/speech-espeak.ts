@@ -3,11 +3,11 @@
 // character timestamps are exact. Words are cached, runs are limited in parallel, and any failed
 // run falls back to the synthetic rendering of that word, so a broken install degrades, never fails.
 import { spawn, spawnSync } from 'node:child_process';
-import { resample } from './resample.js';
+import { resample } from '../codecs/resample.js';
 import type { RenderedSpeech, SpeechEngine, SpeechRenderOptions } from './speech.js';
 import { assembleSpeech, renderSyntheticWord } from './speech-synthetic.js';
 import { splitWords } from './text-units.js';
-import { parseWav } from './wav.js';
+import { parseWav } from '../codecs/wav.js';
 
 const ESPEAK_BINARY = 'espeak-ng';
 /** espeak-ng's default speed, words per minute, which we scale by speakingRate. */

@@ -12,8 +12,8 @@
 // The synthetic engine is a pure function of (text, sampleRateHz, speakingRate, voiceId): the same
 // input always yields the same samples, so tests can compare bytes.
 
-export type { SpeechEngineName } from './options.js';
-import type { SpeechEngineName } from './options.js';
+export type { SpeechEngineName } from '../server/options.js';
+import type { SpeechEngineName } from '../server/options.js';
 
 export interface SpeechRenderOptions {
   /** Output sample rate, 8000..48000 Hz. */

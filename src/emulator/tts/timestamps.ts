@@ -1,7 +1,7 @@
 // Builds `timestampInfo` (protocol §2.6) from timed words or characters. Times are seconds from the
 // start of the generation; values are rounded to microseconds so JSON stays short.
 import type { TimedText } from './speech.js';
-import type { TimestampType } from './tts-request.js';
+import type { TimestampType } from './request.js';
 
 export interface PhoneJson {
   phoneSymbol: string;

@@ -1,7 +1,7 @@
 // Parsing of the client frames of the TTS WebSocket (protocol §3.2), independent of the client
 // library: camelCase and snake_case keys, unknown fields and unknown enum names ignored, wrong JSON
 // types rejected (they become a top-level `error`, §1.5), bad values rejected per context (status).
-import type { EmulatorAudioEncoding } from './encoders.js';
+import type { EmulatorAudioEncoding } from '../codecs/encoders.js';
 
 export const WS_ENCODINGS: readonly EmulatorAudioEncoding[] = ['LINEAR16', 'PCM', 'MP3', 'OGG_OPUS', 'ALAW', 'MULAW', 'WAV'];
 export const DEFAULT_WS_ENCODING: EmulatorAudioEncoding = 'MP3';

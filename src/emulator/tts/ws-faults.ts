@@ -13,7 +13,7 @@
 //   tts-idle              close idle connections after `ms` with "Paused due to inactivity" (default 10 min)
 // Context selection (optional, all params): `context` (an id), `contextIndex` (0-based order of
 // `create` on the connection). Without either, every context matches.
-import type { FaultAction, WsFaultAction } from './faults.js';
+import type { FaultAction, WsFaultAction } from '../faults/rules.js';
 
 export const TTS_WS_FAULT_NAMES = [
   'tts-drop',

@@ -15,8 +15,8 @@
 import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
-import type { EmulatorContext } from './context.js';
-import type { AudioEncoder } from './encoders.js';
+import type { EmulatorContext } from '../server/context.js';
+import type { AudioEncoder } from '../codecs/encoders.js';
 import type { RenderedSpeech, TimedText } from './speech.js';
 import {
   ConfigValueError,
@@ -25,8 +25,8 @@ import {
   parseCreateConfig,
   type ClientAction,
   type ContextConfig,
-} from './tts-ws-config.js';
-import { faultMatchesContext, ttsWsFaults, type GenericWsFault, type TtsWsFault } from './tts-ws-faults.js';
+} from './ws-config.js';
+import { faultMatchesContext, ttsWsFaults, type GenericWsFault, type TtsWsFault } from './ws-faults.js';
 
 export const MAX_CONTEXTS_PER_CONNECTION = 5;
 /** Client frames kept in the request log per connection, so a long stream cannot grow it forever. */

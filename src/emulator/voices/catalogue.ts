@@ -1,7 +1,7 @@
 // The emulator's built-in system voices. Names follow the public list of Inworld system voices;
 // descriptions are our own words. Pitch and espeak voice only shape the emulator's placeholder
 // audio so different voices sound different.
-import type { EmulatorVoice, VoiceCatalogue } from './voice-types.js';
+import type { EmulatorVoice, VoiceCatalogue } from './types.js';
 
 type Row = [voiceId: string, langCode: string, gender: 'MALE' | 'FEMALE', age: EmulatorVoice['ageGroup'], description: string, tags?: string[]];
 

@@ -5,8 +5,8 @@
 //   value := "quoted" | 'quoted' | bare
 // Fields: lang_code (en, en-US or en_US), source, gender, age_group, voice_id, display_name,
 // description, tags, categories; camelCase spellings work too.
-import { invalidArgument } from './grpc.js';
-import type { EmulatorVoice } from './voice-types.js';
+import { invalidArgument } from '../server/grpc.js';
+import type { EmulatorVoice } from './types.js';
 
 type Predicate = (voice: EmulatorVoice) => boolean;
 

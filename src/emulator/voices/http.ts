@@ -1,12 +1,12 @@
 // Voice listing: the legacy GET /tts/v1/voices (protocol §5.1) and the Voice API
 // GET /voices/v1/voices and /voices/v1/voices/{voiceId} (protocol §5.2).
 import type { ServerResponse } from 'node:http';
-import type { EmulatorContext } from './context.js';
-import { EmulatorError, GRPC_NOT_FOUND, invalidArgument } from './grpc.js';
-import { sendJson } from './http-io.js';
-import { baseLanguage } from './voice-catalogue.js';
-import { compileVoiceFilter } from './voice-filter.js';
-import type { EmulatorVoice } from './voice-types.js';
+import type { EmulatorContext } from '../server/context.js';
+import { EmulatorError, GRPC_NOT_FOUND, invalidArgument } from '../server/grpc.js';
+import { sendJson } from '../server/http-io.js';
+import { baseLanguage } from './catalogue.js';
+import { compileVoiceFilter } from './filter.js';
+import type { EmulatorVoice } from './types.js';
 
 const MAX_PAGE_SIZE = 1000;
 /** Workspace shown in system voice resource names. */
