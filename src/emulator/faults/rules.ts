@@ -20,7 +20,7 @@
 // the action fields: `retry-after`, `after-chunks`, `after-bytes`, `after-messages`, `piece-bytes`,
 // `close-code`, `ms` (omit ms on a stall to stall forever), `factor`, `bytes`, `code`, `message`.
 // `action=custom,name=<handler fault>` accepts any other key too (camelCased; numbers parsed), for
-// the WebSocket handlers' own faults (tts-ws-faults.ts, stt-ws.ts).
+// the WebSocket handlers' own faults (tts/ws-faults.ts, stt/ws.ts).
 // Examples:
 //   status=503,times=2,path=/tts/v1/voice:stream
 //   status=429,code=8,message=slow%20down,retry-after=3

@@ -1,7 +1,7 @@
 // What every emulator endpoint handler receives: the resolved options, shared services (faults,
 // speech, encoders, voices, request log) and the facts of the request being handled.
 //
-// Handlers owned by other engineers (tts-ws.ts, stt-ws.ts, stt-rest.ts) build on this type, so it
+// Handlers owned by other engineers (tts/ws.ts, stt/ws.ts, stt/rest.ts) build on this type, so it
 // only ever grows: never remove or rename a field.
 //
 //   handleTtsSocket(socket: WebSocket, request: IncomingMessage, context: EmulatorContext): void

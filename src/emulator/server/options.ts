@@ -45,7 +45,7 @@ export interface EmulatorOptions {
   voiceApiNotFound?: boolean;
   /** Enable `/_emulator/*` control endpoints (faults, request log). Default true. */
   controlEndpoints?: boolean;
-  /** Fault rules active from the start: objects or spec strings (grammar in faults.ts). */
+  /** Fault rules active from the start: objects or spec strings (grammar in faults/rules.ts). */
   faults?: ReadonlyArray<FaultRuleInput | string>;
   /**
    * WORD timestamps as words with their punctuation attached (`attached`, the older documented

@@ -1,7 +1,7 @@
 // The emulated synchronous STT endpoint, POST /stt/v1/transcribe (protocol §4.4): one JSON
 // request `{transcribeConfig, audioData:{content}}` with the whole clip, one JSON answer
 // `{transcription, voiceProfile?, usage}`. The clip goes through the same VAD and turn detector
-// as the WebSocket; every turn with speech takes the next text of the script (stt-script.ts),
+// as the WebSocket; every turn with speech takes the next text of the script (script.ts),
 // and the transcript is those texts joined. The emulator does not recognize speech.
 //
 // Audio: LINEAR16 as raw s16le (sampleRateHertz required) or as a WAV file; AUTO_DETECT for WAV.

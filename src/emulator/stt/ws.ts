@@ -1,12 +1,12 @@
 // The emulated STT WebSocket, /stt/v1/transcribe:streamBidirectional (protocol §4.1).
 //
 // The client's first message must be `transcribeConfig`; then `audioChunk`s of base64 LINEAR16,
-// optional `endTurn`s and a final `closeStream`. An energy-based VAD (stt-vad.ts) and a turn
-// detector (stt-turns.ts) run on the audio as it arrives, in audio time, and drive speechStarted,
+// optional `endTurn`s and a final `closeStream`. An energy-based VAD (vad.ts) and a turn
+// detector (turns.ts) run on the audio as it arrives, in audio time, and drive speechStarted,
 // interim transcriptions (restating the whole turn so far), speechStopped and finals. The words
-// come from a script (stt-script.ts): the emulator does not recognize speech.
+// come from a script (script.ts): the emulator does not recognize speech.
 //
-// Faults (matched at the handshake, see faults.ts): `ws-close` / `ws-drop` / `ws-error` after N
+// Faults (matched at the handshake, see faults/rules.ts): `ws-close` / `ws-drop` / `ws-error` after N
 // server messages, and the STT-specific custom actions below, which count client audio chunks:
 //   {type:'custom', name:'stt-close', params:{afterChunks, closeCode}}   close (1006 = no close frame)
 //   {type:'custom', name:'stt-drop',  params:{afterChunks}}              destroy the TCP socket

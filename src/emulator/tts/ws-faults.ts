@@ -1,4 +1,4 @@
-// The TTS WebSocket's own fault actions, expressed as `custom` fault rules (faults.ts) so they are
+// The TTS WebSocket's own fault actions, expressed as `custom` fault rules (faults/rules.ts) so they are
 // added like any other rule: in process, over `/_emulator/faults`, or as spec strings.
 // Parameters may sit in `params` (JSON rules) or at the top level of the action (spec strings:
 // `action=custom,name=tts-status,code=13,message=boom,after-chunks=1`).
@@ -36,7 +36,7 @@ export interface TtsWsFault {
   message?: string;
 }
 
-/** The generic WS actions this endpoint also honours (faults.ts `WsFaultAction`). */
+/** The generic WS actions this endpoint also honours (faults/rules.ts `WsFaultAction`). */
 export type GenericWsFault = Exclude<WsFaultAction, { type: 'custom' }>;
 
 export function ttsWsFaults(actions: readonly FaultAction[]): { custom: TtsWsFault[]; generic: GenericWsFault[] } {

@@ -11,7 +11,7 @@
 // autoMode at each sentence end. One flushCompleted per generation that had text (an empty flush
 // sends none unless the `tts-empty-flush` fault says so). Timestamps restart at 0 per generation.
 // A status error ends its context on the server side too, freeing its slot.
-// Fault actions: tts-ws-faults.ts (custom) plus the generic ws-close / ws-error / ws-drop / ws-reorder-close.
+// Fault actions: ws-faults.ts (custom) plus the generic ws-close / ws-error / ws-drop / ws-reorder-close.
 import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
