@@ -25,7 +25,7 @@ export { SYSTEM_VOICES } from './voices/catalogue.js';
 export type { EmulatorVoice } from './voices/types.js';
 export {
   TTS_PATH, TTS_STREAM_PATH, TTS_WS_PATH, STT_PATH, STT_WS_PATH, LEGACY_VOICES_PATH, VOICES_PATH,
-} from './server/server.js';
+} from './server/routes.js';
 
 /** Starts the emulator on `options.port` (0 = any free port) of `options.host` (127.0.0.1). */
 export function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
