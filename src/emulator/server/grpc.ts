@@ -8,6 +8,7 @@ export const GRPC_UNKNOWN = 2;
 export const GRPC_INVALID_ARGUMENT = 3;
 export const GRPC_DEADLINE_EXCEEDED = 4;
 export const GRPC_NOT_FOUND = 5;
+export const GRPC_ALREADY_EXISTS = 6;
 export const GRPC_PERMISSION_DENIED = 7;
 export const GRPC_RESOURCE_EXHAUSTED = 8;
 export const GRPC_FAILED_PRECONDITION = 9;

@@ -11,13 +11,17 @@
 // autoMode at each sentence end. One flushCompleted per generation that had text (an empty flush
 // sends none unless the `tts-empty-flush` fault says so). Timestamps restart at 0 per generation.
 // A status error ends its context on the server side too, freeing its slot.
-// Fault actions: ws-faults.ts (custom) plus the generic ws-close / ws-error / ws-drop / ws-reorder-close.
+// Fault actions: ws-faults.ts (custom) plus the generic ws-close / ws-error / ws-drop (applied by
+// the connection, ws-connection.ts) and ws-reorder-close (here, at close_context).
 import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
 import type { EmulatorContext } from '../server/context.js';
 import type { AudioEncoder } from '../codecs/encoders.js';
-import type { RenderedSpeech, TimedText } from './speech.js';
+import {
+  GRPC_ALREADY_EXISTS, GRPC_INTERNAL, GRPC_INVALID_ARGUMENT, GRPC_NOT_FOUND, GRPC_RESOURCE_EXHAUSTED,
+} from '../server/grpc.js';
+import { audioFrames, lastSentenceEnd, timedItems, timestampInfo } from './ws-frames.js';
 import {
   ConfigValueError,
   FrameTypeError,
@@ -26,21 +30,10 @@ import {
   type ClientAction,
   type ContextConfig,
 } from './ws-config.js';
-import { faultMatchesContext, ttsWsFaults, type GenericWsFault, type TtsWsFault } from './ws-faults.js';
+import { TtsSocketConnection } from './ws-connection.js';
+import { faultMatchesContext, type TtsWsFault } from './ws-faults.js';
 
 export const MAX_CONTEXTS_PER_CONNECTION = 5;
-/** Client frames kept in the request log per connection, so a long stream cannot grow it forever. */
-export const MAX_RECORDED_MESSAGES_PER_CONNECTION = 2000;
-/** The documented idle limit: "closed after 10 minutes of inactivity across any context" (§3.7). */
-export const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60_000;
-const GRPC_INVALID_ARGUMENT = 3;
-const GRPC_NOT_FOUND = 5;
-const GRPC_ALREADY_EXISTS = 6;
-const GRPC_RESOURCE_EXHAUSTED = 8;
-const GRPC_ABORTED = 10;
-const GRPC_INTERNAL = 13;
-/** The `details` reason PC-3269 saw with "Paused due to inactivity". */
-const SESSION_PAUSED_REASON = 'SESSION_PAUSED';
 
 interface ContextFault extends TtsWsFault {
   used: boolean;
@@ -68,61 +61,11 @@ export function handleTtsSocket(socket: WebSocket, _request: IncomingMessage, co
   new TtsSocketSession(socket, context).start();
 }
 
-class TtsSocketSession {
+class TtsSocketSession extends TtsSocketConnection {
   private readonly contexts = new Map<string, TtsContext>();
   private createdCount = 0;
-  private serverMessages = 0;
-  private recordedMessages = 0;
-  private closed = false;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private readonly idleTimeoutMs: number;
-  private readonly custom: TtsWsFault[];
-  private readonly generic: GenericWsFault[];
-  private readonly whenClosed: Promise<void>;
-  private resolveClosed!: () => void;
 
-  constructor(
-    private readonly socket: WebSocket,
-    private readonly context: EmulatorContext,
-  ) {
-    const { custom, generic } = ttsWsFaults(context.matchedFaults);
-    this.custom = custom;
-    this.generic = generic;
-    this.idleTimeoutMs = custom.find((f) => f.name === 'tts-idle')?.ms ?? DEFAULT_IDLE_TIMEOUT_MS;
-    this.whenClosed = new Promise((resolve) => {
-      this.resolveClosed = resolve;
-    });
-  }
-
-  start(): void {
-    this.socket.on('message', (data, isBinary) => this.onFrame(data.toString(), isBinary));
-    this.socket.on('close', () => this.shutdown());
-    this.socket.on('error', () => this.shutdown());
-    this.context.onClose(() => {
-      this.socket.terminate();
-      this.shutdown();
-    });
-    this.touch();
-    this.applyGenericFaults();
-  }
-
-  private onFrame(text: string, isBinary: boolean): void {
-    if (this.closed) return;
-    this.touch();
-    if (this.recordedMessages < MAX_RECORDED_MESSAGES_PER_CONNECTION) {
-      this.recordedMessages += 1;
-      let parsedForRecord: unknown = text;
-      try {
-        parsedForRecord = JSON.parse(text);
-      } catch {
-        // recorded as raw text
-      }
-      this.context.recorder.appendMessage(this.context.record, parsedForRecord);
-    }
-    if (isBinary) {
-      this.sendTopLevelError(GRPC_INVALID_ARGUMENT, 'Invalid payload: binary frames are not supported');
-      return;
-    }
+  protected onFrame(text: string): void {
     let action: ClientAction;
     try {
       action = parseClientFrame(text);
@@ -293,7 +236,7 @@ class TtsSocketSession {
       language: config.language,
     });
     if (this.closed || ctx.dead) return;
-    const frames = this.audioFrames(ctx, spoken, speech);
+    const frames = audioFrames(ctx.id, config, this.encoderFor(ctx, speech.samples.length), spoken, speech, this.context.options.streamChunkMs);
     const remainingMs = latencyMs - (performance.now() - started);
     if (remainingMs > 0) await this.wait(remainingMs);
     if (this.closed || ctx.dead) return;
@@ -304,7 +247,7 @@ class TtsSocketSession {
       if (this.context.options.realtime) await this.wait(frame.ms);
       if (this.closed || ctx.dead) return;
     }
-    const timed = config.timestampType === 'WORD' ? speech.words : config.timestampType === 'CHARACTER' ? speech.characters : undefined;
+    const timed = timedItems(config, speech);
     if (timed && config.transport === 'ASYNC' && timed.length > 0) {
       // Trailing timestamp-only message(s), sent before flushCompleted (§3.6).
       this.sendResult(ctx.id, { audioChunk: { timestampInfo: timestampInfo(config.timestampType, timed) } });
@@ -312,48 +255,13 @@ class TtsSocketSession {
     this.sendResult(ctx.id, { flushCompleted: {} });
   }
 
-  /**
-   * A generation's audio chunks as serialized result frames (streamChunkMs of audio each; SYNC
-   * timestamps with the chunk their words start in; usage on the first), with each chunk's
-   * duration for realtime pacing.
-   */
-  private audioFrames(ctx: TtsContext, spoken: string, speech: RenderedSpeech): Array<{ json: string; ms: number }> {
+  /** The encoder for one generation; OGG_OPUS keeps one per context so its chunks form one Ogg stream. */
+  private encoderFor(ctx: TtsContext, totalSamples: number): AudioEncoder {
     const { config } = ctx;
-    const encoder =
-      config.encoding === 'OGG_OPUS'
-        ? (ctx.oggEncoder ??= this.context.createEncoder({ encoding: 'OGG_OPUS', sampleRateHz: config.sampleRateHz, bitRate: config.bitRate }))
-        : this.context.createEncoder({
-            encoding: config.encoding,
-            sampleRateHz: config.sampleRateHz,
-            bitRate: config.bitRate,
-            totalSamples: speech.samples.length,
-          });
-    const timed = config.timestampType === 'WORD' ? speech.words : config.timestampType === 'CHARACTER' ? speech.characters : undefined;
-    const samplesPerChunk = Math.max(1, Math.round((config.sampleRateHz * this.context.options.streamChunkMs) / 1000));
-    const chunkCount = Math.max(1, Math.ceil(speech.samples.length / samplesPerChunk));
-    const frames: Array<{ json: string; ms: number }> = [];
-    let usageSent = false;
-    for (let i = 0; i < chunkCount; i++) {
-      const last = i === chunkCount - 1;
-      const samples = speech.samples.subarray(i * samplesPerChunk, Math.min(speech.samples.length, (i + 1) * samplesPerChunk));
-      let bytes = samples.length > 0 ? encoder.write(samples) : Buffer.alloc(0);
-      if (last && config.encoding !== 'OGG_OPUS') bytes = Buffer.concat([bytes, encoder.end()]);
-      const chunk: Record<string, unknown> = {};
-      if (bytes.length > 0) chunk.audioContent = bytes.toString('base64');
-      if (timed && config.transport === 'SYNC') {
-        const from = (i * samplesPerChunk) / config.sampleRateHz;
-        const to = last ? Number.POSITIVE_INFINITY : ((i + 1) * samplesPerChunk) / config.sampleRateHz;
-        const info = timestampInfo(config.timestampType, timed.filter((t) => t.startSeconds >= from && t.startSeconds < to));
-        if (info) chunk.timestampInfo = info;
-      }
-      if (chunk.audioContent === undefined && chunk.timestampInfo === undefined) continue;
-      if (!usageSent) {
-        chunk.usage = { processedCharactersCount: [...spoken].length, modelId: config.modelId };
-        usageSent = true;
-      }
-      frames.push({ json: resultJson(ctx.id, { audioChunk: chunk }), ms: (samples.length / config.sampleRateHz) * 1000 });
+    if (config.encoding === 'OGG_OPUS') {
+      return (ctx.oggEncoder ??= this.context.createEncoder({ encoding: 'OGG_OPUS', sampleRateHz: config.sampleRateHz, bitRate: config.bitRate }));
     }
-    return frames;
+    return this.context.createEncoder({ encoding: config.encoding, sampleRateHz: config.sampleRateHz, bitRate: config.bitRate, totalSamples });
   }
 
   /** Runs the chunk-position faults for a context; false when the context (or socket) is gone. */
@@ -363,8 +271,7 @@ class TtsSocketSession {
       if (fault.name === 'tts-drop') {
         fault.used = true;
         this.context.log.info(`tts-ws fault: dropping the connection at context ${ctx.id} chunk ${ctx.chunksSent}`);
-        this.socket.terminate();
-        this.shutdown();
+        this.terminate();
         return false;
       }
       if (fault.name === 'tts-stall') {
@@ -413,109 +320,8 @@ class TtsSocketSession {
     ctx.bufferTimer = undefined;
   }
 
-  private sendResult(contextId: string, event: Record<string, unknown>): void {
-    this.sendSerialized(resultJson(contextId, event));
-  }
-
-  private sendStatus(contextId: string, code: number, message: string): void {
-    this.send({ result: { contextId, status: { code, message, details: [] } } });
-  }
-
-  private sendTopLevelError(code: number, message: string, details: unknown[] = []): void {
-    this.send({ error: { code, message, details } });
-  }
-
-  private send(frame: unknown): void {
-    this.sendSerialized(JSON.stringify(frame));
-  }
-
-  private sendSerialized(json: string): void {
-    if (this.closed || this.socket.readyState !== 1) return;
-    this.socket.send(json);
-    this.serverMessages += 1;
-    this.applyGenericFaults();
-  }
-
-  /** ws-close / ws-error / ws-drop fire once the server has sent `afterMessages` frames. */
-  private applyGenericFaults(): void {
-    for (let i = 0; i < this.generic.length; i++) {
-      const fault = this.generic[i]!;
-      if (fault.type === 'ws-reorder-close') continue;
-      if ((fault.afterMessages ?? 0) !== this.serverMessages) continue;
-      this.generic.splice(i, 1);
-      i -= 1;
-      if (fault.type === 'ws-error') {
-        this.sendTopLevelError(fault.code ?? GRPC_INTERNAL, fault.message ?? 'internal error');
-      } else if (fault.type === 'ws-close') {
-        this.socket.close(fault.closeCode, fault.reason ?? '');
-        this.shutdown();
-      } else if (fault.type === 'ws-drop') {
-        this.socket.terminate();
-        this.shutdown();
-      }
-    }
-  }
-
-  private touch(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => {
-      // What PC-3269 saw: a top-level ABORTED error, then the socket dropped without a close frame.
-      this.sendTopLevelError(GRPC_ABORTED, 'Paused due to inactivity', [{ reason: SESSION_PAUSED_REASON }]);
-      this.socket.terminate();
-      this.shutdown();
-    }, this.idleTimeoutMs);
-    this.idleTimer.unref();
-  }
-
-  /** Resolves after `ms`, or never when `ms` is absent; always resolves when the socket closes. */
-  private wait(ms?: number): Promise<void> {
-    if (ms === undefined) return this.whenClosed;
-    return Promise.race([this.context.delay(ms).catch(() => undefined), this.whenClosed]);
-  }
-
-  private shutdown(): void {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+  protected onShutdown(): void {
     for (const ctx of this.contexts.values()) this.clearBufferTimer(ctx);
     this.contexts.clear();
-    this.resolveClosed();
   }
-}
-
-/** A successful result frame for a context, serialized. */
-function resultJson(contextId: string, event: Record<string, unknown>): string {
-  return JSON.stringify({ result: { contextId, ...event, status: { code: 0, message: '', details: [] } } });
-}
-
-/** Index just after the last sentence end in the buffer (0 when there is none): autoMode's cut. */
-function lastSentenceEnd(text: string): number {
-  let end = 0;
-  const pattern = /[.!?…。！？]+["'”’)\]]*(?=\s|$)/gu;
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) end = match.index + match[0].length;
-  return end;
-}
-
-function timestampInfo(type: ContextConfig['timestampType'], items: readonly TimedText[]): Record<string, unknown> | undefined {
-  if (items.length === 0) return undefined;
-  if (type === 'WORD') {
-    return {
-      wordAlignment: {
-        words: items.map((t) => t.text),
-        wordStartTimeSeconds: items.map((t) => round(t.startSeconds)),
-        wordEndTimeSeconds: items.map((t) => round(t.endSeconds)),
-      },
-    };
-  }
-  return {
-    characterAlignment: {
-      characters: items.map((t) => t.text),
-      characterStartTimeSeconds: items.map((t) => round(t.startSeconds)),
-      characterEndTimeSeconds: items.map((t) => round(t.endSeconds)),
-    },
-  };
-}
-
-function round(seconds: number): number {
-  return Math.round(seconds * 1e4) / 1e4;
 }
