@@ -20,7 +20,8 @@
 // the action fields: `retry-after`, `after-chunks`, `after-bytes`, `after-messages`, `piece-bytes`,
 // `close-code`, `ms` (omit ms on a stall to stall forever), `factor`, `bytes`, `code`, `message`.
 // `action=custom,name=<handler fault>` accepts any other key too (camelCased; numbers parsed), for
-// the WebSocket handlers' own faults (tts/ws-faults.ts, stt/ws.ts).
+// the WebSocket handlers' own faults (tts/ws-faults.ts, stt/ws.ts); every setting of a custom
+// action, known key or not, ends up in its `params`.
 // Examples:
 //   status=503,times=2,path=/tts/v1/voice:stream
 //   status=429,code=8,message=slow%20down,retry-after=3
@@ -185,14 +186,28 @@ export function validateFaultRule(input: unknown): FaultRuleInput {
   for (const key of ['path', 'method'] as const) {
     if (rule[key] !== undefined && typeof rule[key] !== 'string') throw new FaultSpecError(`${key} must be a string`);
   }
+  if (action.type === 'custom' && (typeof action.name !== 'string' || action.name === '')) {
+    throw new FaultSpecError('a custom fault needs a name');
+  }
   const { path, method, protocol, times, skip } = rule as unknown as FaultRuleInput;
-  const out: FaultRuleInput = { action: action as unknown as FaultAction };
+  const out: FaultRuleInput = { action: (action.type === 'custom' ? customAction(action) : action) as unknown as FaultAction };
   if (path !== undefined) out.path = path;
   if (method !== undefined) out.method = method;
   if (protocol !== undefined) out.protocol = protocol;
   if (times !== undefined) out.times = times;
   if (skip !== undefined) out.skip = skip;
   return out;
+}
+
+/**
+ * A custom action with every setting under `params`, where the handlers read them. A spec string
+ * (`action=custom,name=stt-close,after-chunks=10`) and a JSON rule that puts settings next to
+ * `name` both land here; values under `params` win over ones beside it.
+ */
+function customAction(action: Record<string, unknown>): FaultAction {
+  const { type: _type, name, params, ...beside } = action;
+  const nested = typeof params === 'object' && params !== null && !Array.isArray(params) ? (params as Record<string, unknown>) : {};
+  return { type: 'custom', name: name as string, params: { ...beside, ...nested } };
 }
 
 export class FaultSpecError extends Error {

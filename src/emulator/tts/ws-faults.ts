@@ -1,7 +1,7 @@
 // The TTS WebSocket's own fault actions, expressed as `custom` fault rules (faults/rules.ts) so they are
 // added like any other rule: in process, over `/_emulator/faults`, or as spec strings.
-// Parameters may sit in `params` (JSON rules) or at the top level of the action (spec strings:
-// `action=custom,name=tts-status,code=13,message=boom,after-chunks=1`).
+// Settings are the action's `params` (a spec string such as
+// `action=custom,name=tts-status,code=13,message=boom,after-chunks=1` puts them there too).
 //
 //   name                  what happens (on the connection whose handshake matched the rule)
 //   tts-drop              destroy the TCP socket (no close frame) when a context has sent `afterChunks` audio chunks
@@ -45,15 +45,15 @@ export function ttsWsFaults(actions: readonly FaultAction[]): { custom: TtsWsFau
   for (const action of actions) {
     if (action.type === 'custom') {
       if (!(TTS_WS_FAULT_NAMES as readonly string[]).includes(action.name)) continue;
-      const flat = { ...(action as unknown as Record<string, unknown>), ...(action.params ?? {}) };
+      const settings = action.params ?? {};
       custom.push({
         name: action.name as TtsWsFaultName,
-        context: typeof flat.context === 'string' ? flat.context : undefined,
-        contextIndex: typeof flat.contextIndex === 'number' ? flat.contextIndex : undefined,
-        afterChunks: typeof flat.afterChunks === 'number' ? flat.afterChunks : 0,
-        ms: typeof flat.ms === 'number' ? flat.ms : undefined,
-        code: typeof flat.code === 'number' ? flat.code : undefined,
-        message: typeof flat.message === 'string' ? flat.message : undefined,
+        context: typeof settings.context === 'string' ? settings.context : undefined,
+        contextIndex: typeof settings.contextIndex === 'number' ? settings.contextIndex : undefined,
+        afterChunks: typeof settings.afterChunks === 'number' ? settings.afterChunks : 0,
+        ms: typeof settings.ms === 'number' ? settings.ms : undefined,
+        code: typeof settings.code === 'number' ? settings.code : undefined,
+        message: typeof settings.message === 'string' ? settings.message : undefined,
       });
     } else if (action.type === 'ws-close' || action.type === 'ws-error' || action.type === 'ws-drop' || action.type === 'ws-reorder-close') {
       generic.push(action);
