@@ -38,6 +38,8 @@ const ROWS: Row[] = [
   ['Minji', 'KO_KR', 'FEMALE', 'YOUNG', 'A cheerful young Korean woman'],
   ['Heitor', 'PT_BR', 'MALE', 'ADULT', 'A relaxed Brazilian Portuguese speaker'],
   ['Svetlana', 'RU_RU', 'FEMALE', 'ADULT', 'A composed Russian woman with a crisp delivery'],
+  // Appended rather than sorted in, so the voices above keep their pitch offsets (and their audio).
+  ['Jason', 'EN_US', 'MALE', 'ADULT', 'A clear, personable man with an even conversational pace', ['conversational', 'clear']],
 ];
 
 /** espeak-ng voice per language (the base voice; a variant sets the gender). */
