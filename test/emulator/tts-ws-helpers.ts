@@ -83,7 +83,7 @@ export class RawTtsClient {
 }
 
 export function eventName(result: Record<string, any>): string {
-  for (const key of ['contextCreated', 'audioChunk', 'flushCompleted', 'contextClosed']) if (key in result) return key;
+  for (const key of ['contextCreated', 'contextUpdated', 'audioChunk', 'flushCompleted', 'contextClosed']) if (key in result) return key;
   if (result.status && result.status.code !== 0) return `status:${result.status.code}`;
   return 'unknown';
 }

@@ -1,7 +1,10 @@
-// Parsing of the client frames of the TTS WebSocket (protocol §3.2), independent of the client
-// library: camelCase and snake_case keys, unknown fields and unknown enum names ignored, wrong JSON
-// types rejected (they become a top-level `error`, §1.5), bad values rejected per context (status).
+// Parsing of the client frames of the TTS WebSocket (create, send_text, flush_context,
+// close_context, and the older update_config), independent of the client library. As protobuf-JSON
+// parsing does: camelCase and snake_case keys both accepted, unknown fields and unknown enum names
+// ignored, wrong JSON types rejected (they become a top-level `error`); bad values are rejected per
+// context (a status error).
 import type { EmulatorAudioEncoding } from '../codecs/encoders.js';
+import { GRPC_INVALID_ARGUMENT } from '../server/grpc.js';
 
 export const WS_ENCODINGS: readonly EmulatorAudioEncoding[] = ['LINEAR16', 'PCM', 'MP3', 'OGG_OPUS', 'ALAW', 'MULAW', 'WAV'];
 export const DEFAULT_WS_ENCODING: EmulatorAudioEncoding = 'MP3';
@@ -31,7 +34,8 @@ export type ClientAction =
   | { kind: 'create'; contextId?: string; body: Record<string, unknown> }
   | { kind: 'send_text'; contextId?: string; text: string; flush: boolean }
   | { kind: 'flush_context'; contextId?: string }
-  | { kind: 'close_context'; contextId?: string };
+  | { kind: 'close_context'; contextId?: string }
+  | { kind: 'update_config'; contextId?: string; body: Record<string, unknown> };
 
 /** Reads one frame into an action. Throws FrameTypeError for anything not a valid frame. */
 export function parseClientFrame(text: string): ClientAction {
@@ -69,7 +73,12 @@ export function parseClientFrame(text: string): ClientAction {
     if (!isRecord(close)) throw new FrameTypeError('Invalid value for close_context: expected an object');
     return { kind: 'close_context', contextId };
   }
-  throw new FrameTypeError('Invalid payload: expected one of create, send_text, flush_context, close_context');
+  const update = pick(json, 'update_config', 'updateConfig');
+  if (update !== undefined) {
+    if (!isRecord(update)) throw new FrameTypeError('Invalid value for update_config: expected an object');
+    return { kind: 'update_config', contextId, body: update };
+  }
+  throw new FrameTypeError('Invalid payload: expected one of create, send_text, flush_context, close_context, update_config');
 }
 
 /** The effective configuration of a context; `echo` is what `contextCreated` carries. */
@@ -116,35 +125,35 @@ export function parseCreateConfig(body: Record<string, unknown>, limits: ConfigL
   const threshold = optNumber(body, 'create.bufferCharThreshold', 'bufferCharThreshold', 'buffer_char_threshold');
   const delay = optNumber(body, 'create.maxBufferDelayMs', 'maxBufferDelayMs', 'max_buffer_delay_ms');
 
-  if (!voiceId) throw new ConfigValueError(3, 'voiceId is required');
-  if (!modelId) throw new ConfigValueError(3, 'modelId is required');
+  if (!voiceId) throw new ConfigValueError(GRPC_INVALID_ARGUMENT, 'voiceId is required');
+  if (!modelId) throw new ConfigValueError(GRPC_INVALID_ARGUMENT, 'modelId is required');
   let encoding: EmulatorAudioEncoding = DEFAULT_WS_ENCODING;
   if (encodingName !== undefined && encodingName !== 'AUDIO_ENCODING_UNSPECIFIED') {
-    if (encodingName === 'FLAC') throw new ConfigValueError(3, 'audioEncoding FLAC is not supported on the WebSocket API');
-    // Unknown enum names are ignored like any unknown value (§1.5): the default applies.
+    if (encodingName === 'FLAC') throw new ConfigValueError(GRPC_INVALID_ARGUMENT, 'audioEncoding FLAC is not supported on the WebSocket API');
+    // Unknown enum names are ignored like any unknown value: the default applies.
     if ((WS_ENCODINGS as readonly string[]).includes(encodingName)) encoding = encodingName as EmulatorAudioEncoding;
   }
   const telephony = encoding === 'MULAW' || encoding === 'ALAW';
   const sampleRateHz = sampleRate ?? (telephony ? TELEPHONY_SAMPLE_RATE_HZ : DEFAULT_WS_SAMPLE_RATE_HZ);
   if (!Number.isInteger(sampleRateHz) || sampleRateHz < 8000 || sampleRateHz > 48000) {
-    throw new ConfigValueError(3, `sampleRateHertz must be between 8000 and 48000, got ${sampleRateHz}`);
+    throw new ConfigValueError(GRPC_INVALID_ARGUMENT, `sampleRateHertz must be between 8000 and 48000, got ${sampleRateHz}`);
   }
   if (telephony && sampleRateHz !== TELEPHONY_SAMPLE_RATE_HZ) {
-    throw new ConfigValueError(3, `${encoding} supports only 8000 Hz, got ${sampleRateHz}`);
+    throw new ConfigValueError(GRPC_INVALID_ARGUMENT, `${encoding} supports only 8000 Hz, got ${sampleRateHz}`);
   }
   if (speakingRate !== undefined && speakingRate !== 0 && (speakingRate < 0.5 || speakingRate > 1.5)) {
-    throw new ConfigValueError(3, `speakingRate must be between 0.5 and 1.5, got ${speakingRate}`);
+    throw new ConfigValueError(GRPC_INVALID_ARGUMENT, `speakingRate must be between 0.5 and 1.5, got ${speakingRate}`);
   }
   if (temperature !== undefined && (temperature < 0 || temperature > 2)) {
-    throw new ConfigValueError(3, `temperature must be in (0, 2], got ${temperature}`);
+    throw new ConfigValueError(GRPC_INVALID_ARGUMENT, `temperature must be in (0, 2], got ${temperature}`);
   }
   const bufferCharThreshold = threshold ?? DEFAULT_BUFFER_CHAR_THRESHOLD;
   if (!Number.isInteger(bufferCharThreshold) || bufferCharThreshold < 1 || bufferCharThreshold > limits.bufferCharThresholdMax) {
-    throw new ConfigValueError(3, `bufferCharThreshold must be between 1 and ${limits.bufferCharThresholdMax}, got ${bufferCharThreshold}`);
+    throw new ConfigValueError(GRPC_INVALID_ARGUMENT, `bufferCharThreshold must be between 1 and ${limits.bufferCharThresholdMax}, got ${bufferCharThreshold}`);
   }
   const maxBufferDelayMs = delay ?? DEFAULT_MAX_BUFFER_DELAY_MS;
   if (!Number.isInteger(maxBufferDelayMs) || maxBufferDelayMs < 0) {
-    throw new ConfigValueError(3, `maxBufferDelayMs must be a non-negative integer, got ${maxBufferDelayMs}`);
+    throw new ConfigValueError(GRPC_INVALID_ARGUMENT, `maxBufferDelayMs must be a non-negative integer, got ${maxBufferDelayMs}`);
   }
   const effectiveTransport = transport === 'ASYNC' ? 'ASYNC' : 'SYNC';
   const effectiveTimestamps = timestampType === 'WORD' || timestampType === 'CHARACTER' ? timestampType : 'NONE';
@@ -179,6 +188,27 @@ export function parseCreateConfig(body: Record<string, unknown>, limits: ConfigL
     maxBufferDelayMs,
     echo,
   };
+}
+
+/**
+ * The configuration after an `update_config`: the fields it carries (any key style) over the
+ * context's effective configuration, checked as a `create` would be. The model cannot change.
+ */
+export function parseUpdatedConfig(current: ContextConfig, update: Record<string, unknown>, limits: ConfigLimits): ContextConfig {
+  const changes = camelKeys(update);
+  const audio = changes.audioConfig;
+  if (audio !== undefined && !isRecord(audio)) throw new FrameTypeError('Invalid value for update_config.audioConfig: expected an object');
+  const modelId = changes.modelId;
+  if (modelId !== undefined && modelId !== null && modelId !== current.modelId) {
+    throw new ConfigValueError(GRPC_INVALID_ARGUMENT, `update_config cannot change the model: the context keeps ${current.modelId}`);
+  }
+  const currentAudio = current.echo.audioConfig as Record<string, unknown>;
+  const merged = { ...current.echo, ...changes, modelId: current.modelId, audioConfig: { ...currentAudio, ...camelKeys(audio ?? {}) } };
+  return parseCreateConfig(merged, limits);
+}
+
+function camelKeys(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), value]));
 }
 
 function pick(record: Record<string, unknown>, ...keys: string[]): unknown {

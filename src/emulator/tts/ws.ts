@@ -1,4 +1,4 @@
-// The bidirectional TTS WebSocket, `/tts/v1/voice:streamBidirectional` (protocol §3).
+// The bidirectional TTS WebSocket, `/tts/v1/voice:streamBidirectional`.
 //
 // Per connection: up to 5 contexts, each with its own config, text buffer and generation queue.
 // Frames are handled in arrival order and at once (pipelining works: create + send_text +
@@ -7,8 +7,8 @@
 // and different contexts generate concurrently and interleave on the socket.
 //
 // Generation starts on: flush_context / send_text.flush_context, the buffer reaching
-// bufferCharThreshold, maxBufferDelayMs after text entered an empty buffer, close_context, and in
-// autoMode at each sentence end. One flushCompleted per generation that had text (an empty flush
+// bufferCharThreshold, maxBufferDelayMs after text entered an empty buffer, close_context,
+// update_config (the buffered text with the old config), and in autoMode at each sentence end. One flushCompleted per generation that had text (an empty flush
 // sends none unless the `tts-empty-flush` fault says so). Timestamps restart at 0 per generation.
 // A status error ends its context on the server side too, freeing its slot.
 // Fault actions: ws-faults.ts (custom) plus the generic ws-close / ws-error / ws-drop (applied by
@@ -27,7 +27,9 @@ import {
   FrameTypeError,
   parseClientFrame,
   parseCreateConfig,
+  parseUpdatedConfig,
   type ClientAction,
+  type ConfigLimits,
   type ContextConfig,
 } from './ws-config.js';
 import { TtsSocketConnection } from './ws-connection.js';
@@ -42,7 +44,8 @@ interface ContextFault extends TtsWsFault {
 interface TtsContext {
   readonly id: string;
   readonly index: number;
-  readonly config: ContextConfig;
+  /** Replaced by update_config; each generation keeps the config it was queued under. */
+  config: ContextConfig;
   buffer: string;
   bufferTimer: NodeJS.Timeout | undefined;
   chain: Promise<void>;
@@ -87,6 +90,9 @@ class TtsSocketSession extends TtsSocketConnection {
       case 'close_context':
         this.closeContext(action.contextId);
         return;
+      case 'update_config':
+        this.updateConfig(action.contextId, action.body);
+        return;
     }
   }
 
@@ -102,16 +108,15 @@ class TtsSocketSession extends TtsSocketConnection {
     }
     let config: ContextConfig;
     try {
-      config = parseCreateConfig(body, { bufferCharThresholdMax: this.context.options.limits.bufferCharThresholdMax });
+      config = parseCreateConfig(body, this.configLimits());
     } catch (error) {
       if (error instanceof FrameTypeError) this.sendTopLevelError(GRPC_INVALID_ARGUMENT, error.message);
       else if (error instanceof ConfigValueError) this.sendStatus(id, error.code, error.message);
       else this.sendStatus(id, GRPC_INTERNAL, (error as Error).message);
       return;
     }
-    if (!this.context.voices.find(config.voiceId) && this.context.options.unknownVoice !== 'accept') {
-      const code = this.context.options.unknownVoice === 'invalid-argument' ? GRPC_INVALID_ARGUMENT : GRPC_NOT_FOUND;
-      this.sendStatus(id, code, `Unknown voice: ${config.voiceId} not found`);
+    if (this.refusesVoice(config.voiceId)) {
+      this.sendStatus(id, this.unknownVoiceCode(), `Unknown voice: ${config.voiceId} not found`);
       return;
     }
     const index = this.createdCount++;
@@ -176,11 +181,53 @@ class TtsSocketSession extends TtsSocketConnection {
     this.generateBuffer(ctx);
     ctx.closing = true;
     if (this.generic.some((fault) => fault.type === 'ws-reorder-close')) {
-      // The race Pipecat reported (§3.6): the close acknowledgement overtakes the audio.
+      // The race one client reported: the close acknowledgement overtakes the audio.
       ctx.contextClosedSent = true;
       this.sendResult(ctx.id, { contextClosed: {} });
     }
     ctx.chain = ctx.chain.then(() => this.finishClose(ctx));
+  }
+
+  /**
+   * update_config: text already buffered is spoken with the configuration it was sent under, then
+   * the new configuration applies and `contextUpdated` echoes it, in order with the audio.
+   */
+  private updateConfig(contextId: string | undefined, body: Record<string, unknown>): void {
+    const ctx = this.resolve(contextId, 'UPDATE_CONFIG', 'updateConfig');
+    if (!ctx) return;
+    let config: ContextConfig;
+    try {
+      config = parseUpdatedConfig(ctx.config, body, this.configLimits());
+    } catch (error) {
+      if (error instanceof FrameTypeError) this.sendTopLevelError(GRPC_INVALID_ARGUMENT, error.message);
+      else this.killContext(ctx, error instanceof ConfigValueError ? error.code : GRPC_INTERNAL, (error as Error).message);
+      return;
+    }
+    if (this.refusesVoice(config.voiceId)) {
+      this.killContext(ctx, this.unknownVoiceCode(), `Unknown voice: ${config.voiceId} not found`);
+      return;
+    }
+    this.generateBuffer(ctx);
+    const previous = ctx.config;
+    ctx.config = config;
+    ctx.chain = ctx.chain.then(() => {
+      if (this.closed || ctx.dead) return;
+      const sameOggStream = config.encoding === 'OGG_OPUS' && config.sampleRateHz === previous.sampleRateHz && config.bitRate === previous.bitRate;
+      if (!sameOggStream) this.endOggStream(ctx);
+      this.sendResult(ctx.id, { contextUpdated: config.echo });
+    });
+  }
+
+  private configLimits(): ConfigLimits {
+    return { bufferCharThresholdMax: this.context.options.limits.bufferCharThresholdMax };
+  }
+
+  private refusesVoice(voiceId: string): boolean {
+    return !this.context.voices.find(voiceId) && this.context.options.unknownVoice !== 'accept';
+  }
+
+  private unknownVoiceCode(): number {
+    return this.context.options.unknownVoice === 'invalid-argument' ? GRPC_INVALID_ARGUMENT : GRPC_NOT_FOUND;
   }
 
   /** Finds the context a frame is for, or answers the error the real service gives. */
@@ -207,12 +254,13 @@ class TtsSocketSession extends TtsSocketConnection {
   }
 
   private enqueueGeneration(ctx: TtsContext, text: string): void {
-    ctx.chain = ctx.chain.then(() => this.generate(ctx, text)).catch((error: unknown) => {
+    const { config } = ctx;
+    ctx.chain = ctx.chain.then(() => this.generate(ctx, config, text)).catch((error: unknown) => {
       if (!this.closed && !ctx.dead) this.killContext(ctx, GRPC_INTERNAL, `generation failed: ${(error as Error).message}`);
     });
   }
 
-  private async generate(ctx: TtsContext, text: string): Promise<void> {
+  private async generate(ctx: TtsContext, config: ContextConfig, text: string): Promise<void> {
     if (this.closed || ctx.dead) return;
     const spoken = text.trim();
     if (spoken.length === 0) {
@@ -228,7 +276,6 @@ class TtsSocketSession extends TtsSocketConnection {
     // event loop before their first chunks (the service synthesizes in parallel on its own
     // hardware). Generations of one context still run one after another (the chain).
     const started = performance.now();
-    const { config } = ctx;
     const speech = await this.context.speech.render(spoken, {
       sampleRateHz: config.sampleRateHz,
       speakingRate: config.speakingRate,
@@ -236,7 +283,7 @@ class TtsSocketSession extends TtsSocketConnection {
       language: config.language,
     });
     if (this.closed || ctx.dead) return;
-    const frames = audioFrames(ctx.id, config, this.encoderFor(ctx, speech.samples.length), spoken, speech, this.context.options.streamChunkMs);
+    const frames = audioFrames(ctx.id, config, this.encoderFor(ctx, config, speech.samples.length), spoken, speech, this.context.options.streamChunkMs);
     const remainingMs = latencyMs - (performance.now() - started);
     if (remainingMs > 0) await this.wait(remainingMs);
     if (this.closed || ctx.dead) return;
@@ -249,15 +296,15 @@ class TtsSocketSession extends TtsSocketConnection {
     }
     const timed = timedItems(config, speech);
     if (timed && config.transport === 'ASYNC' && timed.length > 0) {
-      // Trailing timestamp-only message(s), sent before flushCompleted (§3.6).
+      // ASYNC timestamps trail the audio in timestamp-only messages, all before flushCompleted
+      // (clients that add a running offset at each flushCompleted need them before it).
       this.sendResult(ctx.id, { audioChunk: { timestampInfo: timestampInfo(config.timestampType, timed) } });
     }
     this.sendResult(ctx.id, { flushCompleted: {} });
   }
 
   /** The encoder for one generation; OGG_OPUS keeps one per context so its chunks form one Ogg stream. */
-  private encoderFor(ctx: TtsContext, totalSamples: number): AudioEncoder {
-    const { config } = ctx;
+  private encoderFor(ctx: TtsContext, config: ContextConfig, totalSamples: number): AudioEncoder {
     if (config.encoding === 'OGG_OPUS') {
       return (ctx.oggEncoder ??= this.context.createEncoder({ encoding: 'OGG_OPUS', sampleRateHz: config.sampleRateHz, bitRate: config.bitRate }));
     }
@@ -288,14 +335,19 @@ class TtsSocketSession extends TtsSocketConnection {
 
   private finishClose(ctx: TtsContext): void {
     if (this.closed || ctx.dead) return;
-    if (ctx.oggEncoder) {
-      const tail = ctx.oggEncoder.end();
-      if (tail.length > 0) this.sendResult(ctx.id, { audioChunk: { audioContent: tail.toString('base64') } });
-    }
+    this.endOggStream(ctx);
     this.contexts.delete(ctx.id);
     const silent = ctx.faults.some((fault) => fault.name === 'tts-no-context-closed');
     if (!silent && !ctx.contextClosedSent) this.sendResult(ctx.id, { contextClosed: {} });
     ctx.contextClosedSent = true;
+  }
+
+  /** Sends the end of the context's Ogg stream, if one is open. */
+  private endOggStream(ctx: TtsContext): void {
+    if (!ctx.oggEncoder) return;
+    const tail = ctx.oggEncoder.end();
+    ctx.oggEncoder = undefined;
+    if (tail.length > 0) this.sendResult(ctx.id, { audioChunk: { audioContent: tail.toString('base64') } });
   }
 
   /** A status error for a context that exists ends it: the server forgets it and frees the slot. */
