@@ -15,7 +15,7 @@ import { emulatedVoiceProfile, spreadWords, type EmulatedWord } from './profile.
 import { scriptFor } from './script.js';
 import { DEFAULT_MAX_TURN_SILENCE_MS, TurnDetector, type TurnEvent } from './turns.js';
 import { EnergyVad, vadThresholdToDbfs } from './vad.js';
-import { isWav, readWav } from './wav.js';
+import { isWav, readPcm16Wav, WavFormatError, type Pcm16Wav } from '../codecs/wav.js';
 
 /** The sync endpoint takes clips up to about 16 MB (protocol §4.4). */
 export const MAX_SYNC_AUDIO_BYTES = 16 * 1024 * 1024;
@@ -58,11 +58,11 @@ function transcribe(body: Buffer, context: EmulatorContext): Json {
     requireSampleRate: !wav,
   });
   if (config.audioEncoding !== 'LINEAR16' && !wav) throw invalidArgument('the emulator can auto-detect WAV only; send raw PCM as LINEAR16');
-  const parsed = wav ? readWav(audio) : { sampleRateHertz: config.sampleRateHertz, channels: config.numberOfChannels, pcm: audio };
+  const parsed = wav ? readUploadedWav(audio) : { sampleRateHz: config.sampleRateHertz, channels: config.numberOfChannels, pcm: audio };
 
   const vadThreshold = config.vadThreshold === 0 ? AUTO_TURN_VAD_THRESHOLD : config.vadThreshold;
   const thresholdDbfs = vadThresholdToDbfs(vadThreshold);
-  const vad = new EnergyVad(parsed.sampleRateHertz, parsed.channels, thresholdDbfs);
+  const vad = new EnergyVad(parsed.sampleRateHz, parsed.channels, thresholdDbfs);
   const turns = new TurnDetector({
     manual: false,
     minEndOfTurnSilenceMs: config.minEndOfTurnSilenceMs,
@@ -89,6 +89,15 @@ function transcribe(body: Buffer, context: EmulatorContext): Json {
   if (config.voiceProfile.enabled && texts.length > 0) answer.voiceProfile = emulatedVoiceProfile(config.voiceProfile.topN, 0);
   context.log.debug(`stt transcribe: ${Math.round(vad.receivedMs)} ms of audio, ${texts.length} turns`);
   return answer;
+}
+
+function readUploadedWav(audio: Buffer): Pcm16Wav {
+  try {
+    return readPcm16Wav(audio);
+  } catch (error) {
+    if (error instanceof WavFormatError) throw invalidArgument(error.message);
+    throw error;
+  }
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {

@@ -7,7 +7,7 @@ import { resample } from '../codecs/resample.js';
 import type { RenderedSpeech, SpeechEngine, SpeechRenderOptions } from './speech.js';
 import { assembleSpeech, renderSyntheticWord } from './speech-synthetic.js';
 import { splitWords } from './text-units.js';
-import { parseWav } from '../codecs/wav.js';
+import { firstChannel, readPcm16Wav } from '../codecs/wav.js';
 
 const ESPEAK_BINARY = 'espeak-ng';
 /** espeak-ng's default speed, words per minute, which we scale by speakingRate. */
@@ -118,8 +118,8 @@ function runEspeak(binary: string, text: string, voice: string, wpm: number): Pr
       clearTimeout(timer);
       if (code !== 0) return resolve(undefined);
       try {
-        const wav = parseWav(Buffer.concat(chunks));
-        resolve({ samples: trimEdges(wav.samples, wav.sampleRateHz), sampleRateHz: wav.sampleRateHz });
+        const wav = readPcm16Wav(Buffer.concat(chunks));
+        resolve({ samples: trimEdges(firstChannel(wav), wav.sampleRateHz), sampleRateHz: wav.sampleRateHz });
       } catch {
         resolve(undefined);
       }
