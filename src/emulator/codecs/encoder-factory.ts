@@ -6,9 +6,9 @@ import { createMp3Encoder } from './mp3-encoder.js';
 import { createOggOpusEncoder } from './ogg-opus-encoder.js';
 import { resample } from './resample.js';
 import { samplesToBytes, WAV_UNKNOWN_SIZE, wavHeader } from './wav.js';
+import { G711_SAMPLE_RATE_HZ, PCM16_BYTES_PER_SAMPLE } from './sample-rates.js';
 
 /** G.711 is defined at 8 kHz only. */
-const G711_RATE_HZ = 8000;
 const EMPTY = Buffer.alloc(0);
 
 export function createEncoder(options: EncoderOptions): AudioEncoder {
@@ -21,12 +21,12 @@ export function createEncoder(options: EncoderOptions): AudioEncoder {
       return {
         encoding,
         sampleRateHz,
-        write: (samples) => (samples.length === 0 ? EMPTY : Buffer.concat([wavHeader(samples.length * 2, sampleRateHz), samplesToBytes(samples)])),
+        write: (samples) => (samples.length === 0 ? EMPTY : Buffer.concat([wavHeader(samples.length * PCM16_BYTES_PER_SAMPLE, sampleRateHz), samplesToBytes(samples)])),
         end: () => EMPTY,
       };
     case 'WAV': {
       let headerSent = false;
-      const dataBytes = options.totalSamples !== undefined ? options.totalSamples * 2 : WAV_UNKNOWN_SIZE;
+      const dataBytes = options.totalSamples !== undefined ? options.totalSamples * PCM16_BYTES_PER_SAMPLE : WAV_UNKNOWN_SIZE;
       return {
         encoding,
         sampleRateHz,
@@ -47,7 +47,7 @@ export function createEncoder(options: EncoderOptions): AudioEncoder {
       return {
         encoding,
         sampleRateHz,
-        write: (samples) => companding(sampleRateHz === G711_RATE_HZ ? samples : resample(samples, sampleRateHz, G711_RATE_HZ)),
+        write: (samples) => companding(sampleRateHz === G711_SAMPLE_RATE_HZ ? samples : resample(samples, sampleRateHz, G711_SAMPLE_RATE_HZ)),
         end: () => EMPTY,
       };
     }

@@ -1,9 +1,9 @@
 // The emulator's one WAV module: the canonical 44-byte RIFF/WAVE header for 16-bit mono PCM that
 // its encoders write, and the one RIFF chunk walker that reads WAV files (espeak-ng's output, and
 // WAV uploads to the STT endpoint). Independent of the client's audio code on purpose.
+import { PCM16_BYTES_PER_SAMPLE } from './sample-rates.js';
 
 export const WAV_HEADER_BYTES = 44;
-const BYTES_PER_SAMPLE = 2;
 const BITS_PER_SAMPLE = 16;
 const FMT_CHUNK_BYTES = 16;
 const WAVE_FORMAT_PCM = 1;
@@ -23,8 +23,8 @@ export function wavHeader(dataBytes: number, sampleRateHz: number): Buffer {
   header.writeUInt16LE(WAVE_FORMAT_PCM, 20);
   header.writeUInt16LE(1, 22);
   header.writeUInt32LE(sampleRateHz, 24);
-  header.writeUInt32LE(sampleRateHz * BYTES_PER_SAMPLE, 28);
-  header.writeUInt16LE(BYTES_PER_SAMPLE, 32);
+  header.writeUInt32LE(sampleRateHz * PCM16_BYTES_PER_SAMPLE, 28);
+  header.writeUInt16LE(PCM16_BYTES_PER_SAMPLE, 32);
   header.writeUInt16LE(BITS_PER_SAMPLE, 34);
   header.write('data', 36, 'ascii');
   header.writeUInt32LE(unknown ? WAV_UNKNOWN_SIZE : dataBytes, 40);
@@ -33,8 +33,8 @@ export function wavHeader(dataBytes: number, sampleRateHz: number): Buffer {
 
 /** Samples as s16le bytes (a copy, so later writes to the array do not change it). */
 export function samplesToBytes(samples: Int16Array): Buffer {
-  const out = Buffer.alloc(samples.length * BYTES_PER_SAMPLE);
-  for (let i = 0; i < samples.length; i++) out.writeInt16LE(samples[i]!, i * BYTES_PER_SAMPLE);
+  const out = Buffer.alloc(samples.length * PCM16_BYTES_PER_SAMPLE);
+  for (let i = 0; i < samples.length; i++) out.writeInt16LE(samples[i]!, i * PCM16_BYTES_PER_SAMPLE);
   return out;
 }
 
@@ -87,7 +87,7 @@ export function readPcm16Wav(bytes: Buffer): Pcm16Wav {
 
 /** The first channel of interleaved s16le bytes, as samples. */
 export function firstChannel(wav: Pcm16Wav): Int16Array {
-  const frameBytes = BYTES_PER_SAMPLE * wav.channels;
+  const frameBytes = PCM16_BYTES_PER_SAMPLE * wav.channels;
   const count = Math.floor(wav.pcm.length / frameBytes);
   const samples = new Int16Array(count);
   for (let i = 0; i < count; i++) samples[i] = wav.pcm.readInt16LE(i * frameBytes);

@@ -4,10 +4,10 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocket, type WebSocketServer } from 'ws';
 import type { ServerRuntime } from './runtime.js';
+import { WS_CLOSE_GOING_AWAY } from './ws-close-codes.js';
 
 /** How long WebSocket clients get to answer our close frame before their sockets are destroyed. */
 const CLOSE_GRACE_MS = 200;
-const WS_CLOSE_GOING_AWAY = 1001;
 
 export async function shutDown(runtime: ServerRuntime, server: Server, wss: WebSocketServer, sockets: ReadonlySet<Socket>): Promise<void> {
   runtime.beginClose();

@@ -2,6 +2,7 @@
 // frames of received s16le audio as speech or silence by their RMS level, so the emulator's
 // speechStarted / speechStopped / end-of-turn timing follows the audio a client really sends
 // (a client that sends silence gets no turns; a client that sends a tone or speech does).
+import { PCM16_BYTES_PER_SAMPLE } from '../codecs/sample-rates.js';
 
 /** Analysis frame length. 20 ms is short enough for turn timing, long enough for a stable RMS. */
 export const VAD_FRAME_MS = 20;
@@ -40,7 +41,7 @@ export class EnergyVad {
 
   constructor(sampleRateHertz: number, channels: number, thresholdDbfs: number) {
     const samplesPerFrame = Math.max(1, Math.round((sampleRateHertz * VAD_FRAME_MS) / 1000));
-    this.#frameBytes = samplesPerFrame * channels * 2;
+    this.#frameBytes = samplesPerFrame * channels * PCM16_BYTES_PER_SAMPLE;
     this.#frameMs = (samplesPerFrame * 1000) / sampleRateHertz;
     this.#thresholdDbfs = thresholdDbfs;
   }

@@ -24,12 +24,9 @@ import { emulatedVoiceProfile, leadingWords, spreadWords } from './profile.js';
 import { scriptFor, type SttScript } from './script.js';
 import { DEFAULT_MAX_TURN_SILENCE_MS, TurnDetector, type TurnEvent } from './turns.js';
 import { EnergyVad, vadThresholdToDbfs } from './vad.js';
+import { PCM16_BYTES_PER_SAMPLE } from '../codecs/sample-rates.js';
+import { WS_CLOSE_ABNORMAL, WS_CLOSE_GOING_AWAY, WS_CLOSE_NORMAL, WS_CLOSE_POLICY_VIOLATION } from '../server/ws-close-codes.js';
 
-const CLOSE_NORMAL = 1000;
-const CLOSE_GOING_AWAY = 1001;
-/** Not a real close frame code: asking for it means "drop the connection without one". */
-const CLOSE_ABNORMAL = 1006;
-const CLOSE_POLICY = 1008;
 /** The vadThreshold used to tell content from silence in manual mode, where server VAD is off. */
 const MANUAL_CONTENT_VAD_THRESHOLD = 0.5;
 
@@ -72,7 +69,7 @@ class SttSocketSession {
 
   start(): void {
     this.#armFaults();
-    const onClosing = () => this.#close(CLOSE_GOING_AWAY, 'emulator shutting down');
+    const onClosing = () => this.#close(WS_CLOSE_GOING_AWAY, 'emulator shutting down');
     this.#context.closing.addEventListener('abort', onClosing, { once: true });
     this.#socket.on('close', () => {
       this.#closed = true;
@@ -86,7 +83,7 @@ class SttSocketSession {
       } catch (error) {
         const status = error instanceof EmulatorError ? error : new EmulatorError(GRPC_INTERNAL, String(error));
         this.#sendError(status.grpcCode, status.message);
-        if (!this.#config) this.#close(CLOSE_POLICY, 'invalid request');
+        if (!this.#config) this.#close(WS_CLOSE_POLICY_VIOLATION, 'invalid request');
       }
     });
     // A ws-close / ws-drop / ws-error with no afterMessages acts at once.
@@ -101,7 +98,7 @@ class SttSocketSession {
         const params = action.params ?? {};
         const afterChunks = numberParam(params.afterChunks, 0);
         if (action.name === 'stt-close') {
-          const code = numberParam(params.closeCode, CLOSE_ABNORMAL);
+          const code = numberParam(params.closeCode, WS_CLOSE_ABNORMAL);
           this.#chunkFaults.push({ afterChunks, apply: () => this.#faultClose(code, String(params.reason ?? 'injected fault')) });
         } else if (action.name === 'stt-drop') {
           this.#chunkFaults.push({ afterChunks, apply: () => this.#drop() });
@@ -185,7 +182,7 @@ class SttSocketSession {
     this.#closeStreamReceived = true;
     this.#emit(this.#turns!.flush());
     this.#sendUsage();
-    this.#close(CLOSE_NORMAL, 'stream closed');
+    this.#close(WS_CLOSE_NORMAL, 'stream closed');
   }
 
   #emit(events: readonly TurnEvent[]): void {
@@ -243,7 +240,7 @@ class SttSocketSession {
   #sendUsage(): void {
     const config = this.#config;
     if (!config) return;
-    const bytesPerMs = (config.sampleRateHertz * config.numberOfChannels * 2) / 1000;
+    const bytesPerMs = (config.sampleRateHertz * config.numberOfChannels * PCM16_BYTES_PER_SAMPLE) / 1000;
     this.#send({ usage: { transcribedAudioMs: Math.round(this.#audioBytes / bytesPerMs), modelId: config.modelId } });
   }
 
@@ -282,7 +279,7 @@ class SttSocketSession {
 
   #faultClose(code: number, reason: string): void {
     this.#context.log.debug(`stt fault: close ${code} after ${this.#chunks} chunks, ${this.#finalsSent} finals`);
-    if (code === CLOSE_ABNORMAL) this.#drop();
+    if (code === WS_CLOSE_ABNORMAL) this.#drop();
     else this.#close(code, reason);
   }
 

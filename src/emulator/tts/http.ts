@@ -8,6 +8,9 @@ import type { RenderedSpeech, TimedText } from './speech.js';
 import { buildTimestampInfo, modelHasPhoneticDetails, tokenTimes } from './timestamps.js';
 import { parseTtsHttpRequest, TtsHttpRequest } from './request.js';
 
+/** How many times slower than real time a `slow` fault paces the stream when it names no factor. */
+const DEFAULT_SLOW_FACTOR = 2;
+
 function usage(count: number, modelId: string): { processedCharactersCount: number; modelId: string } {
   return { processedCharactersCount: count, modelId };
 }
@@ -65,7 +68,7 @@ export async function handleSynthesizeStream(_request: IncomingMessage, response
   const phonetic = modelHasPhoneticDetails(request.modelId);
   const slow = findAction(ctx.matchedFaults, 'slow');
   // Seconds of wall time per second of audio: 0 = as fast as possible.
-  const pace = slow ? Math.max(1, slow.factor ?? 2) : ctx.options.realtime ? 1 : 0;
+  const pace = slow ? Math.max(1, slow.factor ?? DEFAULT_SLOW_FACTOR) : ctx.options.realtime ? 1 : 0;
 
   response.writeHead(200, { 'content-type': JSON_CONTENT_TYPE });
   response.flushHeaders();

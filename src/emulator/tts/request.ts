@@ -5,6 +5,7 @@ import { EmulatorError, GRPC_INVALID_ARGUMENT, GRPC_NOT_FOUND, invalidArgument }
 import { isObject, JsonObject, readEnum, readInteger, readNumber, readObject, readString } from '../server/json-fields.js';
 import type { ResolvedEmulatorOptions } from '../server/options.js';
 import type { VoiceCatalogue } from '../voices/types.js';
+import { DEFAULT_TTS_SAMPLE_RATE_HZ, G711_SAMPLE_RATE_HZ, MAX_TTS_SAMPLE_RATE_HZ, MIN_TTS_SAMPLE_RATE_HZ } from '../codecs/sample-rates.js';
 
 export const KNOWN_TTS_MODELS = [
   'inworld-tts-2', 'inworld-tts-1.5-max', 'inworld-tts-1.5-mini', 'inworld-tts-1.5', 'inworld-tts-1', 'inworld-tts-1-max',
@@ -35,12 +36,8 @@ export interface TtsHttpRequest extends SynthesisConfig {
 }
 
 export const DEFAULT_ENCODING: EmulatorAudioEncoding = 'MP3';
-export const DEFAULT_SAMPLE_RATE_HZ = 48000;
-export const G711_SAMPLE_RATE_HZ = 8000;
 export const DEFAULT_BIT_RATE = 128000;
 export const DEFAULT_TEMPERATURE = 1.1;
-const MIN_SAMPLE_RATE_HZ = 8000;
-const MAX_SAMPLE_RATE_HZ = 48000;
 const MP3_MIN_SAMPLE_RATE_HZ = 16000;
 const MIN_SPEAKING_RATE = 0.5;
 const MAX_SPEAKING_RATE = 1.5;
@@ -86,15 +83,15 @@ export function parseSynthesisConfig(body: unknown, options: ParseSynthesisOptio
   }
 
   const g711 = encoding === 'MULAW' || encoding === 'ALAW';
-  const sampleRateHz = sampleRate ? sampleRate : g711 ? G711_SAMPLE_RATE_HZ : DEFAULT_SAMPLE_RATE_HZ;
-  if (sampleRateHz < MIN_SAMPLE_RATE_HZ || sampleRateHz > MAX_SAMPLE_RATE_HZ) {
-    throw invalidArgument(`sample_rate_hertz must be between ${MIN_SAMPLE_RATE_HZ} and ${MAX_SAMPLE_RATE_HZ}, got ${sampleRateHz}`);
+  const sampleRateHz = sampleRate ? sampleRate : g711 ? G711_SAMPLE_RATE_HZ : DEFAULT_TTS_SAMPLE_RATE_HZ;
+  if (sampleRateHz < MIN_TTS_SAMPLE_RATE_HZ || sampleRateHz > MAX_TTS_SAMPLE_RATE_HZ) {
+    throw invalidArgument(`sample_rate_hertz must be between ${MIN_TTS_SAMPLE_RATE_HZ} and ${MAX_TTS_SAMPLE_RATE_HZ}, got ${sampleRateHz}`);
   }
   if (g711 && sampleRateHz !== G711_SAMPLE_RATE_HZ) {
     throw invalidArgument(`${encoding} supports only ${G711_SAMPLE_RATE_HZ} Hz, got ${sampleRateHz}`);
   }
   if (encoding === 'MP3' && sampleRateHz < MP3_MIN_SAMPLE_RATE_HZ) {
-    throw invalidArgument(`MP3 supports ${MP3_MIN_SAMPLE_RATE_HZ} to ${MAX_SAMPLE_RATE_HZ} Hz, got ${sampleRateHz}`);
+    throw invalidArgument(`MP3 supports ${MP3_MIN_SAMPLE_RATE_HZ} to ${MAX_TTS_SAMPLE_RATE_HZ} Hz, got ${sampleRateHz}`);
   }
   const range = BIT_RATE_RANGE_BPS[encoding];
   if (range && bitRate && (bitRate < range[0] || bitRate > range[1])) {

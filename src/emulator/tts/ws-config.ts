@@ -5,11 +5,10 @@
 // context (a status error).
 import type { EmulatorAudioEncoding } from '../codecs/encoders.js';
 import { GRPC_INVALID_ARGUMENT } from '../server/grpc.js';
+import { DEFAULT_TTS_SAMPLE_RATE_HZ, G711_SAMPLE_RATE_HZ, MAX_TTS_SAMPLE_RATE_HZ, MIN_TTS_SAMPLE_RATE_HZ } from '../codecs/sample-rates.js';
 
 export const WS_ENCODINGS: readonly EmulatorAudioEncoding[] = ['LINEAR16', 'PCM', 'MP3', 'OGG_OPUS', 'ALAW', 'MULAW', 'WAV'];
 export const DEFAULT_WS_ENCODING: EmulatorAudioEncoding = 'MP3';
-export const DEFAULT_WS_SAMPLE_RATE_HZ = 48_000;
-export const TELEPHONY_SAMPLE_RATE_HZ = 8_000;
 export const DEFAULT_BUFFER_CHAR_THRESHOLD = 1000;
 export const DEFAULT_MAX_BUFFER_DELAY_MS = 3000;
 const TIMESTAMP_TYPES = ['TIMESTAMP_TYPE_UNSPECIFIED', 'WORD', 'CHARACTER'];
@@ -134,12 +133,12 @@ export function parseCreateConfig(body: Record<string, unknown>, limits: ConfigL
     if ((WS_ENCODINGS as readonly string[]).includes(encodingName)) encoding = encodingName as EmulatorAudioEncoding;
   }
   const telephony = encoding === 'MULAW' || encoding === 'ALAW';
-  const sampleRateHz = sampleRate ?? (telephony ? TELEPHONY_SAMPLE_RATE_HZ : DEFAULT_WS_SAMPLE_RATE_HZ);
-  if (!Number.isInteger(sampleRateHz) || sampleRateHz < 8000 || sampleRateHz > 48000) {
-    throw new ConfigValueError(GRPC_INVALID_ARGUMENT, `sampleRateHertz must be between 8000 and 48000, got ${sampleRateHz}`);
+  const sampleRateHz = sampleRate ?? (telephony ? G711_SAMPLE_RATE_HZ : DEFAULT_TTS_SAMPLE_RATE_HZ);
+  if (!Number.isInteger(sampleRateHz) || sampleRateHz < MIN_TTS_SAMPLE_RATE_HZ || sampleRateHz > MAX_TTS_SAMPLE_RATE_HZ) {
+    throw new ConfigValueError(GRPC_INVALID_ARGUMENT, `sampleRateHertz must be between ${MIN_TTS_SAMPLE_RATE_HZ} and ${MAX_TTS_SAMPLE_RATE_HZ}, got ${sampleRateHz}`);
   }
-  if (telephony && sampleRateHz !== TELEPHONY_SAMPLE_RATE_HZ) {
-    throw new ConfigValueError(GRPC_INVALID_ARGUMENT, `${encoding} supports only 8000 Hz, got ${sampleRateHz}`);
+  if (telephony && sampleRateHz !== G711_SAMPLE_RATE_HZ) {
+    throw new ConfigValueError(GRPC_INVALID_ARGUMENT, `${encoding} supports only ${G711_SAMPLE_RATE_HZ} Hz, got ${sampleRateHz}`);
   }
   if (speakingRate !== undefined && speakingRate !== 0 && (speakingRate < 0.5 || speakingRate > 1.5)) {
     throw new ConfigValueError(GRPC_INVALID_ARGUMENT, `speakingRate must be between 0.5 and 1.5, got ${speakingRate}`);
