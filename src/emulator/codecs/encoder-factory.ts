@@ -17,7 +17,7 @@ export function createEncoder(options: EncoderOptions): AudioEncoder {
     case 'PCM':
       return { encoding, sampleRateHz, write: samplesToBytes, end: () => EMPTY };
     case 'LINEAR16':
-      // Every chunk is a complete WAV file of its own (protocol §2.5); empty writes send nothing.
+      // The service sends every LINEAR16 chunk as a complete WAV file of its own; empty writes send nothing.
       return {
         encoding,
         sampleRateHz,

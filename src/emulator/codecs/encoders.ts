@@ -11,7 +11,7 @@
 //     end(): Buffer;                                  // remaining bytes (trailer, last frames)
 //   }
 //
-// Framing per protocol §2.5:
+// Framing, as the service sends each encoding:
 // - PCM: raw s16le, every write returns 2*n bytes (always even).
 // - LINEAR16: every non-empty write returns a complete 44-byte WAV header whose sizes describe that
 //   chunk alone, followed by the chunk's samples. An empty write returns nothing (never a header-only chunk).

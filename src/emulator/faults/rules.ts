@@ -64,7 +64,8 @@ export type WsFaultAction =
   | { type: 'ws-error'; code?: number; message?: string; afterMessages?: number }
   /** Destroy the TCP socket without a close frame after `afterMessages` server messages. */
   | { type: 'ws-drop'; afterMessages?: number }
-  /** Reproduce the reported contextClosed-before-audio race (protocol §3.6). */
+  /** Send `contextClosed` at once on close_context, ahead of the context's audio: a race one
+   *  client reported (the close acknowledgement overtaking the audio), unconfirmed on the service. */
   | { type: 'ws-reorder-close' }
   /** An action a handler defines for itself; `name` says which, `params` carries its settings. */
   | { type: 'custom'; name: string; params?: Record<string, unknown> };

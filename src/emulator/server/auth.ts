@@ -1,4 +1,4 @@
-// Authentication as the service does it (protocol §1.3): `Authorization: Basic <credential>` or
+// Authentication as the service does it: `Authorization: Basic <credential>` or
 // `Bearer <token>`, the `bearer_<token>` WebSocket subprotocol, or the `authorization` query
 // parameter on a WebSocket upgrade. The credential's contents are never interpreted.
 import type { IncomingMessage } from 'node:http';

@@ -1,4 +1,4 @@
-// gRPC status codes and the grpc-gateway HTTP mapping (protocol §6.2), plus the google.rpc.Status
+// gRPC status codes and the HTTP status grpc-gateway maps each to, plus the google.rpc.Status
 // body every error carries. Kept separate from src/core so the emulator stays an independent
 // implementation of the protocol.
 

@@ -1,4 +1,4 @@
-// Reads request JSON the way protobuf-JSON parsing does (protocol §1.5): each field under its
+// Reads request JSON the way the service's protobuf-JSON parsing does: each field under its
 // lowerCamelCase or snake_case name, null means "not set", numbers may arrive as numeric strings,
 // unknown enum names fall back to the server default, and a value of the wrong JSON type is an
 // INVALID_ARGUMENT error naming the field.

@@ -6,7 +6,7 @@ import type { FaultRuleInput } from '../faults/rules.js';
 export type SpeechEngineName = 'espeak' | 'synthetic';
 
 export interface EmulatorTextLimits {
-  /** Max characters of `text` for `POST /tts/v1/voice` (protocol §2.1: 2000). */
+  /** Max characters of `text` for `POST /tts/v1/voice` (the service allows 2000). */
   synthesizeChars?: number;
   /** Max characters for `POST /tts/v1/voice:stream` (2000 in the reference, 4000 in a newer guide). */
   streamChars?: number;
@@ -50,14 +50,14 @@ export interface EmulatorOptions {
   /**
    * WORD timestamps as words with their punctuation attached (`attached`, the older documented
    * style; default) or as every token of the text, whitespace and punctuation included (`tokens`,
-   * the newer docs' description, protocol §2.6).
+   * the newer docs' description).
    */
   wordTimestampStyle?: 'attached' | 'tokens';
   /** Samples per streamed chunk duration, ms of audio per `:stream` line. Default 200. */
   streamChunkMs?: number;
   /**
-   * Concurrent HTTP synthesis requests allowed (the plan's concurrent-generation limit, protocol
-   * §6.3); one more gets 429 with code 8. Default: unlimited.
+   * Concurrent HTTP synthesis requests allowed (the service limits concurrent generations per
+   * plan); one more gets 429 with code 8 (RESOURCE_EXHAUSTED). Default: unlimited.
    */
   maxConcurrentSynthesis?: number;
   /** Environment used for defaults (INWORLD_EMULATOR_ENGINE). Default process.env. */

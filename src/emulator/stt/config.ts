@@ -1,10 +1,10 @@
 // Reads a `transcribeConfig` the way the service's protobuf-JSON parser would: camelCase or
-// snake_case keys, unknown fields ignored, wrong JSON types rejected (protocol §1.5), then checks
+// snake_case keys, unknown fields ignored, wrong JSON types rejected, then checks
 // the values the emulated service cares about (LINEAR16 only for streaming, 8–48 kHz, known model).
 
 import { invalidArgument } from '../server/grpc.js';
 
-/** Models the streaming endpoint serves (protocol §4.1 a). `groq/whisper-large-v3` is sync only. */
+/** Models the streaming endpoint serves. `groq/whisper-large-v3` is sync only. */
 export const STREAMING_MODELS: readonly string[] = [
   'inworld/inworld-stt-1',
   'assemblyai/universal-streaming-multilingual',
@@ -19,7 +19,7 @@ export const SYNC_MODELS: readonly string[] = ['inworld/inworld-stt-1', 'groq/wh
 export const MIN_SAMPLE_RATE_HZ = 8_000;
 export const MAX_SAMPLE_RATE_HZ = 48_000;
 export const DEFAULT_SAMPLE_RATE_HZ = 16_000;
-/** Server-side defaults (protocol §4.1 a, DOC-STT-TURN). */
+/** The service's defaults when the client sends none (documented for turn taking). */
 export const DEFAULT_VAD_THRESHOLD = 0.5;
 export const DEFAULT_END_OF_TURN_CONFIDENCE = 0.5;
 export const DEFAULT_MIN_END_OF_TURN_SILENCE_MS = 200;

@@ -1,8 +1,8 @@
 // Emulated voice profiles and word timestamps for STT finals. Both are made up deterministically
 // (the emulator does not analyse voices), but have the documented shape: per category an array
-// of {label, confidence} sorted by descending confidence, at most topN long (protocol §4.2).
+// of {label, confidence} sorted by descending confidence, at most topN long.
 
-/** Labels per category, documented or observed values (protocol §4.2). */
+/** Labels per category: values the service documents or has been seen to send. */
 const PROFILE_LABELS: Record<string, readonly string[]> = {
   age: ['adult', 'young', 'old', 'kid', 'unclear'],
   emotion: ['neutral', 'calm', 'happy', 'tender', 'sad', 'angry', 'fearful'],

@@ -1,4 +1,4 @@
-// The emulated synchronous STT endpoint, POST /stt/v1/transcribe (protocol §4.4): one JSON
+// The emulated synchronous STT endpoint, POST /stt/v1/transcribe: one JSON
 // request `{transcribeConfig, audioData:{content}}` with the whole clip, one JSON answer
 // `{transcription, voiceProfile?, usage}`. The clip goes through the same VAD and turn detector
 // as the WebSocket; every turn with speech takes the next text of the script (script.ts),
@@ -17,7 +17,7 @@ import { DEFAULT_MAX_TURN_SILENCE_MS, TurnDetector, type TurnEvent } from './tur
 import { EnergyVad, vadThresholdToDbfs } from './vad.js';
 import { isWav, readPcm16Wav, WavFormatError, type Pcm16Wav } from '../codecs/wav.js';
 
-/** The sync endpoint takes clips up to about 16 MB (protocol §4.4). */
+/** The service's sync endpoint takes clips up to about 16 MB. */
 export const MAX_SYNC_AUDIO_BYTES = 16 * 1024 * 1024;
 const AUTO_TURN_VAD_THRESHOLD = 0.5;
 

@@ -14,7 +14,7 @@ import type { VadFrame } from './vad.js';
 export const ONSET_MS = 40;
 /** Speech between two interim transcriptions. */
 export const INTERIM_EVERY_MS = 300;
-/** The service caps a manual turn at about 30 s (protocol §4.1 c). */
+/** The service caps a manual turn (endTurn-driven) at about 30 s. */
 export const MANUAL_TURN_CAP_MS = 30_000;
 /** Silence that ends a turn when the service is not confident (the docs: a ~2 s pause splits). */
 export const DEFAULT_MAX_TURN_SILENCE_MS = 2_000;

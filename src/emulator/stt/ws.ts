@@ -1,4 +1,4 @@
-// The emulated STT WebSocket, /stt/v1/transcribe:streamBidirectional (protocol §4.1).
+// The emulated STT WebSocket, /stt/v1/transcribe:streamBidirectional.
 //
 // The client's first message must be `transcribeConfig`; then `audioChunk`s of base64 LINEAR16,
 // optional `endTurn`s and a final `closeStream`. An energy-based VAD (vad.ts) and a turn

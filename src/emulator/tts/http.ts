@@ -1,4 +1,4 @@
-// POST /tts/v1/voice (one JSON object) and POST /tts/v1/voice:stream (NDJSON), protocol §2.
+// POST /tts/v1/voice (one JSON object) and POST /tts/v1/voice:stream (NDJSON lines of `{result}`).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorContext } from '../server/context.js';
 import { FaultWriter } from '../faults/http-writer.js';
@@ -108,7 +108,7 @@ export async function handleSynthesizeStream(_request: IncomingMessage, response
     if (last) break;
   }
   if (!sync) {
-    // ASYNC: timestamp-only trailing line(s) after all audio (protocol §2.4, §3.6).
+    // ASYNC: the timestamps come in timestamp-only trailing line(s) after all the audio.
     const info = buildTimestampInfo(request.timestampType, units, 0, phonetic);
     if (info && !(await writer.writeLine({ result: { timestampInfo: info } }))) return;
   }

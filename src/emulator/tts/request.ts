@@ -1,4 +1,4 @@
-// Parses and validates a TTS synthesis request (protocol §2.1, §2.2) for the HTTP endpoints and
+// Parses and validates a TTS synthesis request (text, voice, model, audioConfig) for the HTTP endpoints and
 // the WebSocket `create` message, with the service's ranges and defaults.
 import { EmulatorAudioEncoding, EMULATOR_AUDIO_ENCODINGS } from '../codecs/encoders.js';
 import { EmulatorError, GRPC_INVALID_ARGUMENT, GRPC_NOT_FOUND, invalidArgument } from '../server/grpc.js';
@@ -100,7 +100,7 @@ export function parseSynthesisConfig(body: unknown, options: ParseSynthesisOptio
   if (speakingRate && (speakingRate < MIN_SPEAKING_RATE || speakingRate > MAX_SPEAKING_RATE)) {
     throw invalidArgument(`speaking_rate must be between ${MIN_SPEAKING_RATE} and ${MAX_SPEAKING_RATE}, got ${speakingRate}`);
   }
-  // 0 means "use the default" (protocol §2.1); anything else must be in (0, 2].
+  // The service reads 0 as "use the default"; anything else must be in (0, 2].
   if (temperature !== undefined && temperature !== 0 && (temperature < 0 || temperature > MAX_TEMPERATURE)) {
     throw invalidArgument(`temperature must be greater than 0 and at most ${MAX_TEMPERATURE}, got ${temperature}`);
   }

@@ -37,7 +37,7 @@ export interface RenderedSpeech {
   samples: Int16Array;
   sampleRateHz: number;
   durationSeconds: number;
-  /** Whitespace-separated words with attached punctuation, in order (protocol §2.6 older style). */
+  /** Whitespace-separated words with attached punctuation, in order (the older documented WORD timestamp style). */
   words: TimedText[];
   /** Every character of the text, whitespace included, in order. */
   characters: TimedText[];

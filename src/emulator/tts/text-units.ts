@@ -1,5 +1,5 @@
 // Splits text into the words the emulator speaks and times: whitespace-separated tokens with
-// their punctuation attached (the older timestamp style of protocol §2.6), each with the pause that
+// their punctuation attached (the older documented WORD timestamp style), each with the pause that
 // follows it. Both speech engines share this, so timings have the same rhythm.
 
 export interface WordUnit {

@@ -1,4 +1,4 @@
-// Builds `timestampInfo` (protocol §2.6) from timed words or characters. Times are seconds from the
+// Builds `timestampInfo` (`wordAlignment` or `characterAlignment`) from timed words or characters. Times are seconds from the
 // start of the generation; values are rounded to microseconds so JSON stays short.
 import type { TimedText } from './speech.js';
 import type { TimestampType } from './request.js';
@@ -42,7 +42,7 @@ export function buildTimestampInfo(type: TimestampType, units: readonly TimedTex
   return { wordAlignment };
 }
 
-/** Models whose WORD timestamps carry phoneticDetails (protocol §2.6). */
+/** Models whose WORD timestamps carry phoneticDetails: the 1.5 and 2 families. */
 export function modelHasPhoneticDetails(modelId: string): boolean {
   return modelId.startsWith('inworld-tts-1.5') || modelId.startsWith('inworld-tts-2');
 }
@@ -77,7 +77,7 @@ function phoneticDetail(unit: TimedText, wordIndex: number, offsetSeconds: numbe
 const TOKEN = /\s+|[\p{L}\p{M}\p{N}'\u2019]+|[^\s\p{L}\p{M}\p{N}'\u2019]/gu;
 
 /**
- * The newer WORD style (protocol §2.6): every token of the text (words, punctuation, whitespace),
+ * The newer documented WORD style: every token of the text (words, punctuation, whitespace),
  * each timed from its first character's start to its last character's end.
  */
 export function tokenTimes(characters: readonly TimedText[]): TimedText[] {

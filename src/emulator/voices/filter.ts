@@ -1,4 +1,4 @@
-// The subset of AIP-160 filtering the Voice API needs (protocol §5.2):
+// The subset of AIP-160 filtering the Voice API takes in its `filter` parameter:
 //   expr  := term (('AND' | 'OR') term)*      AND binds tighter than OR; no parentheses
 //   term  := ['NOT' | '-'] field op value
 //   op    := '=' | '!=' | ':'                  ':' means "has" (list contains / string contains)

@@ -1,5 +1,6 @@
-// Voice listing: the legacy GET /tts/v1/voices (protocol §5.1) and the Voice API
-// GET /voices/v1/voices and /voices/v1/voices/{voiceId} (protocol §5.2).
+// Voice listing: the legacy GET /tts/v1/voices (`{voices:[{voiceId, displayName, description,
+// languages, tags, isCustom}]}`) and the Voice API GET /voices/v1/voices and
+// /voices/v1/voices/{voiceId} (Voice API fields, an AIP-160 filter, pageSize / pageToken paging).
 import type { ServerResponse } from 'node:http';
 import type { EmulatorContext } from '../server/context.js';
 import { EmulatorError, GRPC_NOT_FOUND, invalidArgument } from '../server/grpc.js';
@@ -13,7 +14,7 @@ const MAX_PAGE_SIZE = 1000;
 const SYSTEM_WORKSPACE = 'inworld';
 
 export function legacyVoiceJson(voice: EmulatorVoice): Record<string, unknown> {
-  // System voices carry empty tags on the legacy endpoint (protocol §5.1).
+  // The legacy endpoint gives system voices empty tags.
   return {
     languages: [baseLanguage(voice.langCode)],
     voiceId: voice.voiceId,
@@ -67,7 +68,7 @@ export function handleListVoices(response: ServerResponse, url: URL, ctx: Emulat
   if (orderBy) voices = [...voices].sort(voiceComparator(orderBy));
   const totalSize = voices.length;
 
-  // Without paging parameters the list comes whole (the legacy unpaginated behaviour, §5.2).
+  // Without paging parameters the list comes whole, as it did before the Voice API paged.
   if (pageSizeText === null && pageToken === null) {
     sendJson(response, 200, { voices: voices.map(voiceApiJson), totalSize, nextPageToken: '' });
     return;

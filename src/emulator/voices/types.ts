@@ -1,4 +1,4 @@
-// The shape of a voice in the emulator's catalogue (Voice API fields, protocol §5.2) and the
+// The shape of a voice in the emulator's catalogue (the Voice API's fields) and the
 // lookup the TTS endpoints use to decide whether a voiceId exists.
 
 export interface EmulatorVoice {
@@ -23,6 +23,6 @@ export interface EmulatorVoice {
 
 export interface VoiceCatalogue {
   list(): readonly EmulatorVoice[];
-  /** Exact, case-sensitive lookup (voice ids are case-sensitive, protocol §2.1). */
+  /** Exact, case-sensitive lookup: the service treats voice ids as case-sensitive. */
   find(voiceId: string): EmulatorVoice | undefined;
 }
