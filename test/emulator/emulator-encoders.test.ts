@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createEncoder, encodeAll } from '../../src/emulator/index.js';
-import { linearToAlaw, linearToMulaw } from '../../src/emulator/g711.js';
+import { linearToAlaw, linearToMulaw } from '../../src/emulator/codecs/g711.js';
 import { ffmpegDecode, FFMPEG_MISSING, wavHeader } from './http-support.js';
 
 function sine(rate: number, seconds: number, hz = 330): Int16Array {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { createEncoder, createSpeechEngine, FaultRegistry } from '../../src/emulator/index.js';
-import { resample } from '../../src/emulator/resample.js';
+import { resample } from '../../src/emulator/codecs/resample.js';
 
 const engine = createSpeechEngine('synthetic');
 const textArb = fc.array(fc.oneof(fc.string({ minLength: 1, maxLength: 8 }), fc.constantFrom(' ', '  ', '\n', '. ', ', ', '! ', 'é', '世界', '🎉')), { minLength: 1, maxLength: 12 }).map((parts) => parts.join(''));

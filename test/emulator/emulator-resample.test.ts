@@ -1,7 +1,7 @@
 // The emulator's resampler: keeps in-band tones, removes what would alias.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { resample } from '../../src/emulator/resample.js';
+import { resample } from '../../src/emulator/codecs/resample.js';
 
 function tone(hz: number, rate: number, seconds: number, amplitude = 10000): Int16Array {
   const out = new Int16Array(Math.round(rate * seconds));

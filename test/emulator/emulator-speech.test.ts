@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createSpeechEngine, espeakAvailable } from '../../src/emulator/index.js';
-import { createEspeakEngine } from '../../src/emulator/speech-espeak.js';
+import { createEspeakEngine } from '../../src/emulator/tts/speech-espeak.js';
 import { rms } from './http-support.js';
 
 const RATE = 16000;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { get, start, readJson } from './http-support.js';
+import { get, post, readJson, start, ttsBody } from './http-support.js';
 
 let emulator: RunningEmulator;
 before(async () => {
@@ -155,6 +155,18 @@ test('Voice API get: one voice at the top level, unknown is NOT_FOUND', async ()
   const missing = await json('/voices/v1/voices/Nobody');
   assert.equal(missing.status, 404);
   assert.equal(missing.body.code, 5);
+});
+
+test('Jason, the default voice of LiveKit\'s current plugins, is listed and speaks', async () => {
+  const { status, body } = await json('/voices/v1/voices/Jason');
+  assert.equal(status, 200);
+  assert.equal(body.langCode, 'EN_US');
+  assert.equal(body.isCustom ?? false, false);
+  const legacy = await json('/tts/v1/voices');
+  assert.ok(legacy.body.voices.some((v: any) => v.voiceId === 'Jason'));
+  const spoken = await post(emulator, '/tts/v1/voice', ttsBody({ voiceId: 'Jason' }));
+  assert.equal(spoken.status, 200);
+  assert.ok((await readJson(spoken)).audioContent.length > 0);
 });
 
 test('the long workspace paths list and get voices too', async () => {

@@ -1,8 +1,8 @@
 // The emulator's VAD and turn detector on their own: timing in audio time.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TurnDetector, type TurnEvent } from '../../src/emulator/stt-turns.js';
-import { EnergyVad, rmsDbfs, vadThresholdToDbfs } from '../../src/emulator/stt-vad.js';
+import { TurnDetector, type TurnEvent } from '../../src/emulator/stt/turns.js';
+import { EnergyVad, rmsDbfs, vadThresholdToDbfs } from '../../src/emulator/stt/vad.js';
 import { pattern, silence, tone } from '../wire/stt-fixtures.js';
 
 function run(audio: Buffer, settings: Partial<ConstructorParameters<typeof TurnDetector>[0]> = {}, pieceBytes = 3200): TurnEvent[] {

@@ -100,13 +100,37 @@ test('fault: close 1011 mid-turn, and a top-level error message', async () => {
   assert.deepEqual(errored.messages[0], { error: { code: 8, message: 'rate limit exceeded', details: [] } });
 });
 
+test('fault: the spec-string form of stt-close fires, whether posted to the control endpoint or given at start', async () => {
+  const spec = `action=custom,name=stt-close,after-chunks=10,close-code=1011,protocol=ws,path=${STT_PATH}`;
+  const posted = await fetch(new URL('_emulator/faults', emulator.url), { method: 'POST', body: JSON.stringify({ spec }) });
+  assert.equal(posted.status, 200);
+  const chunks = Array.from({ length: 12 }, () => chunk(silence(100)));
+  const viaControl = await exchange([CONFIG, ...chunks, { closeStream: {} }]);
+  assert.equal(viaControl.code, 1011);
+
+  const started = await startEmulator({ port: 0, quiet: true, faults: ['action=custom,name=stt-close,after-chunks=2,close-code=1011'] });
+  try {
+    const code = await new Promise<number>((resolve) => {
+      const socket = new WebSocket(`${started.wsUrl}${STT_PATH}`, { headers: { Authorization: 'Basic a2V5' } });
+      socket.on('open', () => {
+        for (const message of [CONFIG, chunk(silence(100)), chunk(silence(100)), chunk(silence(100)), { closeStream: {} }]) socket.send(JSON.stringify(message));
+      });
+      socket.on('close', (closeCode) => resolve(closeCode));
+      socket.on('error', () => {});
+    });
+    assert.equal(code, 1011);
+  } finally {
+    await started.close();
+  }
+});
+
 test('a 401 handshake through the status fault', async () => {
   emulator.faults.add({ protocol: 'ws', path: STT_PATH, action: { type: 'status', status: 401, code: 16, message: 'no' } });
   await assert.rejects(exchange([CONFIG]), /handshake 401/);
 });
 
 test('the script comes from INWORLD_EMULATOR_STT_SCRIPT when no rule gives one', async () => {
-  const { parseEnvScript } = await import('../../src/emulator/stt-script.js');
+  const { parseEnvScript } = await import('../../src/emulator/stt/script.js');
   assert.deepEqual(parseEnvScript('["a b", "c"]'), ['a b', 'c']);
   assert.deepEqual(parseEnvScript('one | two'), ['one', 'two']);
   assert.equal(parseEnvScript(''), undefined);

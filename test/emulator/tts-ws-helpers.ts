@@ -2,7 +2,7 @@
 // speech engine, and a raw `ws` client that records every server frame and waits on events.
 import WebSocket from 'ws';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import type { EmulatorOptions } from '../../src/emulator/options.js';
+import type { EmulatorOptions } from '../../src/emulator/server/options.js';
 
 export const TTS_WS_PATH = '/tts/v1/voice:streamBidirectional';
 export const TEST_API_KEY = 'test-key';
@@ -83,7 +83,7 @@ export class RawTtsClient {
 }
 
 export function eventName(result: Record<string, any>): string {
-  for (const key of ['contextCreated', 'audioChunk', 'flushCompleted', 'contextClosed']) if (key in result) return key;
+  for (const key of ['contextCreated', 'contextUpdated', 'audioChunk', 'flushCompleted', 'contextClosed']) if (key in result) return key;
   if (result.status && result.status.code !== 0) return `status:${result.status.code}`;
   return 'unknown';
 }

@@ -294,3 +294,45 @@ describe('TTS WebSocket emulator: event names', () => {
     assert.equal(eventName({ contextId: 'x', status: { code: 5 } }), 'status:5');
   });
 });
+
+describe('TTS WebSocket emulator: update_config', () => {
+  const wavRate = (result: Record<string, any>): number => Buffer.from(result.audioChunk.audioContent, 'base64').readUInt32LE(24);
+
+  it('speaks the buffered text with the old config, then answers contextUpdated and uses the new one', async () => {
+    const c = await client();
+    c.send({ contextId: 'u', create: { ...baseCreate, audioConfig: { audioEncoding: 'WAV', sampleRateHertz: 16000 } } });
+    c.send({ contextId: 'u', send_text: { text: 'Said before the change.' } });
+    c.send({ contextId: 'u', update_config: { voiceId: 'Dennis', audio_config: { sample_rate_hertz: 8000 } } });
+    c.send({ contextId: 'u', send_text: { text: 'Said after it.', flush_context: {} } });
+    c.send({ contextId: 'u', close_context: {} });
+    await c.until(() => hasEvent(c, 'u', 'contextClosed'));
+    const results = c.forContext('u');
+    const events = results.map(eventName).filter((e, i, all) => e !== 'audioChunk' || all[i - 1] !== 'audioChunk');
+    assert.deepEqual(events, ['contextCreated', 'audioChunk', 'flushCompleted', 'contextUpdated', 'audioChunk', 'flushCompleted', 'contextClosed']);
+    const updated = results.find((r) => r.contextUpdated)!.contextUpdated;
+    assert.equal(updated.voiceId, 'Dennis');
+    assert.equal(updated.modelId, baseCreate.modelId);
+    assert.deepEqual(updated.audioConfig, { audioEncoding: 'WAV', sampleRateHertz: 8000, speakingRate: 1 });
+    const audio = results.filter((r) => r.audioChunk?.audioContent);
+    const updatedAt = results.findIndex((r) => r.contextUpdated);
+    assert.equal(wavRate(audio.find((r) => results.indexOf(r) < updatedAt)!), 16000);
+    assert.equal(wavRate(audio.find((r) => results.indexOf(r) > updatedAt)!), 8000);
+    c.close();
+  });
+
+  it('takes the camelCase key, and refuses a model change or an unknown context', async () => {
+    const c = await client();
+    c.send({ contextId: 'v', create: baseCreate });
+    c.send({ contextId: 'v', updateConfig: { bufferCharThreshold: 50 } });
+    await c.until(() => hasEvent(c, 'v', 'contextUpdated'));
+    assert.equal(c.forContext('v').find((r) => r.contextUpdated)!.contextUpdated.bufferCharThreshold, 50);
+    c.send({ contextId: 'v', update_config: { modelId: 'inworld-tts-2' } });
+    await c.until(() => hasEvent(c, 'v', 'status:3'));
+    assert.match(c.forContext('v').at(-1)!.status.message, /model/);
+    c.send({ contextId: 'nope', update_config: { voiceId: 'Dennis' } });
+    await c.until(() => c.forContext('nope').length > 0);
+    assert.equal(c.forContext('nope')[0]!.status.code, 5);
+    assert.equal(c.frames.filter((f) => f.error).length, 0);
+    c.close();
+  });
+});

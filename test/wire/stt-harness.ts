@@ -2,7 +2,7 @@
 // a script of turn texts, and helpers to collect a session's events.
 import { InworldClient } from '../../src/client.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import type { FaultRuleInput } from '../../src/emulator/faults.js';
+import type { FaultRuleInput } from '../../src/emulator/faults/rules.js';
 import type { SttEvent } from '../../src/stt/events.js';
 
 export const STT_PATH = '/stt/v1/transcribe:streamBidirectional';

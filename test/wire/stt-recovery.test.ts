@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ConnectionError } from '../../src/core/errors.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import type { FaultAction } from '../../src/emulator/faults.js';
+import type { FaultAction } from '../../src/emulator/faults/rules.js';
 import { transcribeStream } from '../../src/stt/transcribe.js';
 import { silence, tone } from './stt-fixtures.js';
 import { audioBytes, clientFor, collect, collectUntilError, finals, scriptRule, STT_PATH, sttConnections, sttEmulator } from './stt-harness.js';

@@ -1,0 +1,135 @@
+// Emulator options and their defaults. Everything the protocol reference marks as uncertain
+// (text limits, unknown-voice behaviour, which voice endpoints exist) is a knob here.
+
+import type { FaultRuleInput } from '../faults/rules.js';
+
+export type SpeechEngineName = 'espeak' | 'synthetic';
+
+export interface EmulatorTextLimits {
+  /** Max characters of `text` for `POST /tts/v1/voice` (the service allows 2000). */
+  synthesizeChars?: number;
+  /** Max characters for `POST /tts/v1/voice:stream` (2000 in the reference, 4000 in a newer guide). */
+  streamChars?: number;
+  /** Max characters in one WebSocket `send_text` (1000 in the reference, 2000 in a newer guide). */
+  sendTextChars?: number;
+  /** Max `bufferCharThreshold` on WebSocket `create`. */
+  bufferCharThresholdMax?: number;
+}
+
+export interface EmulatorOptions {
+  /** TCP port; 0 picks a free one. Default 0. */
+  port?: number;
+  /** Interface to bind. Default 127.0.0.1. */
+  host?: string;
+  /** No request log lines on stderr. Default true for library use (the CLI passes false). */
+  quiet?: boolean;
+  /** Where log lines go when not quiet. Default: process.stderr. */
+  logSink?: (line: string) => void;
+  /** When set, only this credential (after `Basic `/`Bearer `) is accepted; otherwise any non-empty one. */
+  apiKey?: string;
+  /** Delay before response headers of every request, ms. */
+  firstByteLatencyMs?: number;
+  /** Extra delay per request / per WebSocket generation before audio starts, ms. */
+  generationLatencyMs?: number;
+  /** Pace streamed audio at real time (1 s of audio takes 1 s). Off by default so tests are fast. */
+  realtime?: boolean;
+  /** Speech engine. Default: INWORLD_EMULATOR_ENGINE if set, else espeak when installed, else synthetic. */
+  engine?: SpeechEngineName;
+  /** Text limits; see EmulatorTextLimits for defaults. */
+  limits?: EmulatorTextLimits;
+  /** Unknown voiceId: 'not-found' (404, code 5; default), 'invalid-argument' (400, code 3) or 'accept'. */
+  unknownVoice?: 'not-found' | 'invalid-argument' | 'accept';
+  /** Answer `GET /tts/v1/voices` with 404, to test the client's fallback. Default false. */
+  legacyVoicesNotFound?: boolean;
+  /** Answer the Voice API (`/voices/v1/...`) with 404. Default false. */
+  voiceApiNotFound?: boolean;
+  /** Enable `/_emulator/*` control endpoints (faults, request log). Default true. */
+  controlEndpoints?: boolean;
+  /** Fault rules active from the start: objects or spec strings (grammar in faults/rules.ts). */
+  faults?: ReadonlyArray<FaultRuleInput | string>;
+  /**
+   * WORD timestamps as words with their punctuation attached (`attached`, the older documented
+   * style; default) or as every token of the text, whitespace and punctuation included (`tokens`,
+   * the newer docs' description).
+   */
+  wordTimestampStyle?: 'attached' | 'tokens';
+  /** Samples per streamed chunk duration, ms of audio per `:stream` line. Default 200. */
+  streamChunkMs?: number;
+  /**
+   * Concurrent HTTP synthesis requests allowed (the service limits concurrent generations per
+   * plan); one more gets 429 with code 8 (RESOURCE_EXHAUSTED). Default: unlimited.
+   */
+  maxConcurrentSynthesis?: number;
+  /** Environment used for defaults (INWORLD_EMULATOR_ENGINE). Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Transcripts for speech-to-text turns, used in order (the emulator does not recognize speech). */
+  sttScript?: string[];
+}
+
+export interface ResolvedEmulatorOptions {
+  port: number;
+  host: string;
+  quiet: boolean;
+  logSink: (line: string) => void;
+  apiKey: string | undefined;
+  firstByteLatencyMs: number;
+  generationLatencyMs: number;
+  realtime: boolean;
+  /** The engine asked for; `espeak` falls back to synthetic at render time when not installed. */
+  engine: SpeechEngineName;
+  limits: Required<EmulatorTextLimits>;
+  unknownVoice: 'not-found' | 'invalid-argument' | 'accept';
+  legacyVoicesNotFound: boolean;
+  voiceApiNotFound: boolean;
+  controlEndpoints: boolean;
+  streamChunkMs: number;
+  wordTimestampStyle: 'attached' | 'tokens';
+  maxConcurrentSynthesis: number;
+  sttScript?: string[];
+}
+
+export const DEFAULT_EMULATOR_HOST = '127.0.0.1';
+export const DEFAULT_SYNTHESIZE_CHARS = 2000;
+export const DEFAULT_STREAM_CHARS = 2000;
+export const DEFAULT_SEND_TEXT_CHARS = 2000;
+export const DEFAULT_BUFFER_CHAR_THRESHOLD_MAX = 2000;
+export const DEFAULT_STREAM_CHUNK_MS = 200;
+export const ENGINE_ENV_VAR = 'INWORLD_EMULATOR_ENGINE';
+
+export function resolveEmulatorOptions(options: EmulatorOptions, espeakAvailable: boolean): ResolvedEmulatorOptions {
+  const env = options.env ?? process.env;
+  const envEngine = env[ENGINE_ENV_VAR];
+  const engine: SpeechEngineName =
+    options.engine ??
+    (envEngine === 'synthetic' || envEngine === 'espeak' ? envEngine : espeakAvailable ? 'espeak' : 'synthetic');
+  return {
+    port: options.port ?? 0,
+    host: options.host ?? DEFAULT_EMULATOR_HOST,
+    quiet: options.quiet ?? true,
+    logSink: options.logSink ?? ((line) => process.stderr.write(`${line}\n`)),
+    apiKey: options.apiKey,
+    firstByteLatencyMs: nonNegative(options.firstByteLatencyMs),
+    generationLatencyMs: nonNegative(options.generationLatencyMs),
+    realtime: options.realtime ?? false,
+    engine,
+    limits: {
+      synthesizeChars: options.limits?.synthesizeChars ?? DEFAULT_SYNTHESIZE_CHARS,
+      streamChars: options.limits?.streamChars ?? DEFAULT_STREAM_CHARS,
+      sendTextChars: options.limits?.sendTextChars ?? DEFAULT_SEND_TEXT_CHARS,
+      bufferCharThresholdMax: options.limits?.bufferCharThresholdMax ?? DEFAULT_BUFFER_CHAR_THRESHOLD_MAX,
+    },
+    unknownVoice: options.unknownVoice ?? 'not-found',
+    legacyVoicesNotFound: options.legacyVoicesNotFound ?? false,
+    voiceApiNotFound: options.voiceApiNotFound ?? false,
+    controlEndpoints: options.controlEndpoints ?? true,
+    streamChunkMs: options.streamChunkMs && options.streamChunkMs > 0 ? options.streamChunkMs : DEFAULT_STREAM_CHUNK_MS,
+    sttScript: options.sttScript,
+    wordTimestampStyle: options.wordTimestampStyle ?? 'attached',
+    maxConcurrentSynthesis:
+      options.maxConcurrentSynthesis !== undefined && options.maxConcurrentSynthesis > 0 ? options.maxConcurrentSynthesis : Infinity,
+  };
+}
+
+function nonNegative(value: number | undefined): number {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : 0;
+}

@@ -1,0 +1,118 @@
+// POST /tts/v1/voice (one JSON object) and POST /tts/v1/voice:stream (NDJSON lines of `{result}`).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EmulatorContext } from '../server/context.js';
+import { FaultWriter } from '../faults/http-writer.js';
+import { findAction } from '../faults/rules.js';
+import { JSON_CONTENT_TYPE } from '../server/http-io.js';
+import type { RenderedSpeech, TimedText } from './speech.js';
+import { buildTimestampInfo, modelHasPhoneticDetails, tokenTimes } from './timestamps.js';
+import { parseTtsHttpRequest, TtsHttpRequest } from './request.js';
+
+/** How many times slower than real time a `slow` fault paces the stream when it names no factor. */
+const DEFAULT_SLOW_FACTOR = 2;
+
+function usage(count: number, modelId: string): { processedCharactersCount: number; modelId: string } {
+  return { processedCharactersCount: count, modelId };
+}
+
+async function render(request: TtsHttpRequest, ctx: EmulatorContext): Promise<RenderedSpeech> {
+  return ctx.speech.render(request.text, {
+    sampleRateHz: request.sampleRateHz,
+    speakingRate: request.speakingRate,
+    voiceId: request.voiceId,
+    ...(request.language ? { language: request.language } : {}),
+  });
+}
+
+function timedUnits(request: TtsHttpRequest, speech: RenderedSpeech, ctx: EmulatorContext): TimedText[] {
+  if (request.timestampType === 'CHARACTER') return speech.characters;
+  if (request.timestampType !== 'WORD') return [];
+  return ctx.options.wordTimestampStyle === 'tokens' ? tokenTimes(speech.characters) : speech.words;
+}
+
+export async function handleSynthesize(_request: IncomingMessage, response: ServerResponse, body: unknown, ctx: EmulatorContext): Promise<void> {
+  const request = parseTtsHttpRequest(body, {
+    transport: 'http',
+    voices: ctx.voices,
+    unknownVoice: ctx.options.unknownVoice,
+    maxChars: ctx.options.limits.synthesizeChars,
+  });
+  const speech = await render(request, ctx);
+  await ctx.delay(ctx.options.generationLatencyMs);
+  const encoder = ctx.createEncoder({ encoding: request.encoding, sampleRateHz: request.sampleRateHz, bitRate: request.bitRate, totalSamples: speech.samples.length });
+  const audio = Buffer.concat([encoder.write(speech.samples), encoder.end()]);
+  const result: Record<string, unknown> = {
+    audioContent: audio.toString('base64'),
+    usage: usage([...request.text].length, request.modelId),
+  };
+  const timestampInfo = buildTimestampInfo(request.timestampType, timedUnits(request, speech, ctx), 0, modelHasPhoneticDetails(request.modelId));
+  if (timestampInfo) result.timestampInfo = timestampInfo;
+  response.writeHead(200, { 'content-type': JSON_CONTENT_TYPE });
+  await new FaultWriter(response, ctx.matchedFaults, ctx).writeBody(result);
+}
+
+export async function handleSynthesizeStream(_request: IncomingMessage, response: ServerResponse, body: unknown, ctx: EmulatorContext): Promise<void> {
+  const request = parseTtsHttpRequest(body, {
+    transport: 'http',
+    voices: ctx.voices,
+    unknownVoice: ctx.options.unknownVoice,
+    maxChars: ctx.options.limits.streamChars,
+  });
+  const speech = await render(request, ctx);
+  const totalChars = [...request.text].length;
+  const rate = request.sampleRateHz;
+  const samples = speech.samples;
+  const chunkSamples = Math.max(2, Math.round((ctx.options.streamChunkMs / 1000) * rate));
+  const units = timedUnits(request, speech, ctx);
+  const sync = request.timestampTransport === 'SYNC';
+  const phonetic = modelHasPhoneticDetails(request.modelId);
+  const slow = findAction(ctx.matchedFaults, 'slow');
+  // Seconds of wall time per second of audio: 0 = as fast as possible.
+  const pace = slow ? Math.max(1, slow.factor ?? DEFAULT_SLOW_FACTOR) : ctx.options.realtime ? 1 : 0;
+
+  response.writeHead(200, { 'content-type': JSON_CONTENT_TYPE });
+  response.flushHeaders();
+  const writer = new FaultWriter(response, ctx.matchedFaults, ctx);
+  await ctx.delay(ctx.options.generationLatencyMs).catch(() => {});
+
+  const encoder = ctx.createEncoder({ encoding: request.encoding, sampleRateHz: rate, bitRate: request.bitRate, totalSamples: samples.length });
+  const startedMs = Date.now();
+  let unitIndex = 0;
+  let pendingUnits: TimedText[] = [];
+  let sentSamples = 0;
+  for (let offset = 0; offset < samples.length || offset === 0; offset += chunkSamples) {
+    const last = offset + chunkSamples >= samples.length;
+    const slice = samples.subarray(offset, Math.min(samples.length, offset + chunkSamples));
+    const audio = last ? Buffer.concat([encoder.write(slice), encoder.end()]) : encoder.write(slice);
+    sentSamples += slice.length;
+    // Units whose audio starts inside what has been encoded so far travel with this chunk (SYNC).
+    const chunkEndSeconds = last ? Infinity : sentSamples / rate;
+    while (unitIndex < units.length && units[unitIndex]!.startSeconds < chunkEndSeconds) pendingUnits.push(units[unitIndex++]!);
+    if (audio.length === 0 && !last) continue; // encoder still buffering (MP3/FLAC/Opus frames)
+    if (pace > 0) {
+      const dueMs = startedMs + (sentSamples / rate) * 1000 * pace;
+      const waitMs = dueMs - Date.now();
+      if (waitMs > 0) await ctx.delay(waitMs).catch(() => {});
+    }
+    const result: Record<string, unknown> = {};
+    if (audio.length > 0) {
+      result.audioContent = audio.toString('base64');
+      result.usage = usage(last ? totalChars : Math.round((totalChars * sentSamples) / Math.max(1, samples.length)), request.modelId);
+    }
+    if (sync) {
+      const info = buildTimestampInfo(request.timestampType, pendingUnits, 0, phonetic);
+      if (info) result.timestampInfo = info;
+      pendingUnits = [];
+    }
+    if (Object.keys(result).length > 0 && !(await writer.writeLine({ result }))) return;
+    if (last) break;
+  }
+  if (!sync) {
+    // ASYNC: the timestamps come in timestamp-only trailing line(s) after all the audio.
+    const info = buildTimestampInfo(request.timestampType, units, 0, phonetic);
+    if (info && !(await writer.writeLine({ result: { timestampInfo: info } }))) return;
+  }
+  // A stream-error / drop fault placed after the last line still fires.
+  if (!(await writer.finish())) return;
+  writer.end();
+}

@@ -1,0 +1,138 @@
+// Parses and validates a TTS synthesis request (text, voice, model, audioConfig) for the HTTP endpoints and
+// the WebSocket `create` message, with the service's ranges and defaults.
+import { EmulatorAudioEncoding, EMULATOR_AUDIO_ENCODINGS } from '../codecs/encoders.js';
+import { EmulatorError, GRPC_INVALID_ARGUMENT, GRPC_NOT_FOUND, invalidArgument } from '../server/grpc.js';
+import { isObject, JsonObject, readEnum, readInteger, readNumber, readObject, readString } from '../server/json-fields.js';
+import type { ResolvedEmulatorOptions } from '../server/options.js';
+import type { VoiceCatalogue } from '../voices/types.js';
+import { DEFAULT_TTS_SAMPLE_RATE_HZ, G711_SAMPLE_RATE_HZ, MAX_TTS_SAMPLE_RATE_HZ, MIN_TTS_SAMPLE_RATE_HZ } from '../codecs/sample-rates.js';
+
+export const KNOWN_TTS_MODELS = [
+  'inworld-tts-2', 'inworld-tts-1.5-max', 'inworld-tts-1.5-mini', 'inworld-tts-1.5', 'inworld-tts-1', 'inworld-tts-1-max',
+] as const;
+
+export type TimestampType = 'NONE' | 'WORD' | 'CHARACTER';
+export type TimestampTransport = 'SYNC' | 'ASYNC';
+
+/** Everything about how to synthesize, without the text (shared with WebSocket `create`). */
+export interface SynthesisConfig {
+  voiceId: string;
+  modelId: string;
+  encoding: EmulatorAudioEncoding;
+  sampleRateHz: number;
+  /** Bits per second; meaningful for MP3 and OGG_OPUS. */
+  bitRate: number;
+  speakingRate: number;
+  temperature: number;
+  timestampType: TimestampType;
+  timestampTransport: TimestampTransport;
+  applyTextNormalization: 'ON' | 'OFF' | 'AUTO';
+  deliveryMode: 'STABLE' | 'BALANCED' | 'CREATIVE';
+  language?: string;
+}
+
+export interface TtsHttpRequest extends SynthesisConfig {
+  text: string;
+}
+
+export const DEFAULT_ENCODING: EmulatorAudioEncoding = 'MP3';
+export const DEFAULT_BIT_RATE = 128000;
+export const DEFAULT_TEMPERATURE = 1.1;
+const MP3_MIN_SAMPLE_RATE_HZ = 16000;
+const MIN_SPEAKING_RATE = 0.5;
+const MAX_SPEAKING_RATE = 1.5;
+const MAX_TEMPERATURE = 2;
+const BIT_RATE_RANGE_BPS: Partial<Record<EmulatorAudioEncoding, [number, number]>> = {
+  MP3: [32000, 320000],
+  OGG_OPUS: [32000, 192000],
+};
+const BCP47 = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/;
+
+export interface ParseSynthesisOptions {
+  transport: 'http' | 'ws';
+  voices: VoiceCatalogue;
+  unknownVoice: ResolvedEmulatorOptions['unknownVoice'];
+}
+
+/** Validates the synthesis fields of `body` (an HTTP body or the inside of a WS `create`). */
+export function parseSynthesisConfig(body: unknown, options: ParseSynthesisOptions): SynthesisConfig {
+  if (!isObject(body)) throw invalidArgument('Invalid JSON payload: expected an object');
+  const voiceId = readString(body, 'voiceId');
+  const modelId = readString(body, 'modelId');
+  const audioConfig: JsonObject = readObject(body, 'audioConfig') ?? {};
+  const encodingNames = options.transport === 'ws' ? EMULATOR_AUDIO_ENCODINGS.filter((e) => e !== 'FLAC') : EMULATOR_AUDIO_ENCODINGS;
+  const encoding = readEnum(audioConfig, 'audioEncoding', encodingNames, 'audio_config') ?? DEFAULT_ENCODING;
+  const sampleRate = readInteger(audioConfig, 'sampleRateHertz', 'audio_config');
+  const bitRate = readInteger(audioConfig, 'bitRate', 'audio_config');
+  const speakingRate = readNumber(audioConfig, 'speakingRate', 'audio_config');
+  const temperature = readNumber(body, 'temperature');
+  const timestampType = readEnum(body, 'timestampType', ['TIMESTAMP_TYPE_UNSPECIFIED', 'WORD', 'CHARACTER'] as const);
+  const transport = readEnum(body, 'timestampTransportStrategy', ['TIMESTAMP_TRANSPORT_STRATEGY_UNSPECIFIED', 'SYNC', 'ASYNC'] as const);
+  const normalization = readEnum(body, 'applyTextNormalization', ['APPLY_TEXT_NORMALIZATION_UNSPECIFIED', 'ON', 'OFF'] as const);
+  const deliveryMode = readEnum(body, 'deliveryMode', ['DELIVERY_MODE_UNSPECIFIED', 'STABLE', 'BALANCED', 'CREATIVE'] as const);
+  const language = readString(body, 'language');
+
+  if (!voiceId) throw invalidArgument('voice_id is required');
+  if (!modelId) throw invalidArgument('model_id is required');
+  if (!(KNOWN_TTS_MODELS as readonly string[]).includes(modelId)) {
+    throw invalidArgument(`Invalid model_id "${modelId}": supported models are ${KNOWN_TTS_MODELS.join(', ')}`);
+  }
+  if (!options.voices.find(voiceId) && options.unknownVoice !== 'accept') {
+    const code = options.unknownVoice === 'invalid-argument' ? GRPC_INVALID_ARGUMENT : GRPC_NOT_FOUND;
+    throw new EmulatorError(code, `Unknown voice: ${voiceId} not found`);
+  }
+
+  const g711 = encoding === 'MULAW' || encoding === 'ALAW';
+  const sampleRateHz = sampleRate ? sampleRate : g711 ? G711_SAMPLE_RATE_HZ : DEFAULT_TTS_SAMPLE_RATE_HZ;
+  if (sampleRateHz < MIN_TTS_SAMPLE_RATE_HZ || sampleRateHz > MAX_TTS_SAMPLE_RATE_HZ) {
+    throw invalidArgument(`sample_rate_hertz must be between ${MIN_TTS_SAMPLE_RATE_HZ} and ${MAX_TTS_SAMPLE_RATE_HZ}, got ${sampleRateHz}`);
+  }
+  if (g711 && sampleRateHz !== G711_SAMPLE_RATE_HZ) {
+    throw invalidArgument(`${encoding} supports only ${G711_SAMPLE_RATE_HZ} Hz, got ${sampleRateHz}`);
+  }
+  if (encoding === 'MP3' && sampleRateHz < MP3_MIN_SAMPLE_RATE_HZ) {
+    throw invalidArgument(`MP3 supports ${MP3_MIN_SAMPLE_RATE_HZ} to ${MAX_TTS_SAMPLE_RATE_HZ} Hz, got ${sampleRateHz}`);
+  }
+  const range = BIT_RATE_RANGE_BPS[encoding];
+  if (range && bitRate && (bitRate < range[0] || bitRate > range[1])) {
+    throw invalidArgument(`bit_rate for ${encoding} must be between ${range[0]} and ${range[1]}, got ${bitRate}`);
+  }
+  if (speakingRate && (speakingRate < MIN_SPEAKING_RATE || speakingRate > MAX_SPEAKING_RATE)) {
+    throw invalidArgument(`speaking_rate must be between ${MIN_SPEAKING_RATE} and ${MAX_SPEAKING_RATE}, got ${speakingRate}`);
+  }
+  // The service reads 0 as "use the default"; anything else must be in (0, 2].
+  if (temperature !== undefined && temperature !== 0 && (temperature < 0 || temperature > MAX_TEMPERATURE)) {
+    throw invalidArgument(`temperature must be greater than 0 and at most ${MAX_TEMPERATURE}, got ${temperature}`);
+  }
+  if (language !== undefined && language !== '' && !BCP47.test(language)) {
+    throw invalidArgument(`Invalid language code "${language}"`);
+  }
+
+  return {
+    voiceId,
+    modelId,
+    encoding,
+    sampleRateHz,
+    bitRate: bitRate || DEFAULT_BIT_RATE,
+    speakingRate: speakingRate || 1,
+    temperature: temperature || DEFAULT_TEMPERATURE,
+    timestampType: timestampType === 'WORD' || timestampType === 'CHARACTER' ? timestampType : 'NONE',
+    timestampTransport: transport === 'ASYNC' ? 'ASYNC' : 'SYNC',
+    applyTextNormalization: normalization === 'ON' || normalization === 'OFF' ? normalization : 'AUTO',
+    deliveryMode: deliveryMode === 'STABLE' || deliveryMode === 'CREATIVE' ? deliveryMode : 'BALANCED',
+    ...(language ? { language } : {}),
+  };
+}
+
+/** A full HTTP request: the synthesis config plus `text` of 1..maxChars characters. */
+export function parseTtsHttpRequest(body: unknown, options: ParseSynthesisOptions & { maxChars: number }): TtsHttpRequest {
+  if (!isObject(body)) throw invalidArgument('Invalid JSON payload: expected an object');
+  const text = readString(body, 'text');
+  if (text === undefined || text.length === 0) throw invalidArgument('text is required');
+  const length = [...text].length;
+  if (length > options.maxChars) {
+    throw invalidArgument(`text must be at most ${options.maxChars} characters, got ${length}`);
+  }
+  if (text.trim().length === 0) throw invalidArgument('text must contain at least one non-whitespace character');
+  return { ...parseSynthesisConfig(body, options), text };
+}
