@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { AudioDurationMeter, measureDuration, meteredContainerFor, parseMp3Header, type MeteredContainer } from '../../src/audio/duration-meter.js';
-import { crc8 } from '../../src/emulator/crc.js';
-import { encodeAll } from '../../src/emulator/encoders.js';
+import { crc8 } from '../../src/emulator/codecs/crc.js';
+import { encodeAll } from '../../src/emulator/codecs/encoders.js';
 
 // A local check: test/helpers has no shared "skip when a program is missing" helper yet.
 const FFMPEG_MISSING = spawnSync('ffmpeg', ['-version']).error ? 'ffmpeg is not installed' : false;
