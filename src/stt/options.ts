@@ -1,5 +1,5 @@
 // Options of a streaming transcription, their defaults, and the `transcribeConfig` they become
-// (protocol §4.1 a). Defaults follow the LiveKit clients, which are what the CLI contract names.
+// (docs/protocol.md#stt). Defaults follow the LiveKit clients, which are what the CLI contract names.
 
 import { ValidationError } from '../core/errors.js';
 import type { TranscribeConfigWire } from './protocol.js';
@@ -11,9 +11,9 @@ export const DEFAULT_MIN_END_OF_TURN_SILENCE_MS = 200;
 export const DEFAULT_VOICE_PROFILE_TOP_N = 1;
 export const MIN_STT_SAMPLE_RATE_HZ = 8_000;
 export const MAX_STT_SAMPLE_RATE_HZ = 48_000;
-/** The API's rate limit: 50 audio chunks per second per account (protocol §6.3). */
+/** The API's rate limit: 50 audio chunks per second per account (docs/protocol.md#stt). */
 export const DEFAULT_MAX_CHUNKS_PER_SECOND = 50;
-/** About 100 ms per chunk is what the API recommends (protocol §4.1 b). */
+/** About 100 ms per chunk is what the API recommends (docs/protocol.md#stt). */
 export const CHUNK_DURATION_MS = 100;
 
 /** Recognition settings shared by streaming and one-clip transcription. */
@@ -66,7 +66,7 @@ export function buildTranscribeConfig(options: SttOptions): TranscribeConfigWire
       ? { enableVoiceProfile: true, topN: options.voiceProfileTopN ?? DEFAULT_VOICE_PROFILE_TOP_N }
       : { enableVoiceProfile: false },
     // Word timestamps make captions possible and tell recovery exactly which audio a final
-    // covered; the API ignores fields it does not know, so asking is harmless (protocol §1.5).
+    // covered; the API ignores fields it does not know, so asking is harmless (docs/protocol.md#endpoints-and-authentication).
     includeWordTimestamps: true,
   };
   if (options.vadThreshold === 0) {

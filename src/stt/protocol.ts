@@ -1,4 +1,4 @@
-// Wire types of the STT WebSocket and REST APIs (protocol reference §4), and the one parser for
+// Wire types of the STT WebSocket and REST APIs (docs/protocol.md#stt), and the one parser for
 // what the server sends. The parser is deliberately tolerant where the sources disagree: word
 // timestamps in ms numbers (`startTimeMs`), ms strings (int64 style) or seconds (`startTime`);
 // the voice profile on the transcription or beside it; `vocalStyle` or `vocal_style`; each

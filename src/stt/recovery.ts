@@ -1,4 +1,4 @@
-// The recovery contract of a streaming transcription (protocol §7.2, LiveKit's recovery tests):
+// The recovery contract of a streaming transcription (docs/protocol.md#stt):
 //
 // - An unexpected close (1006 with no close frame, 1011, or even 1000 before we sent closeStream)
 //   reconnects after a backoff, sends transcribeConfig again and continues with the audio the

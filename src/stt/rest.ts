@@ -1,4 +1,4 @@
-// Whole-clip transcription over REST, POST /stt/v1/transcribe (protocol §4.4), used by
+// Whole-clip transcription over REST, POST /stt/v1/transcribe (docs/protocol.md#stt), used by
 // `inworld transcribe --batch`. The clip is sent as raw LINEAR16 with its sample rate (the
 // encodings inworld-stt-1's sync path takes are LINEAR16 and FLAC); clips above the API's ~16 MB
 // are refused before sending, with the fix (stream them instead).
@@ -10,7 +10,7 @@ import { parseVoiceProfile, parseWords, type VoiceProfile, type WordTimestamp } 
 import { reconnectDelayMs } from './recovery.js';
 
 export const STT_TRANSCRIBE_PATH = '/stt/v1/transcribe';
-/** The sync endpoint takes clips up to about 16 MB (protocol §4.4). */
+/** The sync endpoint takes clips up to about 16 MB (docs/protocol.md#stt). */
 export const MAX_BATCH_AUDIO_BYTES = 16 * 1024 * 1024;
 /** Extra time allowed per second of audio on top of the client's timeout (upload + recognition). */
 const TIMEOUT_PER_AUDIO_SECOND_MS = 1_000;

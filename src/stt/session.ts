@@ -1,4 +1,4 @@
-// A streaming transcription over the STT WebSocket (protocol §4.1), with recovery (recovery.ts).
+// A streaming transcription over the STT WebSocket (docs/protocol.md#stt), with recovery (recovery.ts).
 //
 //   const session = new SttSession(client, { sampleRateHertz: 16000 });
 //   (async () => { for await (const pcm of source) await session.write(pcm); await session.end(); })();
@@ -380,7 +380,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
         this.#client.logger.debug(`stt: socket closed ${code}${reason ? ` (${reason})` : ''}`);
         if (connection.fatal) return connection.settle({ kind: 'fatal', error: connection.fatal });
         if (connection.lostReason) return connection.settle({ kind: 'lost', reason: connection.lostReason });
-        // After closeStream any close is the end (protocol §4.1, LiveKit's recovery contract):
+        // After closeStream any close is the end (docs/protocol.md#stt):
         // the server has had all the audio, and audio after the last final is trailing silence.
         if (connection.closeStreamSent) {
           if (!isCleanClose(code)) this.#client.logger.debug(`stt: ${describeClose(code, reason)} after closeStream; treated as the end`);

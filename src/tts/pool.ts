@@ -20,7 +20,7 @@ export const CONTEXTS_PER_CONNECTION = 5;
 export const DEFAULT_MAX_CONNECTIONS = 20;
 export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 export const DEFAULT_KEEP_WARM_CONNECTIONS = 1;
-/** LK-PY reclaims contexts stuck closing after 120 s. */
+/** Contexts stuck closing are reclaimed after 120 s, as LiveKit's Python plugin does. */
 export const DEFAULT_POOL_CLOSE_TIMEOUT_MS = 120_000;
 
 /** Limits and timeouts of a {@link TtsPool}. */

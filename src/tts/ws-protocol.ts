@@ -1,4 +1,4 @@
-// Wire types of the bidirectional TTS WebSocket (`/tts/v1/voice:streamBidirectional`, protocol §3):
+// Wire types of the bidirectional TTS WebSocket (`/tts/v1/voice:streamBidirectional`, docs/protocol.md#tts-websocket):
 // the four client messages as builders, and one tolerant parser for what the server sends.
 // Kept private to src/tts: callers see ws-stream.ts's chunks, never raw frames.
 
@@ -87,7 +87,7 @@ export type ServerMessage =
 
 /**
  * Parses one text frame. The status is checked before the event keys (a non-zero code is an error
- * for that context whatever else the frame holds); unknown keys are ignored, as §3.3 asks.
+ * for that context whatever else the frame holds); unknown keys are ignored, as the protocol asks (docs/protocol.md#tts-websocket).
  */
 export function parseServerMessage(text: string): ServerMessage {
   let json: unknown;

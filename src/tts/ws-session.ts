@@ -183,7 +183,7 @@ export class TtsWsSession {
     this.routes.delete(contextId);
   }
 
-  /** Sends one frame; frames leave in call order, which is what makes pipelining safe (§3.1). */
+  /** Sends one frame; frames leave in call order, which is what makes pipelining safe (docs/protocol.md#tts-websocket). */
   send(frame: string): void {
     if (this.failure || this.socket.readyState !== 1) {
       throw this.failure ?? new ConnectionError('The TTS WebSocket is not open');

@@ -1,7 +1,7 @@
 // One TTS context on a WebSocket connection, seen by the caller as a writable text stream and an
 // async iterable of audio chunks. Frames are pipelined: `create`, text and flushes go out at once,
-// never waiting for `contextCreated` (§3.1). Timestamps restart at 0 with every generation on the
-// wire; here they carry a running offset so they stay monotonic for the whole stream (§3.4).
+// never waiting for `contextCreated` (docs/protocol.md#tts-websocket). Timestamps restart at 0 with every generation on the
+// wire; here they carry a running offset so they stay monotonic for the whole stream (docs/protocol.md#tts-websocket).
 import { randomUUID } from 'node:crypto';
 import { AudioDurationMeter, meteredContainerFor } from '../audio/duration-meter.js';
 import { ConnectionError, InworldError, TimeoutError, UserAbortError, makeApiError } from '../core/errors.js';
@@ -23,7 +23,7 @@ import { splitForSendText } from './ws-text.js';
 export const DEFAULT_CLOSE_TIMEOUT_MS = 60_000;
 /**
  * A context with no frame sent for this long gets an empty `send_text`, as Pipecat and
- * Vision-Agents do: the server pauses a connection after 10 minutes without activity (§3.7), which
+ * Vision-Agents do: the server pauses a connection after 10 minutes without activity (docs/protocol.md#tts-websocket), which
  * a quiet pipe (`tail -f`) would otherwise hit.
  */
 export const DEFAULT_KEEPALIVE_INTERVAL_MS = 60_000;
@@ -278,7 +278,7 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
         this.release();
         return;
       case 'status': {
-        // A status error ends the context on the server too (LK-PY frees the slot the same way).
+        // A status error ends the context on the server too (LiveKit's Python plugin frees the slot the same way).
         const error = makeApiError({
           grpcCode: message.status.code,
           serverMessage: message.status.message,

@@ -1,5 +1,5 @@
 // Splits text into `send_text` pieces no longer than the per-message limit, at word boundaries,
-// so a long sentence never draws the server's length error (LK-JS does not split; we do).
+// so a long sentence never draws the server's length error (LiveKit's TypeScript plugin does not split; we do).
 import { SEND_TEXT_MAX_CHARS } from './ws-protocol.js';
 
 /**
