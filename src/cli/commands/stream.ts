@@ -257,9 +257,8 @@ async function speak(job: SpeakJob): Promise<void> {
   }
   if (speaker.sentenceCount === 0) {
     await sink.abort(new Error('no input'));
-    note(progress, 'inworld: no text on the input; nothing to speak, nothing written.');
-    emit(progress, { type: 'done', sentences: 0, bytes: 0 });
-    return;
+    const { nothingToSpeak } = await import('../text-input.js');
+    throw nothingToSpeak(`${flags.file !== undefined ? `the file ${flags.file}` : 'standard input'} has no words`, 'stream');
   }
   await sink.end();
   captions?.finish(true);
