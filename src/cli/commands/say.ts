@@ -1,6 +1,6 @@
 // `inworld say`: synthesizes text over HTTP streaming into a file, standard output or the speakers.
 import { Argument, Command, Option } from 'commander';
-import { InworldError, ValidationError } from '../../core/errors.js';
+import { APIError, InworldError, ValidationError } from '../../core/errors.js';
 import { addBatchOptions, type BatchFlags } from '../batch-options.js';
 import { applyConfigDefaults } from '../config-defaults.js';
 import { describeDestination, openAudioOutput, planAudioOutput } from '../audio-output.js';
@@ -131,9 +131,13 @@ async function runSayBatch(words: string[], flags: SayFlags): Promise<void> {
   }
   const plan = await planAudioOutput({ ...flags, output: `batch${format.extension}` }, { stdoutIsTTY: false });
   const { text: _text, ...defaults } = toSynthesisOptions('', flags, plan);
-  const { prepareBatch, runBatch } = await import('../batch.js');
+  const [{ prepareBatch, runBatch }, { buildWsCreateConfig }] = await Promise.all([import('../batch.js'), import('../../tts/ws-options.js')]);
+  buildWsCreateConfig(defaults); // the flags themselves, before any line
   const outDir = flags.outDir ?? '.';
-  await prepareBatch({ file: flags.batch!, outDir });
+  const lines = await prepareBatch({ file: flags.batch!, outDir }, { defaults, check: buildWsCreateConfig });
+  if (lines === 0) {
+    throw new ValidationError(`Nothing to speak: the batch file ${flags.batch} has no lines`, { hint: 'Put one text, or one JSON object with "text", on each line' });
+  }
 
   const { openContext } = await import('../context.js');
   const context = await openContext(flags);
@@ -162,7 +166,10 @@ async function runSayBatch(words: string[], flags: SayFlags): Promise<void> {
     ui.stopProgress();
     ui.info(`Batch: ${summary.written} written, ${summary.skipped} already done, ${summary.failed} failed`);
     if (summary.failed > 0) {
-      throw new InworldError(`${summary.failed} of ${summary.results.length} lines failed`, { hint: 'Run the same command again to retry only those lines' });
+      // A refusal (a 4xx: unknown voice, bad request, bad key) comes back the same on a re-run.
+      const retryHelps = summary.results.some((r) => r.status === 'failed' && !(r.error instanceof APIError && !r.error.retryable));
+      const hint = retryHelps ? 'Run the same command again to retry only those lines' : undefined;
+      throw new InworldError(`${summary.failed} of ${summary.results.length} lines failed`, { hint });
     }
   } finally {
     ui.stopProgress();
