@@ -171,6 +171,17 @@ class LineSet {
   }
 }
 
+/** Most batch files repeat a few voice and option sets: each set is checked once (up to a bound). */
+function rememberValid(check: OptionsCheck, limit = 1000): OptionsCheck {
+  const valid = new Set<string>();
+  return (options) => {
+    const key = JSON.stringify(options);
+    if (valid.has(key)) return;
+    check(options);
+    if (valid.size < limit) valid.add(key);
+  };
+}
+
 /** The line a default name belongs to ("0007" is line 7's), if the name has that shape. */
 function lineOfDefaultName(name: string): number | undefined {
   if (!/^\d{4,}$/.test(name) || (name.length > 4 && name.startsWith('0'))) return undefined;
@@ -187,13 +198,14 @@ export async function checkBatchFile(file: string, defaults: TtsStreamSynthesisO
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
   const named = new Map<string, number>();
   const unnamed = new LineSet();
+  const cachedCheck = rememberValid(check);
   let line = 0;
   let items = 0;
   try {
     for await (const value of lines) {
       line += 1;
       if (value.trim() === '') continue;
-      const item = parseBatchLine(value, line, defaults, check, file);
+      const item = parseBatchLine(value, line, defaults, cachedCheck, file);
       items += 1;
       if (item.name === undefined) {
         const clash = named.get(defaultLineName(line));
