@@ -100,6 +100,10 @@ async function runStream(flags: StreamFlags): Promise<void> {
   try {
     const sink = await openAudioOutput(plan);
     await speak({ flags, plan, options, input, sink, pool, signal, progress, maxRetries: context.client.maxRetries });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    const { withVoiceSuggestion } = await import('../voice-suggest.js');
+    throw await withVoiceSuggestion(error, context.client, options.voiceId ?? flags.voice);
   } finally {
     await pool.close();
     await context.close();
@@ -250,7 +254,7 @@ async function speak(job: SpeakJob): Promise<void> {
     // Keep what arrived (a valid, finished file) unless nothing did.
     if (audioBytes > 0) await sink.interrupt();
     else await sink.abort(failure);
-    if (failure instanceof APIError) {
+    if (failure instanceof APIError && audioBytes > 0) {
       note(progress, `inworld: stopped after ${sentencesDone} complete sentence(s); the audio written so far is kept.`);
     }
     throw failure;
