@@ -79,6 +79,7 @@ export async function prepareBatch(options: Pick<BatchRunOptions, 'file' | 'outD
     throw new ValidationError(`Cannot read the batch file ${options.file}.`);
   }
   const count = lines ? await checkBatchFile(options.file, lines.defaults, lines.check) : undefined;
+  if (count === 0) return count; // nothing to speak: no directory either
   try {
     await mkdir(options.outDir, { recursive: true });
   } catch (error) {

@@ -80,6 +80,7 @@ describe('say --batch: a bad line stops the command before any request', () => {
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /Nothing to speak: the batch file .* has no lines/);
     assert.deepEqual(emulator.requests.list(), []);
+    assert.equal(existsSync(join(dir, 'out-blank')), false, 'no output directory made');
   });
 });
 
