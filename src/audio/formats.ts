@@ -89,6 +89,13 @@ export function resolveOutputFormat(options: { path?: string; encoding?: string 
         hint: `Use one of ${AUDIO_ENCODINGS.join(', ')}`,
       });
     }
+    // --encoding is for names that do not tell (x.bin); a name that says another format is a slip.
+    const named = options.path !== undefined && options.path !== '-' ? formatForPath(options.path) : undefined;
+    if (named && (named.serverEncoding !== format.serverEncoding || named.container !== format.container)) {
+      throw new ValidationError(`--encoding ${format.encoding} does not match the extension of ${options.path} (${named.encoding})`, {
+        hint: `Drop --encoding, or name the file with ${format.extension}`,
+      });
+    }
     return format;
   }
   if (options.path === undefined || options.path === '-') return FORMATS.WAV;

@@ -50,6 +50,9 @@ export async function planAudioOutput(flags: SynthesisFlags, context: PlanContex
     });
   }
   let player: PlayerName | undefined;
+  if (flags.player !== undefined && !plays) {
+    throw new ValidationError('--player chooses the program that plays the audio, and nothing plays here', { hint: 'Add --play, or drop --player' });
+  }
   if (flags.player !== undefined) {
     if (!isPlayerName(flags.player)) throw new ValidationError(`unknown player "${flags.player}"`, { hint: `Use one of ${PLAYER_NAMES.join(', ')}` });
     player = flags.player;

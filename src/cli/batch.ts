@@ -3,7 +3,8 @@
 // line in `--out-dir`. A failed line is retried (retryable errors only), then reported without
 // stopping the rest; a re-run skips lines whose file already exists (files appear only when
 // complete: they are written under a temporary name and renamed), so a batch is resumable.
-// The batch file is read line by line as workers need it, never held whole.
+// The batch file is read line by line as workers need it, never held whole; prepareBatch checks
+// every line first (batch-lines.ts), so a bad line stops the command before any request.
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { createReadStream, unlinkSync } from 'node:fs';
@@ -14,6 +15,7 @@ import type { InworldClient } from '../client.js';
 import { AuthenticationError, BadRequestError, InworldError, NotFoundError, PermissionDeniedError, UserAbortError, ValidationError } from '../core/errors.js';
 import type { TtsStreamSynthesisOptions } from '../tts/ws-options.js';
 import { DEFAULT_BATCH_CONCURRENCY } from './batch-options.js';
+import { checkBatchFile, defaultLineName, parseBatchLine, type BatchItem, type OptionsCheck } from './batch-lines.js';
 
 export const DEFAULT_BATCH_RETRIES = 2;
 const RETRY_BASE_DELAY_MS = 300;
@@ -60,17 +62,21 @@ export interface BatchSummary {
   results: BatchLineResult[];
 }
 
-interface BatchItem {
-  line: number;
-  text: string;
-  name?: string;
-  options: TtsStreamSynthesisOptions;
+export interface BatchCheck {
+  defaults: TtsStreamSynthesisOptions;
+  /** Validates a line's merged options (throws a ValidationError). */
+  check: OptionsCheck;
 }
 
-/** Checks what can be checked before any request: the file is readable, the directory can be made. */
-export async function prepareBatch(options: Pick<BatchRunOptions, 'file' | 'outDir'>): Promise<void> {
+/**
+ * Checks what can be checked before any request: the file is readable, with `lines` every line of
+ * it is valid (one streaming pass), and the directory can be made. Returns the lines to speak.
+ */
+export async function prepareBatch(options: Pick<BatchRunOptions, 'file' | 'outDir'>, lines?: BatchCheck): Promise<number | undefined> {
   const { assertReadableFile, fileError } = await import('../core/file-errors.js');
   await assertReadableFile(options.file, 'batch file');
+  const count = lines ? await checkBatchFile(options.file, lines.defaults, lines.check) : undefined;
+  if (count === 0) return count; // nothing to speak: no directory either
   try {
     await mkdir(options.outDir, { recursive: true });
   } catch (error) {
@@ -85,6 +91,7 @@ export async function prepareBatch(options: Pick<BatchRunOptions, 'file' | 'outD
     throw fileError('write-into', options.outDir, error, { what: 'output directory', beforeRequest: true });
   }
   await unlink(probe).catch(() => undefined);
+  return count;
 }
 
 /**
@@ -117,9 +124,7 @@ export async function runBatch(client: InworldClient, options: BatchRunOptions):
   const lines = createInterface({ input: createReadStream(options.file, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
   const iterator = lines[Symbol.asyncIterator]();
   let lineNumber = 0;
-  const width = 4;
   const results: BatchLineResult[] = [];
-  const names = new Set<string>();
 
   /** Next non-blank line as an item; parsing errors become failed results, not a stop. */
   const next = async (): Promise<BatchItem | BatchLineResult | undefined> => {
@@ -129,7 +134,7 @@ export async function runBatch(client: InworldClient, options: BatchRunOptions):
       lineNumber += 1;
       if (value.trim() === '') continue;
       try {
-        return parseLine(value, lineNumber, options.defaults);
+        return parseBatchLine(value, lineNumber, options.defaults);
       } catch (error) {
         return { line: lineNumber, path: '', status: 'failed', attempts: 0, error: error as InworldError };
       }
@@ -140,12 +145,8 @@ export async function runBatch(client: InworldClient, options: BatchRunOptions):
   const prepare = async (): Promise<{ item: BatchItem; path: string } | BatchLineResult | undefined> => {
     const item = await next();
     if (!item || 'status' in item) return item;
-    const base = item.name ?? String(item.line).padStart(width, '0');
-    const path = join(options.outDir, `${base}${options.extension}`);
-    if (names.has(path)) {
-      return { line: item.line, path, status: 'failed', attempts: 0, error: new ValidationError(`Line ${item.line}: output name ${base} is used twice.`) };
-    }
-    names.add(path);
+    // prepareBatch has made sure that no two lines share a name.
+    const path = join(options.outDir, `${item.name ?? defaultLineName(item.line)}${options.extension}`);
     if (await exists(path)) return { line: item.line, path, status: 'skipped', attempts: 0 };
     return { item, path };
   };
@@ -201,48 +202,6 @@ export async function runBatch(client: InworldClient, options: BatchRunOptions):
     failed: results.filter((r) => r.status === 'failed').length,
     results,
   };
-}
-
-const JSON_OPTION_KEYS: Record<string, (options: TtsStreamSynthesisOptions, value: unknown) => void> = {
-  voice: (o, v) => (o.voiceId = asString(v, 'voice')),
-  voiceId: (o, v) => (o.voiceId = asString(v, 'voiceId')),
-  model: (o, v) => (o.modelId = asString(v, 'model')),
-  modelId: (o, v) => (o.modelId = asString(v, 'modelId')),
-  language: (o, v) => (o.language = asString(v, 'language')),
-  temperature: (o, v) => (o.temperature = asNumber(v, 'temperature')),
-  speakingRate: (o, v) => (o.audioConfig = { ...o.audioConfig, speakingRate: asNumber(v, 'speakingRate') }),
-  deliveryMode: (o, v) => (o.deliveryMode = asString(v, 'deliveryMode') as TtsStreamSynthesisOptions['deliveryMode']),
-};
-
-function parseLine(value: string, line: number, defaults: TtsStreamSynthesisOptions): BatchItem {
-  const trimmed = value.trim();
-  if (!trimmed.startsWith('{')) return { line, text: trimmed, options: defaults };
-  let json: unknown;
-  try {
-    json = JSON.parse(trimmed);
-  } catch (error) {
-    throw new ValidationError(`Line ${line} starts with "{" but is not valid JSON: ${(error as Error).message}`);
-  }
-  const record = json as Record<string, unknown>;
-  if (typeof record.text !== 'string' || record.text.trim() === '') throw new ValidationError(`Line ${line}: a JSON line needs a non-empty "text".`);
-  const options: TtsStreamSynthesisOptions = { ...defaults, audioConfig: { ...defaults.audioConfig } };
-  for (const [key, apply] of Object.entries(JSON_OPTION_KEYS)) if (record[key] !== undefined) apply(options, record[key]);
-  let name: string | undefined;
-  if (record.name !== undefined) {
-    name = asString(record.name, 'name');
-    if (!/^[\w.-]+$/.test(name) || name.startsWith('.')) throw new ValidationError(`Line ${line}: "name" may hold only letters, digits, ".", "-" and "_".`);
-  }
-  return { line, text: record.text, name, options };
-}
-
-function asString(value: unknown, key: string): string {
-  if (typeof value !== 'string' || value === '') throw new ValidationError(`"${key}" must be a non-empty string.`);
-  return value;
-}
-
-function asNumber(value: unknown, key: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ValidationError(`"${key}" must be a number.`);
-  return value;
 }
 
 async function exists(path: string): Promise<boolean> {

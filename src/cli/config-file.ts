@@ -10,6 +10,7 @@ import { InvalidArgumentError } from 'commander';
 import { parseBaseUrl } from '../core/config.js';
 import { InworldError, ValidationError } from '../core/errors.js';
 import { fileError } from '../core/file-errors.js';
+import { languageCode, languageProblem } from './language-code.js';
 
 /** Owner read/write only: the file may hold the API key. */
 export const CONFIG_FILE_MODE = 0o600;
@@ -92,11 +93,9 @@ function parseToken(what: string, value: string): string {
 
 /** The same BCP-47 shape `--language` accepts, normalised to hyphens (en_US -> en-US). */
 export function parseLanguage(value: string): string {
-  const code = value.trim();
-  if (!/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/.test(code)) {
-    throw new ValidationError(`language must be a BCP-47 code such as en-US or ja-JP, not "${value}"`);
-  }
-  return code.replace(/_/g, '-');
+  const code = languageCode(value);
+  if (code === undefined) throw new ValidationError(languageProblem('language', value));
+  return code;
 }
 
 /**

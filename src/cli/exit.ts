@@ -38,7 +38,8 @@ function isCommanderUsageError(error: unknown): boolean {
 
 /** One readable line: the message, then what to do about it. */
 export function formatError(error: unknown, verbose = false): string {
-  if (verbose && error instanceof Error && error.stack) return redactSecrets(error.stack);
+  // A usage error is the one line even with --verbose: its stack says nothing about the input.
+  if (verbose && error instanceof Error && !(error instanceof ValidationError) && error.stack) return redactSecrets(error.stack);
   let line: string;
   if (error instanceof InworldError) {
     // The hint follows as its own sentence; a message that already ends in a period keeps just one.

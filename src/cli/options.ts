@@ -1,6 +1,7 @@
 // Options every command shares (credentials, endpoints, emulator, verbosity), and the parsers
 // that validate flag values at the command boundary, before any request.
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { checkFlagConflicts } from './flag-conflicts.js';
 
 export interface GlobalOptions {
   apiKey?: string;
@@ -24,7 +25,8 @@ export function addGlobalOptions(command: Command): Command {
     .addOption(new Option('--retries <n>', 'retries for retryable failures').argParser(nonNegativeInt('--retries')))
     .addOption(new Option('--insecure', 'allow sending the key over plain http:// or ws:// to a host other than this machine'))
     .addOption(new Option('-v, --verbose', 'log requests and timings to stderr (key redacted)'))
-    .addOption(new Option('-q, --quiet', 'print nothing but errors on stderr'));
+    .addOption(new Option('-q, --quiet', 'print nothing but errors on stderr'))
+    .hook('preAction', (self) => checkFlagConflicts(self));
 }
 
 export function positiveInt(flag: string): (value: string) => number {

@@ -4,6 +4,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { AUDIO_ENCODINGS, type AudioEncoding } from '../audio/formats.js';
 import type { SynthesisOptions } from '../tts/options.js';
 import type { AudioOutputPlan } from './audio-output.js';
+import { languageFlag } from './language-code.js';
 import { choiceOption, numberInRange, positiveInt } from './options.js';
 
 export const DEFAULT_VOICE = 'Ashley';
@@ -54,7 +55,7 @@ export function addSynthesisFlags(command: Command, options: SynthesisFlagOption
     .addOption(new Option('--bit-rate <bps>', 'bit rate for MP3 (32000..320000) and OGG_OPUS (32000..192000)').argParser(positiveInt('--bit-rate')))
     .addOption(new Option('--speaking-rate <rate>', 'speaking rate, 0.5..1.5').argParser(numberInRange('--speaking-rate', 0.5, 1.5)))
     .addOption(new Option('--temperature <t>', 'sampling temperature, (0, 2]').argParser(numberInRange('--temperature', 0, 2, true)))
-    .addOption(new Option('--language <bcp47>', 'language of the text, e.g. en-US').argParser(bcp47))
+    .addOption(new Option('--language <bcp47>', 'language of the text, e.g. en-US').argParser(languageFlag('--language')))
     .addOption(choiceOption('--delivery-mode <mode>', 'delivery mode (TTS-2 models)', DELIVERY_MODES))
     .addOption(choiceOption('--timestamps <kind>', 'ask for word or character timestamps', TIMESTAMP_KINDS))
     .addOption(choiceOption('--timestamp-transport <mode>', 'timestamps with the audio (sync) or trailing it (async)', TIMESTAMP_TRANSPORTS))
@@ -65,13 +66,6 @@ export function addSynthesisFlags(command: Command, options: SynthesisFlagOption
 function sampleRate(value: string): number {
   positiveInt('--sample-rate')(value);
   return numberInRange('--sample-rate', 8000, 48000)(value);
-}
-
-function bcp47(value: string): string {
-  if (!/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/.test(value)) {
-    throw new InvalidArgumentError(`--language must be a BCP-47 code such as en-US or ja-JP, not "${value}".`);
-  }
-  return value.replace('_', '-');
 }
 
 function subtitlePath(value: string): string {

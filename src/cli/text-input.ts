@@ -22,16 +22,21 @@ export async function readText(source: TextSource): Promise<string> {
   } else if (fromStdin || (source.words.length === 0 && !source.stdin.isTTY)) {
     text = decodeText(await readAll(source.stdin), 'standard input');
   } else if (source.words.length === 0) {
-    throw new ValidationError('No text to speak: pass it as arguments, with --file <path>, or on standard input.', {
-      hint: 'Example: inworld say "Hello there" -o hello.wav',
-    });
+    throw nothingToSpeak('no text was given', 'say');
   } else {
     text = source.words.join(' ');
   }
   if (text.trim().length === 0) {
-    throw new ValidationError('The text is empty: there is nothing to speak.');
+    const what = source.file !== undefined ? `the file ${source.file}` : source.words.length > 0 && !fromStdin ? 'the text' : 'standard input';
+    throw nothingToSpeak(`${what} has no words`, 'say');
   }
   return text;
+}
+
+/** The one error `say` and `stream` give for empty input: the same words, the fix for each command. */
+export function nothingToSpeak(problem: string, command: 'say' | 'stream'): ValidationError {
+  const fix = command === 'say' ? 'Give the text as arguments, with -f <file>, or on standard input' : 'Give the text on standard input or with -f <file>';
+  return new ValidationError(`Nothing to speak: ${problem}`, { hint: fix });
 }
 
 async function readFileOrFail(path: string): Promise<Buffer> {

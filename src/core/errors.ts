@@ -188,6 +188,8 @@ export class AudioDeviceError extends InworldError {
 function describeApiError(fields: APIErrorFields): string {
   const parts: string[] = [];
   if (fields.status !== undefined) parts.push(`HTTP ${fields.status}`);
+  // Without an HTTP status (a WebSocket or in-stream error) the gRPC code is the status: give its number too.
+  else if (fields.grpcCode !== undefined) parts.push(`gRPC ${fields.grpcCode}`);
   if (fields.grpcCode !== undefined) parts.push(grpcCodeName(fields.grpcCode));
   const head = parts.length > 0 ? parts.join(' ') : 'API error';
   const message = fields.serverMessage ? `: ${fields.serverMessage}` : '';

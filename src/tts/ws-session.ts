@@ -185,6 +185,12 @@ export class TtsWsSession {
 
   /** Sends one frame; frames leave in call order, which is what makes pipelining safe (docs/protocol.md#tts-websocket). */
   send(frame: string): void {
+    if (!this.failure && this.socket.readyState === 2) {
+      // The server's close frame has arrived: the close event follows and fails every stream here
+      // with the server's code and reason, which say more than "not open" would.
+      this.client.logger.debug(`ws ${this.id} closing; frame dropped`);
+      return;
+    }
     if (this.failure || this.socket.readyState !== 1) {
       throw this.failure ?? new ConnectionError('The TTS WebSocket is not open');
     }

@@ -141,7 +141,7 @@ test('--captions prints the spoken words on stderr, sentence per line', async ()
 
 describe('say rejects bad input before any request (exit 2)', () => {
   const cases: Array<[string, string[], RegExp, string?]> = [
-    ['empty text', ['say', '   '], /empty/i],
+    ['empty text', ['say', '   '], /Nothing to speak/],
     ['unknown extension', ['say', 'hi', '-o', 'x.m4a'], /extension/i],
     ['speaking rate out of range', ['say', 'hi', '--speaking-rate', '2'], /--speaking-rate/],
     ['temperature zero', ['say', 'hi', '--temperature', '0'], /--temperature/],

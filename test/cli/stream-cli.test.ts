@@ -130,13 +130,13 @@ describe('inworld stream', () => {
     assert.ok(pcm.length > 0);
   });
 
-  it('exits 0 with a note and writes nothing for empty input', async () => {
+  it('exits 2 ("nothing to speak", as say does) and writes nothing for empty input', async () => {
     const result = await run(['-o', file('empty.wav')], '  \n\n ');
-    assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stderr, /no text/);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /Nothing to speak/);
     assert.equal(existsSync(file('empty.wav')), false);
     const out = await run(['-o', '-'], '');
-    assert.equal(out.code, 0);
+    assert.equal(out.code, 2);
     assert.equal(out.stdout.length, 0);
   });
 

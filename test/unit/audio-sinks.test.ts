@@ -76,7 +76,9 @@ test('formats: extensions map per the contract; unknown extension is a Validatio
   assert.equal(formatForPath('a.m4a'), undefined);
   assert.equal(resolveOutputFormat({}).encoding, 'WAV');
   assert.equal(resolveOutputFormat({ path: '-' }).encoding, 'WAV');
-  assert.equal(resolveOutputFormat({ path: 'x.wav', encoding: 'mp3' }).encoding, 'MP3');
+  assert.equal(resolveOutputFormat({ path: 'x.bin', encoding: 'mp3' }).encoding, 'MP3');
+  assert.equal(resolveOutputFormat({ path: 'x.wav', encoding: 'LINEAR16' }).encoding, 'LINEAR16');
+  assert.throws(() => resolveOutputFormat({ path: 'x.wav', encoding: 'mp3' }), /--encoding MP3 does not match the extension of x\.wav/);
   assert.throws(() => resolveOutputFormat({ path: 'x.m4a' }), ValidationError);
   assert.throws(() => resolveOutputFormat({ encoding: 'AAC' }), ValidationError);
 });

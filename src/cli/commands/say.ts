@@ -185,9 +185,13 @@ async function runSayBatch(words: string[], flags: SayFlags): Promise<void> {
   }
   const plan = await planAudioOutput({ ...flags, output: `batch${format.extension}` }, { stdoutIsTTY: false });
   const { text: _text, ...defaults } = toSynthesisOptions('', flags, plan);
-  const { prepareBatch, runBatch } = await import('../batch.js');
+  const [{ prepareBatch, runBatch }, { buildWsCreateConfig }] = await Promise.all([import('../batch.js'), import('../../tts/ws-options.js')]);
+  buildWsCreateConfig(defaults); // the flags themselves, before any line
   const outDir = flags.outDir ?? '.';
-  await prepareBatch({ file: flags.batch!, outDir });
+  const lines = await prepareBatch({ file: flags.batch!, outDir }, { defaults, check: buildWsCreateConfig });
+  if (lines === 0) {
+    throw new ValidationError(`Nothing to speak: the batch file ${flags.batch} has no lines`, { hint: 'Put one text, or one JSON object with "text", on each line' });
+  }
 
   const { openContext } = await import('../context.js');
   const context = await openContext(flags);

@@ -104,6 +104,10 @@ async function runStream(flags: StreamFlags): Promise<void> {
     const { main: sink, side } = await openWithSideOutput(flags.subtitles, () => openAudioOutput(plan));
     subtitles = side;
     await speak({ flags, plan, options, input, sink, subtitles, pool, signal, progress, maxRetries: context.client.maxRetries });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    const { withVoiceSuggestion } = await import('../voice-suggest.js');
+    throw await withVoiceSuggestion(error, context.client, options.voiceId ?? flags.voice);
   } finally {
     await subtitles?.abort();
     await pool.close();
@@ -264,16 +268,15 @@ async function speak(job: SpeakJob): Promise<void> {
     if (signal.aborted) {
       reportKept(describeKeptAudio({ bytes: audioBytes, seconds: meterBaseSeconds + meter.seconds, file: plan.path, destination: describeDestination(plan) }));
     }
-    if (failure instanceof APIError) {
+    if (failure instanceof APIError && audioBytes > 0) {
       note(progress, `inworld: stopped after ${sentencesDone} complete sentence(s); the audio written so far is kept.`);
     }
     throw failure;
   }
   if (speaker.sentenceCount === 0) {
     await sink.abort(new Error('no input'));
-    note(progress, 'inworld: no text on the input; nothing to speak, nothing written.');
-    emit(progress, { type: 'done', sentences: 0, bytes: 0 });
-    return;
+    const { nothingToSpeak } = await import('../text-input.js');
+    throw nothingToSpeak(`${flags.file !== undefined ? `the file ${flags.file}` : 'standard input'} has no words`, 'stream');
   }
   if (job.subtitles) {
     const { writeCaptionsFile } = await import('../captions-file.js');

@@ -13,6 +13,7 @@ import {
   type SttOptions,
 } from '../../stt/options.js';
 import { describeKeptTranscript, interruptSignal, reportKept } from '../interrupt.js';
+import { languageFlag } from '../language-code.js';
 import { addGlobalOptions, choiceOption, nonNegativeInt, numberInRange, positiveInt, type GlobalOptions } from '../options.js';
 import { TranscriptDisplay } from '../transcript-display.js';
 import { TranscriptFile, transcriptFormatFor } from '../transcript-output.js';
@@ -49,7 +50,7 @@ export function transcribeCommand(): Command {
     .addOption(new Option('--sample-rate <hz>', 'sample rate of raw s16le audio on standard input').argParser(positiveInt('--sample-rate')))
     .addOption(new Option('--channels <n>', 'channels of raw s16le audio on standard input (default 1)').argParser(positiveInt('--channels')))
     .addOption(new Option('--model <id>', 'speech-to-text model').default(DEFAULT_STT_MODEL))
-    .addOption(new Option('--language <code>', 'language of the speech (BCP-47, e.g. en-US or en)').default(DEFAULT_STT_LANGUAGE))
+    .addOption(new Option('--language <code>', 'language of the speech (BCP-47, e.g. en-US or en)').argParser(languageFlag('--language')).default(DEFAULT_STT_LANGUAGE))
     .addOption(new Option('--no-voice-profile', 'do not ask for (or show) the speaker\'s voice profile'))
     .addOption(new Option('--voice-profile-top-n <n>', 'labels per voice-profile category, 1–20 (default 1)').argParser(intInRange('--voice-profile-top-n', 1, 20)))
     .addOption(new Option('--vad-threshold <0..1>', 'voice activity threshold; 0 turns server VAD off: the whole input is one turn, ended by endTurn').argParser(numberInRange('--vad-threshold', 0, 1)))
