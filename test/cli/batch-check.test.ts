@@ -91,7 +91,7 @@ describe('say --batch: the retry hint only where a retry can help', () => {
     const result = await runCli(['say', '--batch', file, '--out-dir', join(dir, 'out-voice')], { env: env() });
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stderr, /line 2 failed .*Unknown voice/);
-    assert.match(result.stderr, /1 of 2 lines failed$/m);
+    assert.match(result.stderr, /1 of 2 lines failed\. Fix those lines; a re-run skips the files already written$/m);
     assert.doesNotMatch(result.stderr, /Run the same command again/);
   });
 
