@@ -31,6 +31,12 @@ export {
 } from './tts/options.js';
 export type { CharTiming, TimedText, Timestamps, WordTiming } from './tts/timestamps.js';
 export { SentenceSegmenter, chunkText, splitSentences } from './tts/sentences.js';
+export {
+  DEFAULT_AMBIGUOUS_FLUSH_MS,
+  DEFAULT_IDLE_FLUSH_MS,
+  liveSentences,
+  type LiveSentenceOptions,
+} from './tts/live-sentences.js';
 
 // Text-to-speech over the bidirectional WebSocket, with a connection pool.
 export { CONTEXTS_PER_CONNECTION, DEFAULT_MAX_CONNECTIONS, TtsPool, type TtsPoolOptions, type TtsPoolStats } from './tts/pool.js';
