@@ -40,7 +40,7 @@ export function streamCommand(): Command {
       new Option('--idle-flush <ms>', 'speak a finished sentence after this long without new input (default 50)').argParser(nonNegativeInt('--idle-flush')),
     )
     .addOption(
-      new Option('--max-buffer-delay <ms>', 'longest wait for text: an ambiguous end ("Dr.", "3.") here (default 3000), unflushed text on the server')
+      new Option('--max-buffer-delay <ms>', 'longest wait for an ambiguous sentence end such as Dr. here (default 3000), and for unflushed text on the server')
         .argParser(nonNegativeInt('--max-buffer-delay')),
     )
     .addOption(new Option('--json', 'print progress events as JSON lines on stderr (sentence, first_audio, sentence_done, restart, done)'))
