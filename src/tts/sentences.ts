@@ -12,9 +12,9 @@
 //                              more text came: 'certain' ("Hello." / "Hello. "), 'ambiguous'
 //                              ("Dr.", "3.", "etc. ", a line without punctuation) or 'none'.
 //     .flush(): string[]       Gives up waiting: the held-back text as a sentence (as end() does,
-//                              but input may go on). Used after a pause in the input (see
-//                              live-sentences.ts); unlike push(), it makes the result depend on timing.
-//     For `inworld stream`: feed stdin chunks to push(), send each returned sentence at once.
+//                              but input may go on); unlike push(), it makes the result depend on
+//                              timing. For live input, liveSentences (live-sentences.ts) feeds
+//                              push() and calls flush() after a pause.
 //
 //   chunkText(text, maxChars): string[]
 //     Request-sized parts for long-text synthesis: whole sentences packed greedily up to maxChars,
