@@ -1,7 +1,7 @@
 // `npm run bench` (from the root: builds, then runs this). Runs every comparison against the
 // emulator on loopback, side by side, and rewrites bench/RESULTS.md.
 //   --quick        fewer repetitions and smaller inputs (well under 2 minutes); prints, does not write
-//   --only=a,b     run only these suites (ids: startup, http-ttfa, peer, stream, concurrency, stream-pool, batch, long, resources)
+//   --only=a,b     run only these suites (ids: startup, http-ttfa, peer, stream, stream-idle, concurrency, stream-pool, batch, long, resources)
 //   --no-write     print the report instead of writing RESULTS.md
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -14,6 +14,7 @@ import { startup } from './suites/startup.js';
 import { httpFirstAudio } from './suites/http-ttfa.js';
 import { peer } from './suites/peer.js';
 import { streamLatency } from './suites/stream-latency.js';
+import { streamIdle } from './suites/stream-idle.js';
 import { concurrency } from './suites/concurrency.js';
 import { longInput } from './suites/long-input.js';
 import { resources } from './suites/resources.js';
@@ -32,6 +33,7 @@ const suites: Suite[] = [
   { id: 'http-ttfa', run: httpFirstAudio },
   { id: 'peer', run: peer },
   { id: 'stream', run: streamLatency },
+  { id: 'stream-idle', run: streamIdle },
   { id: 'concurrency', run: concurrency },
   // The stream engineer's own check: 100 pooled streams against one stream (bench/stream-suites.ts).
   { id: 'stream-pool', run: streamPool, full: true },

@@ -61,6 +61,7 @@ _inworld() {
       case "$prev" in
         --file|-f) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
         --buffer-chars) return ;;
+        --idle-flush) return ;;
         --max-buffer-delay) return ;;
         --output|-o) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
         --player) return ;;
@@ -83,7 +84,7 @@ _inworld() {
         --timeout) return ;;
         --retries) return ;;
       esac
-      COMPREPLY=( $(compgen -W "--file -f --buffer-chars --max-buffer-delay --json --timings --captions --output -o --play --player --voice --model --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+      COMPREPLY=( $(compgen -W "--file -f --buffer-chars --idle-flush --max-buffer-delay --json --timings --captions --output -o --play --player --voice --model --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
       ;;
     transcribe)
       case "$prev" in

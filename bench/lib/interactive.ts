@@ -12,6 +12,8 @@ export interface InteractiveOptions {
   /** stdout silence that means "this sentence's audio is done". */
   idleMs?: number;
   timeoutMs?: number;
+  /** Written after each sentence; default a newline. (" " leaves the sentence open until a pause settles it.) */
+  ending?: string;
 }
 
 /** Returns the per-sentence delays, ms, the first (warm-up) sentence excluded. */
@@ -38,7 +40,7 @@ export function sentenceLatencies(command: string, args: string[], options: Inte
       waitingFirst = true;
       const sentence = options.sentences[index++]!;
       writtenAt = performance.now();
-      child.stdin.write(`${sentence}\n`);
+      child.stdin.write(`${sentence}${options.ending ?? '\n'}`);
     };
     child.stdout.on('data', (chunk: Buffer) => {
       const at = performance.now();

@@ -1,6 +1,8 @@
 // The floor for `inworld stream -o -`: one raw `ws` connection; every line read from stdin is
 // sent at once as one `send_text` with `flush_context`; audio is decoded and written to stdout
 // after a streaming WAV header. End of stdin closes the context; `contextClosed` ends the process.
+// With --chunks, every chunk read from stdin is sent the moment it arrives instead of every line
+// (the floor for a sentence that ends without a newline).
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 
@@ -30,8 +32,16 @@ ws.on('message', (data) => {
 });
 ws.on('close', () => process.stdout.end());
 
-const lines = createInterface({ input: process.stdin });
-lines.on('line', (line) => {
-  if (line.trim()) send(JSON.stringify({ contextId, send_text: { text: line, flush_context: {} } }));
-});
-lines.on('close', () => send(JSON.stringify({ contextId, close_context: {} })));
+const sendSentence = (text) => {
+  if (text.trim()) send(JSON.stringify({ contextId, send_text: { text: text.trim(), flush_context: {} } }));
+};
+const closeContext = () => send(JSON.stringify({ contextId, close_context: {} }));
+if (process.argv.includes('--chunks')) {
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', sendSentence);
+  process.stdin.on('end', closeContext);
+} else {
+  const lines = createInterface({ input: process.stdin });
+  lines.on('line', sendSentence);
+  lines.on('close', closeContext);
+}

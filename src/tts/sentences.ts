@@ -8,7 +8,13 @@
 //                              mid-line). Returns the sentences whose end is now certain, in order.
 //     .end(): string[]         End of input: returns whatever is left (zero or more sentences).
 //     .pending: string         Text held back, waiting for certainty.
-//     For `inworld stream`: feed stdin chunks to push(), send each returned sentence at once.
+//     .idleEnding              Whether the held-back text ends where a sentence would end if no
+//                              more text came: 'certain' ("Hello." / "Hello. "), 'ambiguous'
+//                              ("Dr.", "3.", "etc. ", a line without punctuation) or 'none'.
+//     .flush(): string[]       Gives up waiting: the held-back text as a sentence (as end() does,
+//                              but input may go on); unlike push(), it makes the result depend on
+//                              timing. For live input, liveSentences (live-sentences.ts) feeds
+//                              push() and calls flush() after a pause.
 //
 //   chunkText(text, maxChars): string[]
 //     Request-sized parts for long-text synthesis: whole sentences packed greedily up to maxChars,
@@ -50,6 +56,8 @@ const NEVER_FINAL_ABBREVIATIONS = new Set([
   'e.g', 'i.e', 'eg', 'ie', 'vs', 'v', 'cf', 'viz', 'approx', 'ca', 'incl', 'esp', 'al', 'resp', 'dept', 'univ',
   'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
 ]);
+/** Tokens before "." that end a sentence only when an upper-case word follows ("etc. Then", "etc. and"). */
+const SOMETIMES_FINAL_ABBREVIATIONS = new Set(['etc', 'inc', 'ltd', 'co', 'corp', 'jr', 'bros', 'esq']);
 /** Tokens before "." that do not end a sentence when a digit follows ("No. 5", "p. 12", "Fig. 3"). */
 const NUMBER_PREFIX_ABBREVIATIONS = new Set(['no', 'nos', 'nr', 'p', 'pp', 'fig', 'figs', 'vol', 'vols', 'ch', 'sec', 'art', 'op', 'eq', 'ref', 'pt']);
 
@@ -65,6 +73,9 @@ export interface SegmenterOptions {
   /** Cut a pending sentence longer than this many UTF-16 units at a word boundary. Default: no limit. */
   maxChars?: number;
 }
+
+/** See SentenceSegmenter.idleEnding. */
+export type IdleEnding = 'certain' | 'ambiguous' | 'none';
 
 type Decision = { kind: 'boundary'; at: number; resume: number } | { kind: 'none'; resume: number } | { kind: 'wait' };
 
@@ -85,6 +96,21 @@ export class SentenceSegmenter {
   /** Text held back because its sentence end is not certain yet. */
   get pending(): string {
     return this.buffer.slice(this.start);
+  }
+
+  /** Whether the held-back text would end a sentence if no more text came, and how surely. */
+  get idleEnding(): IdleEnding {
+    const at = this.scanFrom;
+    if (at < this.start || at >= this.buffer.length) return endsInTerminator(this.buffer, this.start) ? 'ambiguous' : 'none';
+    const ch = this.buffer[at]!;
+    if (ch === '\n') return decideParagraph(this.buffer, at, false).kind === 'wait' ? 'ambiguous' : 'none';
+    if (!TERMINATORS.has(ch) || decideTerminator(this.buffer, this.start, at, false).kind !== 'wait') return 'none';
+    return classifyEnding(this.buffer, this.start, at);
+  }
+
+  /** Emits the held-back text as a sentence when it has an idle ending (else nothing); input may go on. */
+  flush(): string[] {
+    return this.idleEnding === 'none' ? [] : this.end();
   }
 
   push(piece: string): string[] {
@@ -201,6 +227,50 @@ function decideTerminator(text: string, sentenceStart: number, start: number, fi
   if (LOWERCASE.test(next)) return { kind: 'none', resume: closeEnd };
   if (singleDot && NUMBER_PREFIX_ABBREVIATIONS.has(lower) && /[0-9]/.test(next)) return { kind: 'none', resume: closeEnd };
   return { kind: 'boundary', at: closeEnd, resume: closeEnd };
+}
+
+/**
+ * How sure a terminator run at the end of the text (`start`, where decideTerminator waits) is to end
+ * its sentence: 'ambiguous' when the next characters could well continue it ("3." -> "3.14",
+ * "e." -> "e.g.", "J." -> "J.R.R.", an open quote still to close, "No. " -> "No. 5", "etc. " -> "etc. and").
+ */
+function classifyEnding(text: string, sentenceStart: number, start: number): IdleEnding {
+  let runEnd = start;
+  let cjk = false;
+  while (runEnd < text.length && TERMINATORS.has(text[runEnd]!)) {
+    if (CJK_TERMINATORS.has(text[runEnd]!)) cjk = true;
+    runEnd += 1;
+  }
+  let closeEnd = runEnd;
+  while (closeEnd < text.length && CLOSERS.has(text[closeEnd]!)) closeEnd += 1;
+  if (cjk) return 'certain';
+  const singleDot = runEnd - start === 1 && text[start] === '.';
+  const token = singleDot ? tokenBefore(text, sentenceStart, start) : '';
+  const lower = token.toLowerCase();
+  if (SOMETIMES_FINAL_ABBREVIATIONS.has(lower) || NUMBER_PREFIX_ABBREVIATIONS.has(lower)) return 'ambiguous';
+  if (closeEnd < text.length) return 'certain'; // whitespace follows: only what comes after it could undo the end
+  if (singleDot && token !== 'I') {
+    const number = /[0-9]/.test(text[start - 1] ?? '');
+    const initial = /^\p{Ll}$/u.test(token) || UPPER_INITIALS.test(token);
+    if (number || initial || NEVER_FINAL_ABBREVIATIONS.has(lower)) return 'ambiguous';
+  }
+  if (unclosedQuote(text.slice(sentenceStart, closeEnd))) return 'ambiguous';
+  return 'certain';
+}
+
+/** The text from `from` ends (before trailing whitespace and closers) in a terminator: "Dr. " that was passed over. */
+function endsInTerminator(text: string, from: number): boolean {
+  let i = text.length;
+  while (i > from && (isSpace(text[i - 1]!) || CLOSERS.has(text[i - 1]!))) i -= 1;
+  return i > from && TERMINATORS.has(text[i - 1]!);
+}
+
+/** An opening quote or bracket without its closer (so a closer may still arrive). */
+function unclosedQuote(sentence: string): boolean {
+  const count = (ch: string) => sentence.split(ch).length - 1;
+  if (count('"') % 2 === 1) return true;
+  const pairs = [['“', '”'], ['(', ')'], ['«', '»'], ['「', '」'], ['『', '』'], ['（', '）']] as const;
+  return pairs.some(([open, close]) => count(open) > count(close));
 }
 
 /** A line break followed (after optional spaces) by another line break is a paragraph boundary. */

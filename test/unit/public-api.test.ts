@@ -29,6 +29,7 @@ const PUBLIC_RUNTIME_EXPORTS = [
   'UserAbortError',
   'VERSION',
   'ValidationError',
+  'liveSentences',
 ];
 
 test('dist/index.js exports exactly the public names', async () => {

@@ -25,6 +25,7 @@ export interface StreamFlags extends SynthesisFlags, GlobalOptions {
   file?: string;
   bufferChars?: number;
   maxBufferDelay?: number;
+  idleFlush?: number;
   json?: boolean;
   timings?: boolean;
   captions?: boolean;
@@ -35,7 +36,13 @@ export function streamCommand(): Command {
     .description('speak text from standard input (or a file) sentence by sentence as it arrives, over the TTS WebSocket')
     .addOption(new Option('-f, --file <path>', 'read the text from a file instead of standard input'))
     .addOption(new Option('--buffer-chars <n>', 'server-side buffer size that starts generation without a flush, 1..2000').argParser(positiveInt('--buffer-chars')))
-    .addOption(new Option('--max-buffer-delay <ms>', 'longest time text waits in the server buffer before generation').argParser(nonNegativeInt('--max-buffer-delay')))
+    .addOption(
+      new Option('--idle-flush <ms>', 'speak a finished sentence after this long without new input (default 50)').argParser(nonNegativeInt('--idle-flush')),
+    )
+    .addOption(
+      new Option('--max-buffer-delay <ms>', 'longest wait for an ambiguous sentence end such as Dr. here (default 3000), and for unflushed text on the server')
+        .argParser(nonNegativeInt('--max-buffer-delay')),
+    )
     .addOption(new Option('--json', 'print progress events as JSON lines on stderr (sentence, first_audio, sentence_done, restart, done)'))
     .addOption(new Option('--timings', 'print time to first audio, total time and real-time factor on stderr'))
     .addOption(new Option('--captions', 'print the words on stderr as they are spoken'));
@@ -45,6 +52,13 @@ export function streamCommand(): Command {
     .addHelpText(
       'after',
       `
+Each sentence is sent the moment its end is certain: the next word has begun, or a line break
+follows it. When the input pauses right after a sentence ("Hello. " and then nothing), it is sent
+after --idle-flush ms without new input; an ambiguous end (an abbreviation such as "Dr." or "e.g.",
+a number such as "3." that may go on as "3.14", a line without punctuation) waits up to
+--max-buffer-delay ms instead. --max-buffer-delay is also sent to the server as max_buffer_delay_ms,
+the longest it holds text that came without a flush (this command flushes every sentence).
+
 Examples:
   $ llm-tool "tell me a story" | inworld stream            # hear each sentence as it is written
   $ cat book.txt | inworld stream -o book.mp3 --subtitles book.srt
@@ -136,12 +150,11 @@ interface SpeakJob {
 async function speak(job: SpeakJob): Promise<void> {
   const { flags, plan, sink, progress, signal } = job;
   const { SentenceSpeaker } = await import('../../tts/ws-speaker.js');
-  const { SentenceSegmenter } = await import('../../tts/sentences.js');
+  const { liveSentences, DEFAULT_AMBIGUOUS_FLUSH_MS, DEFAULT_IDLE_FLUSH_MS } = await import('../../tts/live-sentences.js');
   const { isRewindable } = await import('../../audio/sink.js');
   const { Timings } = await import('../timings.js');
   const timings = new Timings();
   const speaker = new SentenceSpeaker(job.pool, job.options, { signal, maxRetries: job.maxRetries });
-  const segmenter = new SentenceSegmenter({ maxChars: MAX_SENTENCE_CHARS });
   const wantWords = flags.subtitles !== undefined;
   const { LiveCaptions } = await import('../live-captions.js');
   const captions = flags.captions ? new LiveCaptions(process.stderr, plan.destination === 'speakers' || plan.play) : undefined;
@@ -159,41 +172,20 @@ async function speak(job: SpeakJob): Promise<void> {
   let firstAudioSeen = false;
 
   const reader = (async () => {
-    const decoder = new TextDecoder('utf-8', { fatal: true });
-    let first = true;
-    const send = async (sentences: string[]) => {
-      for (const sentence of sentences) {
+    const sentences = liveSentences(decodeText(job.input, signal), {
+      maxChars: MAX_SENTENCE_CHARS,
+      idleFlushMs: flags.idleFlush ?? DEFAULT_IDLE_FLUSH_MS,
+      ambiguousFlushMs: flags.maxBufferDelay ?? DEFAULT_AMBIGUOUS_FLUSH_MS,
+    });
+    try {
+      for await (const sentence of sentences) {
+        if (signal.aborted) return;
         // Punctuation alone ("...", "—") may yield no audio and so no flushCompleted, which would
         // shift the per-sentence accounting the drop recovery relies on; it is silence anyway.
         if (!/[\p{L}\p{N}]/u.test(sentence)) continue;
         emit(progress, { type: 'sentence', index: speaker.sentenceCount, chars: sentence.length, text: sentence });
         await speaker.push(sentence);
       }
-    };
-    try {
-      for await (const chunk of job.input as AsyncIterable<Buffer | string>) {
-        if (signal.aborted) return;
-        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-        if (bytes.includes(0)) throw inputError('looks binary (it contains NUL bytes); give plain UTF-8 text');
-        let text: string;
-        try {
-          text = decoder.decode(bytes, { stream: true });
-        } catch {
-          throw inputError('is not valid UTF-8 text; convert it first (e.g. iconv -t UTF-8)');
-        }
-        if (first && text.length > 0) {
-          text = text.replace(/^\uFEFF/, '');
-          first = false;
-        }
-        await send(segmenter.push(text));
-      }
-      let rest: string;
-      try {
-        rest = decoder.decode();
-      } catch {
-        throw inputError('ends in the middle of a UTF-8 character');
-      }
-      await send([...segmenter.push(rest), ...segmenter.end()]);
     } catch (error) {
       speaker.cancel();
       throw error;
@@ -302,6 +294,33 @@ async function speak(job: SpeakJob): Promise<void> {
   if (!progress.quiet && !progress.json && plan.destination === 'file') {
     const count = `${speaker.sentenceCount} sentence${speaker.sentenceCount === 1 ? '' : 's'}`;
     process.stderr.write(`Wrote ${describeDestination(plan)} (${count}, ${seconds.toFixed(1)} s of audio)\n`);
+  }
+}
+
+/** The input as UTF-8 text, piece by piece; stops when interrupted, refuses binary or broken text. */
+async function* decodeText(input: NodeJS.ReadableStream, signal: AbortSignal): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let first = true;
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    if (signal.aborted) return;
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (bytes.includes(0)) throw inputError('looks binary (it contains NUL bytes); give plain UTF-8 text');
+    let text: string;
+    try {
+      text = decoder.decode(bytes, { stream: true });
+    } catch {
+      throw inputError('is not valid UTF-8 text; convert it first (e.g. iconv -t UTF-8)');
+    }
+    if (first && text.length > 0) {
+      text = text.replace(/^\uFEFF/, '');
+      first = false;
+    }
+    yield text;
+  }
+  try {
+    yield decoder.decode();
+  } catch {
+    throw inputError('ends in the middle of a UTF-8 character');
   }
 }
 
