@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { AudioDeviceError } from '../../src/core/errors.js';
 import { openMicrophone } from '../../src/audio/microphone.js';
 import { fakeAlsa, fakeProgram } from '../helpers/alsa.js';
+import { needs } from '../helpers/needs.js';
 
 function withEnv(changes: NodeJS.ProcessEnv): () => void {
   const saved = { ...process.env };
@@ -43,7 +44,7 @@ test('captures byte-exact from a recorder that ends (fake arecord on PATH)', asy
   assert.deepEqual(await collect(mic), audio.subarray(0, 32_000));
 });
 
-test('captures byte-exact through the real arecord and a fake ALSA capture device; stop() ends it', async (t) => {
+test('captures byte-exact through the real arecord and a fake ALSA capture device; stop() ends it', { skip: needs('arecord') }, async (t) => {
   const alsa = fakeAlsa('file');
   t.after(() => alsa.cleanup());
   const audio = speechLike(48_000);
@@ -62,7 +63,7 @@ test('captures byte-exact through the real arecord and a fake ALSA capture devic
   assert.deepEqual(Buffer.concat(parts).subarray(0, audio.length), audio);
 });
 
-test('no microphone: the recorder failing to open the device is an AudioDeviceError at open', async (t) => {
+test('no microphone: the recorder failing to open the device is an AudioDeviceError at open', { skip: needs('arecord') }, async (t) => {
   const alsa = fakeAlsa('missing');
   t.after(() => alsa.cleanup());
   t.after(withEnv({ XDG_CONFIG_HOME: alsa.env.XDG_CONFIG_HOME }));
