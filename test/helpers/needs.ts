@@ -32,14 +32,17 @@ const DEBIAN_PACKAGE: Readonly<Record<string, string>> = {
 export function needs(...programs: string[]): string | false {
   const missing = programs.filter((program) => !findExecutable(program));
   if (missing.length === 0) return false;
+  for (const program of missing) requireOrSkip(`${program} is not installed (apt-get install ${DEBIAN_PACKAGE[program] ?? program})`);
   const packages = [...new Set(missing.map((program) => DEBIAN_PACKAGE[program] ?? program))];
-  return absent(`${missing.join(' and ')} not installed (apt-get install ${packages.join(' ')})`);
+  return `${missing.join(' and ')} not installed (apt-get install ${packages.join(' ')})`;
 }
 
 /** false when the optional `speaker` module was built; otherwise the skip reason. */
 export function needsSpeakerModule(): string | false {
   if (resolveSpeakerPackage()) return false;
-  return absent('the optional speaker module was not built (it needs libasound2-dev and a C++ compiler; then npm rebuild speaker)');
+  const reason = 'the optional speaker module was not built (it needs libasound2-dev and a C++ compiler; then npm ci again)';
+  requireOrSkip(reason);
+  return reason;
 }
 
 export function toolsRequired(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -49,13 +52,11 @@ export function toolsRequired(env: NodeJS.ProcessEnv = process.env): boolean {
 
 const reported = new Set<string>();
 
-function absent(reason: string): string {
-  if (toolsRequired() && !reported.has(reason)) {
-    // One failing test per missing thing per file; the tests that need it still skip with the reason.
-    reported.add(reason);
-    test(`${REQUIRE_TOOLS_VARIABLE} is set, but ${reason}`, () => {
-      throw new Error(`${reason}: with ${REQUIRE_TOOLS_VARIABLE} set, a test that needs it fails instead of skipping`);
-    });
-  }
-  return reason;
+/** Under INWORLD_TEST_REQUIRE_TOOLS: one failing test per missing thing per file (the tests that need it still skip). */
+function requireOrSkip(what: string): void {
+  if (!toolsRequired() || reported.has(what)) return;
+  reported.add(what);
+  test(`${REQUIRE_TOOLS_VARIABLE} is set, but ${what}`, () => {
+    throw new Error(`${what}: with ${REQUIRE_TOOLS_VARIABLE} set, a test that needs it fails instead of skipping`);
+  });
 }

@@ -44,7 +44,7 @@ test('a missing program with INWORLD_TEST_REQUIRE_TOOLS=1: the run fails, saying
   const { code, out } = await runFixture({ NEEDS_FIXTURE_PROGRAM: MISSING, INWORLD_TEST_REQUIRE_TOOLS: '1' });
   assert.equal(code, 1, out);
   assert.equal(count(out, 'fail'), 1, out);
-  assert.match(out, new RegExp(`not ok \\d+ - INWORLD_TEST_REQUIRE_TOOLS is set, but ${MISSING} not installed`));
+  assert.match(out, new RegExp(`not ok \\d+ - INWORLD_TEST_REQUIRE_TOOLS is set, but ${MISSING} is not installed`));
 });
 
 test('INWORLD_TEST_REQUIRE_TOOLS=0 is off: the test skips', async () => {
