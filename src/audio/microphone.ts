@@ -12,7 +12,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import { AudioDeviceError } from '../core/errors.js';
-import { killChild, lastLine, trackChild, waitForExit } from './child-process.js';
+import { killChild, lastLine, trackChild, waitForExit, type ExitStatus } from './child-process.js';
 import { findExecutable } from './find-executable.js';
 import type { PcmSource } from './source.js';
 
@@ -85,6 +85,7 @@ export async function openMicrophone(options: MicrophoneOptions = {}): Promise<M
   child.stderr?.on('data', (text: Buffer | string) => {
     stderr = (stderr + text.toString()).slice(-2048);
   });
+  const stderrClosed = new Promise<void>((resolve) => (child.stderr ? child.stderr.once('close', () => resolve()) : resolve()));
   trackChild(child);
 
   const stop = () => {
@@ -98,20 +99,8 @@ export async function openMicrophone(options: MicrophoneOptions = {}): Promise<M
       { cause: spawnError, hint: micHint(recorder) },
     );
 
-  // Wait until audio flows or the recorder dies (e.g. "audio open error": no microphone).
-  // ('readable' also fires at end of stream, so only buffered bytes count as audio.)
-  let onReadable = () => undefined as void;
-  const started = await Promise.race([
-    new Promise<'data'>((resolve) => {
-      onReadable = () => {
-        if (stream.readableLength > 0) resolve('data');
-      };
-      stream.on('readable', onReadable);
-    }),
-    waitForExit(child, MIC_START_TIMEOUT_MS).then((status) => (status.timedOut ? ('timeout' as const) : status)),
-  ]);
-  stream.off('readable', onReadable);
-  if (typeof started === 'object' && (started.spawnError || (started.code !== 0 && stream.readableLength === 0))) {
+  const started = await awaitStart(child, stream, () => exitAndStderr(child, stderrClosed, MIC_START_TIMEOUT_MS));
+  if (typeof started === 'object' && (started.spawnError || started.code !== 0)) {
     stop();
     throw started.spawnError && (started.spawnError as NodeJS.ErrnoException).code === 'ENOENT'
       ? missingRecorder(recorder)
@@ -130,7 +119,7 @@ export async function openMicrophone(options: MicrophoneOptions = {}): Promise<M
         if (whole > 0) yield data.subarray(0, whole);
       }
       if (stopped) return;
-      const status = await waitForExit(child, MIC_EXIT_TIMEOUT_MS);
+      const status = await exitAndStderr(child, stderrClosed, MIC_EXIT_TIMEOUT_MS);
       if (!stopped && (status.spawnError || (status.code !== 0 && !status.timedOut))) throw failure(status);
     } catch (error) {
       // Errors after stop() are the recorder being killed: not a failure.
@@ -149,6 +138,57 @@ export async function openMicrophone(options: MicrophoneOptions = {}): Promise<M
     stop,
     [Symbol.asyncIterator]: () => samples(),
   };
+}
+
+/**
+ * Waits until the recorder delivers audio, or its output ends without any and it has exited
+ * (e.g. "audio open error": no microphone); resolves 'timeout' after MIC_START_TIMEOUT_MS.
+ * Its exit alone decides nothing: a loaded machine can see the exit before the last output has
+ * been read from the pipe, and that output may be audio.
+ */
+async function awaitStart(child: ChildProcess, stream: Readable, exited: () => Promise<ExitStatus>): Promise<'audio' | 'timeout' | ExitStatus> {
+  let onReadable = () => undefined as void;
+  // 'readable' with nothing buffered means the output has ended.
+  const output = new Promise<'audio' | 'end'>((resolve) => {
+    onReadable = () => resolve(stream.readableLength > 0 ? 'audio' : 'end');
+    stream.on('readable', onReadable);
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), MIC_START_TIMEOUT_MS);
+    timer.unref();
+  });
+  try {
+    const first = await Promise.race([output, deadline, waitForExit(child, MIC_START_TIMEOUT_MS)]);
+    if (first === 'audio' || first === 'timeout') return first;
+    if (first !== 'end') {
+      if (first.spawnError) return first;
+      if (first.timedOut) return 'timeout';
+      // Exited: what is still in the pipe decides.
+      if (stream.readableLength > 0) return 'audio';
+      const next = await Promise.race([output, deadline]);
+      if (next !== 'end') return next;
+    }
+    const status = await exited();
+    return status.timedOut ? 'timeout' : status;
+  } finally {
+    clearTimeout(timer);
+    stream.off('readable', onReadable);
+  }
+}
+
+/** The recorder's exit status once its stderr is read to the end too (the error message needs all of it). */
+async function exitAndStderr(child: ChildProcess, stderrClosed: Promise<void>, timeoutMs: number): Promise<ExitStatus> {
+  const status = await waitForExit(child, timeoutMs);
+  // Bounded: a process the recorder left behind may hold stderr open.
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+  });
+  await Promise.race([stderrClosed, late]);
+  clearTimeout(timer);
+  return status;
 }
 
 function chooseRecorder(): RecorderName {

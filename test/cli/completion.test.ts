@@ -1,19 +1,16 @@
 // Completion scripts: the committed files match what the CLI generates, and each parses in its shell.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
+import { needs } from '../helpers/needs.js';
 
 const SHELLS = [
   { shell: 'bash', file: 'completions/inworld.bash' },
   { shell: 'zsh', file: 'completions/_inworld' },
   { shell: 'fish', file: 'completions/inworld.fish' },
 ] as const;
-
-function has(program: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${program}`]).status === 0;
-}
 
 for (const { shell, file } of SHELLS) {
   test(`${shell}: committed ${file} is up to date`, async () => {
@@ -23,13 +20,13 @@ for (const { shell, file } of SHELLS) {
     assert.equal(committed, result.stdout.toString(), `stale: run  node bin/inworld.js completion ${shell} > ${file}`);
   });
 
-  test(`${shell}: the script parses`, { skip: has(shell) ? false : `${shell} is not installed` }, () => {
+  test(`${shell}: the script parses`, { skip: needs(shell) }, () => {
     const path = new URL(`../../${file}`, import.meta.url).pathname;
     execFileSync(shell, ['-n', path], { stdio: 'pipe' });
   });
 }
 
-test('bash completes commands, flags and enum values', { skip: has('bash') ? false : 'bash is not installed' }, () => {
+test('bash completes commands, flags and enum values', { skip: needs('bash') }, () => {
   const path = new URL('../../completions/inworld.bash', import.meta.url).pathname;
   const complete = (line: string) => {
     const words = line.split(' ');

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { checkNode, colourLevel, type CheckResult } from '../../src/cli/commands/doctor.js';
-import { findExecutable } from '../../src/audio/find-executable.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { fakeAlsa } from '../helpers/alsa.js';
+import { needs } from '../helpers/needs.js';
 import { cleanEnv, runCli, type CliResult } from '../helpers/cli.js';
 
 const GOOD_KEY = 'ZG9jdG9yLXRlc3QtZ29vZC1rZXk6c2VjcmV0';
@@ -226,8 +226,7 @@ describe('doctor: optional tools only warn', () => {
     }
   });
 
-  const haveAlsaUtils = Boolean(findExecutable('aplay') && findExecutable('arecord'));
-  test('with a working (fake) ALSA device, aplay and arecord are probed and pass', { skip: haveAlsaUtils ? false : 'alsa-utils not installed' }, async () => {
+  test('with a working (fake) ALSA device, aplay and arecord are probed and pass', { skip: needs('aplay', 'arecord') }, async () => {
     const alsa = fakeAlsa('file');
     try {
       home = alsa.dir;

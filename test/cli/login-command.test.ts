@@ -1,12 +1,13 @@
 // `inworld login` end to end: the built CLI against an emulator that accepts one key only.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { BIN, cleanEnv, runCli, type CliResult } from '../helpers/cli.js';
+import { needs } from '../helpers/needs.js';
 
 const GOOD_KEY = 'bG9naW4tdGVzdC1nb29kLWtleTpzZWNyZXQ=';
 const BAD_KEY = 'bG9naW4tdGVzdC1iYWQta2V5OnNlY3JldA==';
@@ -186,11 +187,7 @@ sys.stdout.buffer.write(out)
 sys.exit(os.waitstatus_to_exitcode(status) if hasattr(os, 'waitstatus_to_exitcode') else status >> 8)
 `;
 
-function hasPython(): boolean {
-  return spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;
-}
-
-describe('login on a terminal', { skip: hasPython() ? false : 'python3 with pty is not installed' }, () => {
+describe('login on a terminal', { skip: needs('python3') }, () => {
   // Async spawn: the emulator lives in this process, so a blocking spawnSync would starve it.
   function onTerminal(typed: string): Promise<{ code: number | null; output: string }> {
     return new Promise((resolve, reject) => {

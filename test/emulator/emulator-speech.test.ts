@@ -2,12 +2,12 @@
 // installed (with its per-word fallback).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createSpeechEngine, espeakAvailable } from '../../src/emulator/index.js';
+import { createSpeechEngine } from '../../src/emulator/index.js';
 import { createEspeakEngine } from '../../src/emulator/tts/speech-espeak.js';
 import { rms } from './http-support.js';
+import { needs } from '../helpers/needs.js';
 
 const RATE = 16000;
-const ESPEAK_MISSING = espeakAvailable() ? false : 'espeak-ng is not installed';
 
 test('synthetic: same input, same samples; words, characters and duration agree', async () => {
   const engine = createSpeechEngine('synthetic');
@@ -56,7 +56,7 @@ test('synthetic: empty and whitespace-only text give silence-free empty output',
   }
 });
 
-test('espeak: real speech where the words are, silence between them', { skip: ESPEAK_MISSING }, async () => {
+test('espeak: real speech where the words are, silence between them', { skip: needs('espeak-ng') }, async () => {
   const engine = createSpeechEngine('espeak');
   assert.equal(engine.name, 'espeak');
   const speech = await engine.render('Hello there. General Kenobi!', { sampleRateHz: RATE, voiceId: 'Dennis' });
@@ -72,7 +72,7 @@ test('espeak: real speech where the words are, silence between them', { skip: ES
   assert.notDeepEqual(other.samples, speech.samples);
 });
 
-test('espeak: speakingRate shortens the speech', { skip: ESPEAK_MISSING }, async () => {
+test('espeak: speakingRate shortens the speech', { skip: needs('espeak-ng') }, async () => {
   const engine = createSpeechEngine('espeak');
   const normal = await engine.render('This is a test of the speaking rate.', { sampleRateHz: RATE });
   const fast = await engine.render('This is a test of the speaking rate.', { sampleRateHz: RATE, speakingRate: 1.5 });
@@ -88,7 +88,7 @@ test('espeak: a missing binary falls back to synthetic audio for every word', as
   assert.ok(rms(speech.samples) > 1000);
 });
 
-test('espeak: an explicit language picks that language\'s voice', { skip: ESPEAK_MISSING }, async () => {
+test('espeak: an explicit language picks that language\'s voice', { skip: needs('espeak-ng') }, async () => {
   const engine = createSpeechEngine('espeak');
   const english = await engine.render('Bonjour Paris', { sampleRateHz: RATE, voiceId: 'Ashley' });
   const french = await engine.render('Bonjour Paris', { sampleRateHz: RATE, voiceId: 'Ashley', language: 'fr-FR' });

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { audioOf, ffmpegDecode, FFMPEG_MISSING, ffprobe, post, samplesOf, start, streamLines, ttsBody, wavHeader, readJson } from './http-support.js';
+import { audioOf, ffmpegDecode, ffprobe, post, samplesOf, start, streamLines, ttsBody, wavHeader, readJson } from './http-support.js';
+import { needs } from '../helpers/needs.js';
 
 let emulator: RunningEmulator;
 before(async () => {
@@ -76,7 +77,7 @@ test('WAV stream: one header on the first chunk only, with the true total size',
   assert.ok(file.equals(whole), 'streamed WAV must equal the unary WAV');
 });
 
-test('MULAW and ALAW: one byte per 8 kHz sample, no header, and they decode close to the PCM', { skip: FFMPEG_MISSING }, async () => {
+test('MULAW and ALAW: one byte per 8 kHz sample, no header, and they decode close to the PCM', { skip: needs('ffmpeg') }, async () => {
   const pcm = samplesOf(await unary({ audioEncoding: 'PCM', sampleRateHertz: 8000 }));
   for (const [encoding, format] of [['MULAW', 'mulaw'], ['ALAW', 'alaw']] as const) {
     const bytes = await unary({ audioEncoding: encoding, sampleRateHertz: 8000 });
@@ -104,7 +105,7 @@ for (const [encoding, extension, codec, rate] of [
   ['FLAC', 'flac', 'flac', 24000],
   ['FLAC', 'flac', 'flac', 11025],
 ] as const) {
-  test(`${encoding} at ${rate} Hz: unary and concatenated stream chunks are valid files`, { skip: FFMPEG_MISSING }, async () => {
+  test(`${encoding} at ${rate} Hz: unary and concatenated stream chunks are valid files`, { skip: needs('ffmpeg', 'ffprobe') }, async () => {
     const whole = await unary({ audioEncoding: encoding, sampleRateHertz: rate, bitRate: 64000 }, SHORT_TEXT);
     const chunks = await streamed({ audioEncoding: encoding, sampleRateHertz: rate, bitRate: 64000 }, SHORT_TEXT);
     const pcmSeconds = (await unary({ audioEncoding: 'PCM', sampleRateHertz: 16000 }, SHORT_TEXT)).length / 2 / 16000;
@@ -124,7 +125,7 @@ for (const [encoding, extension, codec, rate] of [
   });
 }
 
-test('FLAC is lossless: decoding gives back exactly the PCM samples', { skip: FFMPEG_MISSING }, async () => {
+test('FLAC is lossless: decoding gives back exactly the PCM samples', { skip: needs('ffmpeg') }, async () => {
   const pcm = await unary({ audioEncoding: 'PCM', sampleRateHertz: 22050 });
   const flac = await unary({ audioEncoding: 'FLAC', sampleRateHertz: 22050 });
   assert.equal(flac.toString('ascii', 0, 4), 'fLaC');
@@ -142,7 +143,7 @@ test('the synthetic engine is deterministic and voices differ', async () => {
   assert.ok(!dennis.equals(a));
 });
 
-test('the default encoding is MP3 at 48 kHz', { skip: FFMPEG_MISSING }, async () => {
+test('the default encoding is MP3 at 48 kHz', { skip: needs('ffprobe') }, async () => {
   const response = await post(emulator, '/tts/v1/voice', { text: 'Hi there.', voiceId: 'Ashley', modelId: 'inworld-tts-2' });
   const audio = Buffer.from((await readJson(response)).audioContent, 'base64');
   const info = ffprobe(audio, 'mp3');

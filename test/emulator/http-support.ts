@@ -100,8 +100,6 @@ export function wavHeader(bytes: Buffer): WavHeader {
   };
 }
 
-export const FFMPEG_MISSING = spawnSync('which', ['ffmpeg']).status === 0 ? false : 'ffmpeg is not installed';
-
 /** Decodes a file with ffmpeg; returns the decoded s16le mono samples at the file's rate and any errors. */
 export function ffmpegDecode(bytes: Buffer, extension: string, inputArgs: string[] = [], outputArgs: string[] = []): { errors: string; pcm: Buffer; status: number | null } {
   const dir = mkdtempSync(join(tmpdir(), 'emu-ffmpeg-'));

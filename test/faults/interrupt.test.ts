@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { fakeAlsa, fakeProgram } from '../helpers/alsa.js';
 import { BIN } from '../helpers/cli.js';
+import { needs } from '../helpers/needs.js';
 import { silence, tone } from '../wire/stt-fixtures.js';
 import { scriptRule } from '../wire/stt-harness.js';
 import { recordFigures } from './figures.js';
@@ -127,7 +128,7 @@ describe('say', { concurrency: 2 }, () => {
       }
     });
 
-    test(`${signal} while playing (--play, aplay on the fake ALSA device): exit ${code}, player gone`, async () => {
+    test(`${signal} while playing (--play, aplay on the fake ALSA device): exit ${code}, player gone`, { skip: needs('aplay', 'pgrep') }, async () => {
       const own = await quietEmulator();
       const alsa = fakeAlsa('file');
       try {
@@ -185,7 +186,7 @@ describe('say: a signal before any audio arrived', () => {
   });
 });
 
-describe('say on a terminal (a pty from `script`): the spinner stops and the cursor comes back', { concurrency: 2 }, () => {
+describe('say on a terminal (a pty from `script`): the spinner stops and the cursor comes back', { concurrency: 2, skip: needs('script', 'pgrep') }, () => {
   // `script` gives the CLI a real terminal; `stty cols 0` is a pty with no size (CI runners), where
   // ora's clear once looped forever and the CLI ignored Ctrl-C at 100% CPU.
   for (const columns of [80, 0]) {

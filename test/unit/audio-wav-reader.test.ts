@@ -14,6 +14,7 @@ import { openRawPcmSource } from '../../src/audio/raw-source.js';
 import { openFfmpegSource } from '../../src/audio/ffmpeg-source.js';
 import { openWavFileSink } from '../../src/audio/file-sink.js';
 import { wavHeader } from '../../src/audio/wav-header.js';
+import { needs } from '../helpers/needs.js';
 
 interface Fmt {
   tag: number;
@@ -131,7 +132,7 @@ test('float samples beyond ±1 are clipped, not wrapped', async () => {
   assert.deepEqual(out, int16([32767, -32768]));
 });
 
-test('µ-law and A-law WAV decode exactly as ffmpeg decodes all 256 codes', async (t) => {
+test('µ-law and A-law WAV decode exactly as ffmpeg decodes all 256 codes', { skip: needs('ffmpeg') }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'inworld-wav-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const codes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
@@ -238,7 +239,7 @@ test('raw s16le source down-mixes stereo and re-aligns split frames', async () =
   assert.deepEqual(await collect(source), int16([200, -200, 8]));
 });
 
-test('ffmpeg source decodes other formats; a missing ffmpeg or a bad file is a clear ValidationError', async (t) => {
+test('ffmpeg source decodes other formats; a bad file is a clear ValidationError', { skip: needs('ffmpeg') }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'inworld-ff-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   // A 48 kHz stereo WAV written by hand: ffmpeg reads it like any other format.
@@ -260,7 +261,14 @@ test('ffmpeg source decodes other formats; a missing ffmpeg or a bad file is a c
   const bad = join(dir, 'bad.mp3');
   writeFileSync(bad, 'not audio at all');
   await assert.rejects(collect(openFfmpegSource(bad)), assertValidation(/ffmpeg could not decode .*bad\.mp3/));
-  assert.throws(() => openFfmpegSource(flac, { env: { PATH: dir } }), (error: unknown) => {
+});
+
+test('a missing ffmpeg is a clear ValidationError naming the fix', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'inworld-ff-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const mp3 = join(dir, 'speech.mp3');
+  writeFileSync(mp3, 'not WAV');
+  assert.throws(() => openFfmpegSource(mp3, { env: { PATH: dir } }), (error: unknown) => {
     assert.ok(error instanceof ValidationError);
     assert.match(error.hint ?? '', /Install ffmpeg or convert the file to WAV/);
     return true;

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { AudioDeviceError } from '../../src/core/errors.js';
 import { openMicrophone } from '../../src/audio/microphone.js';
 import { fakeAlsa, fakeProgram } from '../helpers/alsa.js';
+import { needs } from '../helpers/needs.js';
 
 function withEnv(changes: NodeJS.ProcessEnv): () => void {
   const saved = { ...process.env };
@@ -43,7 +44,7 @@ test('captures byte-exact from a recorder that ends (fake arecord on PATH)', asy
   assert.deepEqual(await collect(mic), audio.subarray(0, 32_000));
 });
 
-test('captures byte-exact through the real arecord and a fake ALSA capture device; stop() ends it', async (t) => {
+test('captures byte-exact through the real arecord and a fake ALSA capture device; stop() ends it', { skip: needs('arecord') }, async (t) => {
   const alsa = fakeAlsa('file');
   t.after(() => alsa.cleanup());
   const audio = speechLike(48_000);
@@ -62,7 +63,7 @@ test('captures byte-exact through the real arecord and a fake ALSA capture devic
   assert.deepEqual(Buffer.concat(parts).subarray(0, audio.length), audio);
 });
 
-test('no microphone: the recorder failing to open the device is an AudioDeviceError at open', async (t) => {
+test('no microphone: the recorder failing to open the device is an AudioDeviceError at open', { skip: needs('arecord') }, async (t) => {
   const alsa = fakeAlsa('missing');
   t.after(() => alsa.cleanup());
   t.after(withEnv({ XDG_CONFIG_HOME: alsa.env.XDG_CONFIG_HOME }));
@@ -106,4 +107,50 @@ test('a recorder dying mid-recording fails the iteration; stopping ignores the e
   let chunks = 0;
   for await (const _part of endless) if (++chunks === 2) endless.stop();
   assert.equal(chunks >= 2, true);
+});
+
+// On a loaded machine the recorder's exit can be seen before its last output (audio and stderr)
+// has been read from the pipes. Here that order is certain: the recorder exits at once and a
+// background job it left holding the pipes writes the audio and the error afterwards.
+test('a recorder whose exit is seen before its output: the audio still arrives, then its error', async (t) => {
+  const alsa = fakeAlsa('file');
+  t.after(() => alsa.cleanup());
+  const audio = speechLike(1000);
+  writeFileSync(alsa.inPath, audio);
+  const bin = fakeProgram(alsa.dir, 'arecord', '(/bin/sleep 0.3; /bin/cat "$FAKE_MIC_RAW"; echo "arecord: device unplugged" >&2) &\nexit 1');
+  t.after(withEnv({ PATH: `${bin}:${process.env.PATH}`, FAKE_MIC_RAW: alsa.inPath }));
+  const mic = await openMicrophone({ recorder: 'arecord' });
+  const parts: Buffer[] = [];
+  await assert.rejects(
+    (async () => {
+      for await (const part of mic) parts.push(part);
+    })(),
+    (error: unknown) => {
+      assert.ok(error instanceof AudioDeviceError, String(error));
+      assert.match(error.message, /device unplugged/);
+      return true;
+    },
+  );
+  assert.deepEqual(Buffer.concat(parts), audio);
+});
+
+test('a recorder that fails to start has its whole stderr in the error, even when its exit is seen first', async (t) => {
+  const alsa = fakeAlsa('file');
+  t.after(() => alsa.cleanup());
+  const bin = fakeProgram(alsa.dir, 'arecord', '(/bin/sleep 0.3; echo "arecord: main:830: audio open error: No such device" >&2) &\nexit 1');
+  t.after(withEnv({ PATH: `${bin}:${process.env.PATH}` }));
+  await assert.rejects(openMicrophone({ recorder: 'arecord' }), (error: unknown) => {
+    assert.ok(error instanceof AudioDeviceError, String(error));
+    assert.match(error.message, /microphone could not be recorded with arecord: .*audio open error/);
+    return true;
+  });
+});
+
+test('a recorder that stops at once without audio and exits 0 is an empty recording', async (t) => {
+  const alsa = fakeAlsa('file');
+  t.after(() => alsa.cleanup());
+  const bin = fakeProgram(alsa.dir, 'arecord', 'exit 0');
+  t.after(withEnv({ PATH: `${bin}:${process.env.PATH}` }));
+  const mic = await openMicrophone({ recorder: 'arecord' });
+  assert.deepEqual(await collect(mic), Buffer.alloc(0));
 });

@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AudioDeviceError } from '../../src/core/errors.js';
 import { openSpeakers } from '../../src/audio/speaker-sink.js';
-import { resolveSpeakerPackage } from '../../src/audio/players.js';
+import { findExecutable } from '../../src/audio/find-executable.js';
 import { fakeAlsa, fakeProgram } from '../helpers/alsa.js';
+import { needs, needsSpeakerModule } from '../helpers/needs.js';
 
 const SAMPLE_RATE = 24000;
 
@@ -38,15 +39,16 @@ async function playThrough(player: 'speaker' | 'aplay'): Promise<void> {
   }
 }
 
-test('plays PCM byte-exact through the speaker module (in a child process)', { skip: !resolveSpeakerPackage() && 'speaker not installed' }, async () => {
+test('plays PCM byte-exact through the speaker module (in a child process)', { skip: needsSpeakerModule() }, async () => {
   await playThrough('speaker');
 });
 
-test('plays PCM byte-exact through aplay', async () => {
+test('plays PCM byte-exact through aplay', { skip: needs('aplay') }, async () => {
   await playThrough('aplay');
 });
 
-test('default order picks a working player on the fake device', async () => {
+// The default order starts with the speaker module, then aplay.
+test('default order picks a working player on the fake device', { skip: needsSpeakerModule() && needs('aplay') }, async () => {
   const alsa = fakeAlsa('file');
   try {
     const sink = await openSpeakers({ sampleRate: SAMPLE_RATE, env: alsa.env });
@@ -58,12 +60,12 @@ test('default order picks a working player on the fake device', async () => {
   }
 });
 
-test('no usable device: one clear AudioDeviceError with the fix, no crash, no hang', async () => {
+test('no usable device: one clear AudioDeviceError with the fix, no crash, no hang', { skip: needs('aplay') }, async () => {
   const alsa = fakeAlsa('missing');
   try {
     // Only the speaker module (which aborts its child) and aplay (which fails to open) are tried
     // with the real programs; an empty PATH makes the rest "not installed".
-    const env = { ...alsa.env, PATH: fakeProgram(alsa.dir, 'aplay', 'exec /usr/bin/aplay "$@"') };
+    const env = { ...alsa.env, PATH: fakeProgram(alsa.dir, 'aplay', `exec "${findExecutable('aplay')}" "$@"`) };
     await assert.rejects(openSpeakers({ sampleRate: SAMPLE_RATE, env }), (error: unknown) => {
       assert.ok(error instanceof AudioDeviceError, String(error));
       assert.equal(error.message, 'no audio output device found');
@@ -76,7 +78,7 @@ test('no usable device: one clear AudioDeviceError with the fix, no crash, no ha
   }
 });
 
-test('ffplay that cannot open audio (it exits 0) is rejected by its probe', async () => {
+test('ffplay that cannot open audio (it exits 0) is rejected by its probe', { skip: needs('ffplay') }, async () => {
   const alsa = fakeAlsa('missing');
   try {
     await assert.rejects(openSpeakers({ sampleRate: SAMPLE_RATE, player: 'ffplay', env: alsa.env }), (error: unknown) => {
@@ -145,7 +147,7 @@ async function waitForFile(path: string): Promise<void> {
   throw new Error(`${path} never appeared`);
 }
 
-test('--play: a tee of a WAV file and the speakers gets the same audio in both', async () => {
+test('--play: a tee of a WAV file and the speakers gets the same audio in both', { skip: needs('aplay') }, async () => {
   const alsa = fakeAlsa('file');
   try {
     const { openWavFileSink } = await import('../../src/audio/file-sink.js');
