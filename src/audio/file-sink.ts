@@ -10,15 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import { InworldError } from '../core/errors.js';
 import { fileError } from '../core/file-errors.js';
 import type { RewindableSink } from './sink.js';
-import {
-  WAV_DATA_SIZE_OFFSET,
-  WAV_HEADER_BYTES,
-  WAV_RIFF_SIZE_OFFSET,
-  type WavFormat,
-  streamingWavHeader,
-  wavHeader,
-  wavSizeFields,
-} from './wav-header.js';
+import { WAV_HEADER_BYTES, type WavFormat, streamingWavHeader, wavHeader, wavSizePatches } from './wav-writer.js';
 
 export interface FileSinkOptions {
   /** Write a WAV file around the PCM written to the sink; absent: bytes are written as-is. */
@@ -273,12 +265,7 @@ export class FileSink implements RewindableSink {
       await this.handle.truncate(this.headerBytes + whole);
     }
     if (whole % 2 === 1) await this.writeAll(Buffer.alloc(1), this.headerBytes + whole);
-    const { riffSize, dataSize } = wavSizeFields(whole);
-    const field = Buffer.alloc(4);
-    field.writeUInt32LE(riffSize);
-    await this.writeAll(field, WAV_RIFF_SIZE_OFFSET);
-    field.writeUInt32LE(dataSize);
-    await this.writeAll(field, WAV_DATA_SIZE_OFFSET);
+    for (const patch of wavSizePatches(whole)) await this.writeAll(patch.bytes, patch.offset);
   }
 
   private enqueue(task: () => Promise<void>): Promise<void> {

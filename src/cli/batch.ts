@@ -259,7 +259,7 @@ type LineIo = Awaited<ReturnType<typeof loadLineIo>>;
 async function loadLineIo() {
   const [{ openRawFileSink, openWavFileSink }, { wavHeader }, { sleep }] = await Promise.all([
     import('../audio/file-sink.js'),
-    import('../audio/wav-header.js'),
+    import('../audio/wav-writer.js'),
     import('../core/retry.js'),
   ]);
   return { openRawFileSink, openWavFileSink, wavHeader, sleep };

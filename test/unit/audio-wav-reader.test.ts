@@ -9,11 +9,11 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { ValidationError } from '../../src/core/errors.js';
-import { openWavSource } from '../../src/audio/wav-reader.js';
+import { openWavSource } from '../../src/audio/wav-source.js';
 import { openRawPcmSource } from '../../src/audio/raw-source.js';
 import { openFfmpegSource } from '../../src/audio/ffmpeg-source.js';
 import { openWavFileSink } from '../../src/audio/file-sink.js';
-import { wavHeader } from '../../src/audio/wav-header.js';
+import { wavHeader } from '../../src/audio/wav-writer.js';
 
 interface Fmt {
   tag: number;

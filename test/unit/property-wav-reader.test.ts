@@ -6,8 +6,8 @@ import { Readable } from 'node:stream';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
 import { ValidationError } from '../../src/core/errors.js';
-import { openWavSource } from '../../src/audio/wav-reader.js';
-import { wavHeader } from '../../src/audio/wav-header.js';
+import { openWavSource } from '../../src/audio/wav-source.js';
+import { wavHeader } from '../../src/audio/wav-writer.js';
 import { FuzzCounter, recordFigures } from '../faults/figures.js';
 
 const fuzz = new FuzzCounter();
