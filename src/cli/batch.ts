@@ -4,11 +4,10 @@
 // stopping the rest; a re-run skips lines whose file already exists (files appear only when
 // complete: they are written under a temporary name and renamed), so a batch is resumable.
 // The batch file is read line by line as workers need it, never held whole.
-import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { createReadStream, unlinkSync } from 'node:fs';
-import { access, mkdir, open, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { access, mkdir, open, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { InworldClient } from '../client.js';
 import { AuthenticationError, BadRequestError, InworldError, NotFoundError, PermissionDeniedError, UserAbortError, ValidationError } from '../core/errors.js';
@@ -78,7 +77,8 @@ export async function prepareBatch(options: Pick<BatchRunOptions, 'file' | 'outD
   }
   // A file is created and removed again: the one check that holds for a read-only disk or a
   // directory the user may not write to (root passes any access() check).
-  const probe = join(options.outDir, `.inworld-check.${process.pid}-${randomBytes(4).toString('hex')}.part`);
+  const { tempNameBeside } = await import('../core/atomic-file.js');
+  const probe = tempNameBeside(join(options.outDir, 'inworld-check'));
   try {
     await (await open(probe, 'wx')).close();
   } catch (error) {
@@ -257,47 +257,15 @@ async function exists(path: string): Promise<boolean> {
 type LineIo = Awaited<ReturnType<typeof loadLineIo>>;
 
 async function loadLineIo() {
-  const [{ openRawFileSink, openWavFileSink }, { wavHeader }, { sleep }] = await Promise.all([
+  const [{ openRawFileSink, openWavFileSink }, { wavHeader }, { sleep }, { writeFileAtomically }] = await Promise.all([
     import('../audio/file-sink.js'),
     import('../audio/wav-writer.js'),
     import('../core/retry.js'),
+    import('../core/atomic-file.js'),
   ]);
-  return { openRawFileSink, openWavFileSink, wavHeader, sleep };
-}
-
-/** Temporary files written but not yet renamed; removed if the process exits first. */
-const liveTempFiles = new Set<string>();
-let exitHookInstalled = false;
-
-/**
- * Writes a whole file at once, never visible half-written: a temporary name in the same
- * directory (same filesystem), one write, then a rename into place.
- */
-async function writeWhole(path: string, chunks: Buffer[]): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.part`);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const file of liveTempFiles) {
-        try {
-          unlinkSync(file);
-        } catch {
-          // already gone
-        }
-      }
-    });
-  }
-  liveTempFiles.add(temp);
-  try {
-    await writeFile(temp, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), { flag: 'wx' });
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    const { fileError } = await import('../core/file-errors.js');
-    throw fileError('write', path, error);
-  } finally {
-    liveTempFiles.delete(temp);
-  }
+  // A line's file is created mid-run, so failing to create it is a failure (exit 1), not a usage error.
+  const writeWhole = (path: string, chunks: Buffer[]) => writeFileAtomically(path, chunks, { usageErrors: 'none' });
+  return { openRawFileSink, openWavFileSink, wavHeader, sleep, writeWhole };
 }
 
 /** A line's audio held in memory, written by writeLine. */
@@ -367,9 +335,9 @@ async function writeLine(io: LineIo, item: BatchItem, path: string, audio: HeldA
     if (options.wav) {
       // As the WAV file sink does: a trailing partial sample frame is dropped.
       const whole = audio.bytes - (audio.bytes % 2);
-      await writeWhole(path, [io.wavHeader({ ...wavFormat(item), dataBytes: whole }), Buffer.concat(audio.chunks, whole)]);
+      await io.writeWhole(path, [io.wavHeader({ ...wavFormat(item), dataBytes: whole }), Buffer.concat(audio.chunks, whole)]);
     } else {
-      await writeWhole(path, audio.chunks);
+      await io.writeWhole(path, audio.chunks);
     }
     return { line: item.line, path, status: 'written', attempts: audio.attempts, bytes: audio.bytes };
   } catch (error) {
