@@ -130,7 +130,6 @@ export async function openStdinAudio(head: Buffer, rest: AsyncIterable<Buffer>, 
   }
 }
 
-
 /** The default microphone at 16 kHz mono (arecord on Linux, sox's rec elsewhere). */
 export async function openMicrophone(recorder?: RecorderName): Promise<TranscribeSource> {
   const microphone = await import('../audio/microphone.js');
