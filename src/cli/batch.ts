@@ -257,15 +257,21 @@ async function exists(path: string): Promise<boolean> {
 type LineIo = Awaited<ReturnType<typeof loadLineIo>>;
 
 async function loadLineIo() {
-  const [{ openRawFileSink, openWavFileSink }, { wavHeader }, { sleep }, { writeFileAtomically }] = await Promise.all([
+  const [{ openRawFileSink, openWavFileSink }, { wavHeader }, { sleep }] = await Promise.all([
     import('../audio/file-sink.js'),
     import('../audio/wav-writer.js'),
     import('../core/retry.js'),
-    import('../core/atomic-file.js'),
   ]);
-  // A line's file is created mid-run, so failing to create it is a failure (exit 1), not a usage error.
-  const writeWhole = (path: string, chunks: Buffer[]) => writeFileAtomically(path, chunks, { usageErrors: 'none' });
-  return { openRawFileSink, openWavFileSink, wavHeader, sleep, writeWhole };
+  return { openRawFileSink, openWavFileSink, wavHeader, sleep };
+}
+
+/**
+ * Writes a line's whole file at once, never visible half-written (core/atomic-file.ts). It is
+ * created mid-run, so failing to create it is a failure (exit 1), not a usage error.
+ */
+async function writeWhole(path: string, chunks: Buffer[]): Promise<void> {
+  const { writeFileAtomically } = await import('../core/atomic-file.js');
+  await writeFileAtomically(path, chunks, { usageErrors: 'none' });
 }
 
 /** A line's audio held in memory, written by writeLine. */
@@ -335,9 +341,9 @@ async function writeLine(io: LineIo, item: BatchItem, path: string, audio: HeldA
     if (options.wav) {
       // As the WAV file sink does: a trailing partial sample frame is dropped.
       const whole = audio.bytes - (audio.bytes % 2);
-      await io.writeWhole(path, [io.wavHeader({ ...wavFormat(item), dataBytes: whole }), Buffer.concat(audio.chunks, whole)]);
+      await writeWhole(path, [io.wavHeader({ ...wavFormat(item), dataBytes: whole }), Buffer.concat(audio.chunks, whole)]);
     } else {
-      await io.writeWhole(path, audio.chunks);
+      await writeWhole(path, audio.chunks);
     }
     return { line: item.line, path, status: 'written', attempts: audio.attempts, bytes: audio.bytes };
   } catch (error) {
