@@ -1,24 +1,14 @@
 // A file destination that never leaves a half-written file under the target name: audio goes to
-// a temporary file in the same directory (same filesystem, so the final rename is atomic), and
-// only a finished file is renamed into place. For WAV the header's sizes are patched first.
+// a temporary file beside it (core/atomic-file.ts), and only a finished file is renamed into
+// place. For WAV the header's sizes are patched first.
 // A target that exists and is not a regular file (/dev/null, a FIFO, /dev/stdout) is written
 // directly and in order instead: renaming over a device would replace it (as root, /dev/null!).
-import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, realpath, rename, stat, unlink } from 'node:fs/promises';
-import { unlinkSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { type FileHandle, open, stat, unlink } from 'node:fs/promises';
+import { AtomicFile } from '../core/atomic-file.js';
 import { InworldError } from '../core/errors.js';
 import { fileError } from '../core/file-errors.js';
 import type { RewindableSink } from './sink.js';
-import {
-  WAV_DATA_SIZE_OFFSET,
-  WAV_HEADER_BYTES,
-  WAV_RIFF_SIZE_OFFSET,
-  type WavFormat,
-  streamingWavHeader,
-  wavHeader,
-  wavSizeFields,
-} from './wav-header.js';
+import { WAV_HEADER_BYTES, type WavFormat, streamingWavHeader, wavHeader, wavSizePatches } from './wav-writer.js';
 
 export interface FileSinkOptions {
   /** Write a WAV file around the PCM written to the sink; absent: bytes are written as-is. */
@@ -37,26 +27,6 @@ interface Batch {
   chunks: Buffer[];
   bytes: number;
   done: Promise<void>;
-}
-
-/** Temporary files not yet renamed or removed; deleted if the process exits without finishing them. */
-const liveTempFiles = new Set<string>();
-let exitHookInstalled = false;
-
-function trackTempFile(path: string): void {
-  liveTempFiles.add(path);
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // A hard exit (second Ctrl-C, process.exit elsewhere) must not leave `.part` files behind.
-  process.once('exit', () => {
-    for (const temp of liveTempFiles) {
-      try {
-        unlinkSync(temp);
-      } catch {
-        // already gone
-      }
-    }
-  });
 }
 
 export class FileSink implements RewindableSink {
@@ -81,16 +51,16 @@ export class FileSink implements RewindableSink {
   /** Bytes accepted by write() and not yet on disk. */
   private unwrittenBytes = 0;
 
-  /** The file finally renamed into place: `path` with symlinks resolved. */
-  private readonly target: string;
+  /** The temporary file renamed into place at the end; absent for a device or pipe. */
+  private readonly file?: AtomicFile;
   /** True between commit() and a withdraw(). */
   private committed = false;
 
-  private constructor(path: string, tempPath: string, handle: FileHandle, options: FileSinkOptions, target = path) {
+  private constructor(path: string, handle: FileHandle, options: FileSinkOptions, file?: AtomicFile) {
     this.path = path;
-    this.target = target;
-    this.tempPath = tempPath;
-    this.canRewind = tempPath !== path;
+    this.file = file;
+    this.tempPath = file?.tempPath ?? path;
+    this.canRewind = file !== undefined;
     this.handle = handle;
     this.wav = options.wav;
     this.headerBytes = options.wav ? WAV_HEADER_BYTES : 0;
@@ -104,21 +74,11 @@ export class FileSink implements RewindableSink {
     const existing = await stat(path).catch(() => undefined);
     if (existing?.isDirectory()) throw describeOpenError(path, { code: 'EISDIR' });
     if (existing && !existing.isFile()) return FileSink.openDirect(path, options);
-    // Through a symlink (e.g. /dev/stdout redirected to a file) the real file is replaced and the
-    // link kept; renaming over the link itself would turn it into a plain file.
-    const target = existing ? await realpath(path).catch(() => path) : path;
-    const tempPath = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.part`);
-    let handle: FileHandle;
-    try {
-      handle = await open(tempPath, 'wx');
-    } catch (error) {
-      throw describeOpenError(path, error);
-    }
-    trackTempFile(tempPath);
-    const sink = new FileSink(path, tempPath, handle, options, target);
+    const file = await AtomicFile.create(path);
+    const sink = new FileSink(path, file.handle, options, file);
     if (options.wav) {
       try {
-        await handle.write(wavHeader({ ...options.wav, dataBytes: 0 }), 0, WAV_HEADER_BYTES, 0);
+        await file.handle.write(wavHeader({ ...options.wav, dataBytes: 0 }), 0, WAV_HEADER_BYTES, 0);
       } catch (error) {
         await sink.abort(error);
         throw describeOpenError(path, error);
@@ -135,7 +95,7 @@ export class FileSink implements RewindableSink {
     } catch (error) {
       throw describeOpenError(path, error);
     }
-    const sink = new FileSink(path, path, handle, options);
+    const sink = new FileSink(path, handle, options);
     if (options.wav) {
       try {
         await sink.writeAll(streamingWavHeader(options.wav), 0);
@@ -218,7 +178,7 @@ export class FileSink implements RewindableSink {
       await this.queue;
       if (this.failure) throw this.failure;
       if (this.wav && this.canRewind) await this.completeWav(this.wav);
-      await this.handle.close();
+      await (this.file ? this.file.close() : this.handle.close());
       this.state = 'complete';
     } catch (error) {
       this.state = 'open';
@@ -231,26 +191,18 @@ export class FileSink implements RewindableSink {
   async commit(): Promise<void> {
     if (this.state === 'open') await this.complete();
     if (this.state !== 'complete') return;
-    if (!this.canRewind) {
-      this.state = 'done';
-      return;
-    }
-    try {
-      await rename(this.tempPath, this.target);
-    } catch (error) {
-      await this.abort(error);
-      throw writeError(this.path, error);
-    }
-    liveTempFiles.delete(this.tempPath);
     this.state = 'done';
+    if (!this.file) return;
+    // On failure the temporary file is removed and the error names the user's path.
+    await this.file.commit();
     this.committed = true;
   }
 
   /** Takes back a commit() (another output of the same run failed): the file is removed again. */
   async withdraw(): Promise<void> {
-    if (!this.committed) return;
+    if (!this.committed || !this.file) return;
     this.committed = false;
-    await unlink(this.target).catch(() => undefined);
+    await unlink(this.file.target).catch(() => undefined);
   }
 
   async abort(_reason?: unknown): Promise<void> {
@@ -258,10 +210,8 @@ export class FileSink implements RewindableSink {
     const wasOpen = this.state !== 'complete';
     this.state = 'done';
     await this.queue.catch(() => undefined);
-    if (wasOpen) await this.handle.close().catch(() => undefined);
-    if (!this.canRewind) return;
-    await unlink(this.tempPath).catch(() => undefined);
-    liveTempFiles.delete(this.tempPath);
+    if (this.file) await this.file.discard();
+    else if (wasOpen) await this.handle.close().catch(() => undefined);
   }
 
   /** Drops a trailing partial frame, pads an odd data chunk, and patches both size fields. */
@@ -273,12 +223,7 @@ export class FileSink implements RewindableSink {
       await this.handle.truncate(this.headerBytes + whole);
     }
     if (whole % 2 === 1) await this.writeAll(Buffer.alloc(1), this.headerBytes + whole);
-    const { riffSize, dataSize } = wavSizeFields(whole);
-    const field = Buffer.alloc(4);
-    field.writeUInt32LE(riffSize);
-    await this.writeAll(field, WAV_RIFF_SIZE_OFFSET);
-    field.writeUInt32LE(dataSize);
-    await this.writeAll(field, WAV_DATA_SIZE_OFFSET);
+    for (const patch of wavSizePatches(whole)) await this.writeAll(patch.bytes, patch.offset);
   }
 
   private enqueue(task: () => Promise<void>): Promise<void> {

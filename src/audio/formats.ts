@@ -33,7 +33,7 @@ export interface OutputFormat {
 /**
  * For WAV we request `PCM` (headerless s16le), never `LINEAR16`: Inworld's LINEAR16 stream carries
  * a WAV header at the start of each chunk, which would have to be found and cut out of the
- * stream. `stripWavHeader` (wav-header.ts) still handles LINEAR16 for a caller that must ask for it.
+ * stream. `stripWavHeader` (wav-reader.ts) still handles LINEAR16 for a caller that must ask for it.
  */
 const FORMATS: Record<AudioEncoding, OutputFormat> = {
   WAV: { encoding: 'WAV', serverEncoding: 'PCM', container: 'wav', isPcm16: true, extension: '.wav' },

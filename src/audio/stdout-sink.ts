@@ -5,14 +5,7 @@ import { fstatSync, readFileSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { InworldError } from '../core/errors.js';
 import type { AudioSink } from './sink.js';
-import {
-  WAV_DATA_SIZE_OFFSET,
-  WAV_HEADER_BYTES,
-  WAV_RIFF_SIZE_OFFSET,
-  type WavFormat,
-  streamingWavHeader,
-  wavSizeFields,
-} from './wav-header.js';
+import { WAV_HEADER_BYTES, type WavFormat, streamingWavHeader, wavSizePatches } from './wav-writer.js';
 
 export interface StreamSinkOptions {
   /** Defaults to process.stdout. */
@@ -88,13 +81,8 @@ export class StreamSink implements AudioSink {
   /** For a WAV redirected into a regular file: write the real sizes over the streaming ones. */
   private patchSizes(): void {
     if (this.patchFd === undefined || this.gone || this.failure || this.bytesPushed < WAV_HEADER_BYTES) return;
-    const { riffSize, dataSize } = wavSizeFields(this.bytesPushed - WAV_HEADER_BYTES);
-    const field = Buffer.alloc(4);
     try {
-      field.writeUInt32LE(riffSize);
-      writeSync(this.patchFd, field, 0, 4, WAV_RIFF_SIZE_OFFSET);
-      field.writeUInt32LE(dataSize);
-      writeSync(this.patchFd, field, 0, 4, WAV_DATA_SIZE_OFFSET);
+      for (const patch of wavSizePatches(this.bytesPushed - WAV_HEADER_BYTES)) writeSync(this.patchFd, patch.bytes, 0, patch.bytes.length, patch.offset);
     } catch {
       // The streaming sizes already there are still readable: nothing worth failing for.
     }

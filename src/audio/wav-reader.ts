@@ -1,200 +1,237 @@
-// Streaming WAV reader: walks the RIFF chunks (never assumes a 44-byte header), skips LIST, fact,
-// bext and anything else, honours odd-size padding, and turns integer PCM (8/16/24/32-bit), IEEE
-// float (32/64-bit), G.711 A-law/µ-law and WAVE_FORMAT_EXTENSIBLE with any channel count and
-// sample rate into s16le mono, chunk by chunk. Only the header is ever buffered.
-import { stat } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
-import { type InworldError, ValidationError } from '../core/errors.js';
-import { fileError } from '../core/file-errors.js';
-import { ByteReader } from './byte-reader.js';
-import { type SampleEncoding, bytesPerSampleOf, createMonoConverter } from './pcm-convert.js';
-import { type PcmSource, openByteInput } from './source.js';
-
-const WAVE_FORMAT_PCM = 0x0001;
-const WAVE_FORMAT_IEEE_FLOAT = 0x0003;
-const WAVE_FORMAT_ALAW = 0x0006;
-const WAVE_FORMAT_MULAW = 0x0007;
-const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
-const FMT_MIN_BYTES = 16;
-const FMT_EXTENSIBLE_BYTES = 40;
-const CHUNK_HEADER_BYTES = 8;
-/** A size field meaning "unknown / to end of stream" (streaming writers, RF64). */
-const UNKNOWN_SIZE = 0xffffffff;
-/** Chunks we read into memory (fmt) are small; anything claiming more is not a real fmt chunk. */
-const MAX_FMT_BYTES = 1024;
+// Reading WAV headers, the one RIFF chunk walker in the client. WAV is a RIFF file: "RIFF", a
+// size, "WAVE", then chunks of (4-byte id, 32-bit little-endian size, body padded to an even
+// length) in any order. We never assume a 44-byte header: LIST, fact, bext and anything else are
+// skipped. The parser is fed chunks as they arrive and holds only the few header bytes it needs
+// (a skipped chunk is counted past, not buffered), so it serves a file or pipe of any length
+// (wav-source.ts) as well as the header at the front of a synthesized chunk (stripWavHeader).
+// Writing WAV is wav-writer.ts.
 
 export interface WavInfo {
+  /** WAVE format tag (for WAVE_FORMAT_EXTENSIBLE, its sub-format's): 1 PCM, 3 float, 6 A-law, 7 µ-law. */
   formatTag: number;
-  encoding: SampleEncoding;
-  sampleRate: number;
   channels: number;
-  /** Container bits per sample as stored. */
+  sampleRate: number;
+  /** Bits per sample as the fmt chunk declares them. */
   bitsPerSample: number;
-  /** Declared length of the sample data; undefined when the header says "unknown" (a pipe). */
-  dataBytes?: number;
-  /** Byte offset of the first sample in the file. */
+  /** Bytes per sample frame (all channels), as declared. */
+  blockAlign: number;
+  /** Offset of the first sample byte: the length of the header. */
   dataOffset: number;
+  /** Declared length of the sample data; undefined when the header says "unknown" (a pipe, a streaming writer). */
+  dataBytes?: number;
 }
 
-export interface WavSource extends PcmSource {
-  readonly info: WavInfo;
+/** What the fmt chunk says: everything in WavInfo but where the data is. */
+export type WavFormatChunk = Omit<WavInfo, 'dataOffset' | 'dataBytes'>;
+
+/** Why bytes are not a usable WAV header. */
+export type WavHeaderProblem =
+  | { kind: 'not-wav'; why: string }
+  | { kind: 'invalid'; why: string }
+  | { kind: 'truncated' }
+  | { kind: 'no-data' };
+
+export type WavParseStep =
+  | { state: 'more' }
+  | { state: 'header'; info: WavInfo; /** The sample bytes that came in the same chunk as the end of the header. */ rest: Buffer }
+  | { state: 'bad'; problem: WavHeaderProblem };
+
+const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
+const RIFF_HEADER_BYTES = 12;
+const CHUNK_HEADER_BYTES = 8;
+const FMT_MIN_BYTES = 16;
+const FMT_EXTENSIBLE_BYTES = 40;
+/** The fmt chunk is read into memory; anything claiming more than this is not a real one. */
+const MAX_FMT_BYTES = 1024;
+/** A size field meaning "unknown / to end of stream" (streaming writers, RF64). */
+const UNKNOWN_SIZE = 0xffffffff;
+const MORE: WavParseStep = { state: 'more' };
+const EMPTY = Buffer.alloc(0);
+
+/** True when `head` starts like a WAV file ("RIFF" or "RF64", a size, "WAVE"). */
+export function looksLikeWav(head: Uint8Array): boolean {
+  if (head.length < RIFF_HEADER_BYTES) return false;
+  const bytes = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+  const magic = bytes.toString('latin1', 0, 4);
+  return (magic === 'RIFF' || magic === 'RF64') && bytes.toString('latin1', 8, 12) === 'WAVE';
 }
 
-/**
- * Opens a WAV file (path), standard input (`-`) or a stream, reading just the header. Iterating
- * the result yields s16le mono at the file's own sample rate. Problems with the header are
- * ValidationErrors here; data that ends early is a ValidationError at the end of iteration.
- */
-export async function openWavSource(input: string | Readable, options: { name?: string } = {}): Promise<WavSource> {
-  const bytes = openByteInput(input, options.name);
-  const { name } = bytes;
-  const reader = new ByteReader(bytes.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>);
-  let info: WavInfo;
-  try {
-    info = await readWavHeader(reader, name);
-    if (typeof input === 'string' && input !== '-' && info.dataBytes !== undefined) {
-      // A file's size is known up front: report truncation before any audio is sent.
-      const { size } = await stat(input);
-      if (info.dataOffset + info.dataBytes > size) {
-        throw truncatedData(name, info.dataBytes, size - info.dataOffset);
+type Stage = 'riff' | 'chunk-header' | 'fmt-body' | 'skip' | 'done';
+
+export interface WavHeaderParserOptions {
+  /** Called with each fmt chunk as it is read; may throw to reject the format before reading on. */
+  onFormat?: (format: WavFormatChunk) => void;
+}
+
+/** Walks a WAV header fed in chunks of any size, up to the first sample byte. */
+export class WavHeaderParser {
+  readonly #onFormat?: (format: WavFormatChunk) => void;
+  #stage: Stage = 'riff';
+  /** Bytes the current stage needs in one piece (RIFF header, chunk header, fmt body). */
+  #need = RIFF_HEADER_BYTES;
+  #pending: Buffer = EMPTY;
+  #skipLeft = 0;
+  /** Stream offset of the next byte the parser has not consumed. */
+  #offset = 0;
+  #seen = 0;
+  #magic = '';
+  #riffSize = 0;
+  #fmtBytes = 0;
+  #format: WavFormatChunk | undefined;
+
+  constructor(options: WavHeaderParserOptions = {}) {
+    this.#onFormat = options.onFormat;
+  }
+
+  /** Feeds the next bytes; 'header' once the data chunk starts, with the sample bytes after it. */
+  push(chunk: Buffer): WavParseStep {
+    if (this.#stage === 'done') throw new Error('WAV header already parsed');
+    this.#seen += chunk.length;
+    let at = 0;
+    for (;;) {
+      if (this.#stage === 'skip') {
+        const take = Math.min(this.#skipLeft, chunk.length - at);
+        this.#skipLeft -= take;
+        this.#offset += take;
+        at += take;
+        if (this.#skipLeft > 0) return MORE;
+        this.#expect('chunk-header', CHUNK_HEADER_BYTES);
+        continue;
       }
+      const piece = this.#take(chunk, at);
+      at += piece.taken;
+      if (!piece.bytes) return MORE;
+      this.#offset += piece.bytes.length;
+      const step = this.#consume(piece.bytes);
+      if (step?.state === 'header') return { ...step, rest: chunk.subarray(at) };
+      if (step) return step;
     }
-  } catch (error) {
-    bytes.close();
-    throw error instanceof ValidationError ? error : readError(name, error);
   }
-  let closed = false;
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    bytes.close();
-  };
 
-  async function* samples(): AsyncGenerator<Buffer> {
-    const converter = createMonoConverter({
-      encoding: info.encoding,
-      channels: info.channels,
-      bytesPerSample: info.bitsPerSample / 8,
-    });
-    let left = info.dataBytes ?? Number.POSITIVE_INFINITY;
-    try {
-      for await (const chunk of reader.rest()) {
-        if (closed) return;
-        const part = chunk.length > left ? chunk.subarray(0, left) : chunk;
-        left -= part.length;
-        const out = converter.convert(part);
-        if (out.length > 0) yield out;
-        // Bytes after the data chunk (LIST, id3) are not audio.
-        if (left === 0) return;
-      }
-      if (!closed && info.dataBytes !== undefined && left > 0) {
-        throw truncatedData(name, info.dataBytes, info.dataBytes - left);
-      }
-    } catch (error) {
-      if (closed) return;
-      throw error instanceof ValidationError ? error : readError(name, error);
-    } finally {
-      close();
+  /** The input ended before the header did: what is wrong with it. */
+  endProblem(): WavHeaderProblem {
+    if (this.#seen === 0) return { kind: 'not-wav', why: 'it is empty' };
+    switch (this.#stage) {
+      case 'riff':
+        return { kind: 'not-wav', why: 'too short for a RIFF header' };
+      case 'chunk-header':
+        return this.#format ? { kind: 'no-data' } : { kind: 'not-wav', why: 'no fmt chunk' };
+      case 'skip':
+        return this.#format ? { kind: 'no-data' } : { kind: 'truncated' };
+      default:
+        return { kind: 'truncated' };
     }
   }
 
-  return {
-    info,
-    sampleRate: info.sampleRate,
-    channels: 1,
-    close,
-    [Symbol.asyncIterator]: () => samples(),
-  };
-}
-
-/** Reads from "RIFF" up to the start of the sample data. */
-export async function readWavHeader(reader: ByteReader, name: string): Promise<WavInfo> {
-  const notWav = (why: string) => new ValidationError(`${name} is not a WAV file (${why})`);
-  const head = await reader.fill(12);
-  if (head === 0) throw notWav('it is empty');
-  const riff = await reader.read(12, () => notWav('too short for a RIFF header'));
-  const magic = riff.toString('latin1', 0, 4);
-  if ((magic !== 'RIFF' && magic !== 'RF64') || riff.toString('latin1', 8, 12) !== 'WAVE') {
-    throw notWav('no RIFF/WAVE header');
+  /** Up to `#need` bytes gathered from `chunk` at `at`; `bytes` once they are all there. */
+  #take(chunk: Buffer, at: number): { taken: number; bytes?: Buffer } {
+    const available = chunk.length - at;
+    if (this.#pending.length === 0 && available >= this.#need) {
+      return { taken: this.#need, bytes: chunk.subarray(at, at + this.#need) };
+    }
+    const taken = Math.min(this.#need - this.#pending.length, available);
+    if (taken > 0) this.#pending = Buffer.concat([this.#pending, chunk.subarray(at, at + taken)]);
+    if (this.#pending.length < this.#need) return { taken };
+    const bytes = this.#pending;
+    this.#pending = EMPTY;
+    return { taken, bytes };
   }
-  const riffSize = riff.readUInt32LE(4);
-  let format: Omit<WavInfo, 'dataBytes' | 'dataOffset'> | undefined;
-  for (;;) {
-    const chunkHeader = await reader.read(CHUNK_HEADER_BYTES, () =>
-      format ? new ValidationError(`${name} has no audio data (no data chunk)`) : notWav('no fmt chunk'),
-    );
-    const id = chunkHeader.toString('latin1', 0, 4);
-    const size = chunkHeader.readUInt32LE(4);
+
+  #expect(stage: Stage, bytes: number): void {
+    this.#stage = stage;
+    this.#need = bytes;
+  }
+
+  /** Acts on one complete piece; a step to return, or undefined to read on. */
+  #consume(bytes: Buffer): Exclude<WavParseStep, { state: 'more' }> | undefined {
+    switch (this.#stage) {
+      case 'riff':
+        if (!looksLikeWav(bytes)) return bad('not-wav', 'no RIFF/WAVE header');
+        this.#magic = bytes.toString('latin1', 0, 4);
+        this.#riffSize = bytes.readUInt32LE(4);
+        this.#expect('chunk-header', CHUNK_HEADER_BYTES);
+        return undefined;
+      case 'chunk-header':
+        return this.#chunkHeader(bytes.toString('latin1', 0, 4), bytes.readUInt32LE(4));
+      case 'fmt-body': {
+        const format = parseFmt(bytes, this.#fmtBytes);
+        if (!format) return bad('invalid', 'short extensible fmt chunk');
+        this.#onFormat?.(format);
+        this.#format = format;
+        this.#expect('chunk-header', CHUNK_HEADER_BYTES);
+        return undefined;
+      }
+      default:
+        throw new Error(`WAV parser consumed bytes in stage ${this.#stage}`);
+    }
+  }
+
+  #chunkHeader(id: string, size: number): Exclude<WavParseStep, { state: 'more' }> | undefined {
     if (id === 'fmt ') {
-      if (size < FMT_MIN_BYTES || size > MAX_FMT_BYTES) throw notWav(`fmt chunk of ${size} bytes`);
-      const body = await reader.read(size + (size % 2), () => truncatedHeader(name));
-      format = parseFormat(body, size, name);
-      continue;
+      if (size < FMT_MIN_BYTES || size > MAX_FMT_BYTES) return bad('not-wav', `fmt chunk of ${size} bytes`);
+      this.#fmtBytes = size;
+      this.#expect('fmt-body', size + (size % 2));
+      return undefined;
     }
     if (id === 'data') {
-      if (!format) throw notWav('data chunk before the fmt chunk');
+      if (!this.#format) return bad('not-wav', 'data chunk before the fmt chunk');
+      this.#stage = 'done';
       // A streaming header (0xFFFFFFFF, or a 0 placeholder never patched) means "to end of stream".
-      const unknown = size === UNKNOWN_SIZE || (size === 0 && (riffSize === 0 || riffSize === UNKNOWN_SIZE)) || magic === 'RF64';
-      return { ...format, dataBytes: unknown ? undefined : size, dataOffset: reader.offset };
+      const riffUnknown = this.#riffSize === 0 || this.#riffSize === UNKNOWN_SIZE;
+      const unknown = size === UNKNOWN_SIZE || (size === 0 && riffUnknown) || this.#magic === 'RF64';
+      return { state: 'header', info: { ...this.#format, dataOffset: this.#offset, dataBytes: unknown ? undefined : size }, rest: EMPTY };
     }
-    const padded = size + (size % 2);
-    if ((await reader.skip(padded)) < padded) {
-      throw format ? new ValidationError(`${name} has no audio data (no data chunk)`) : truncatedHeader(name);
-    }
+    this.#stage = 'skip';
+    this.#skipLeft = size + (size % 2);
+    return undefined;
   }
 }
 
-function parseFormat(body: Buffer, size: number, name: string): Omit<WavInfo, 'dataBytes' | 'dataOffset'> {
+function bad(kind: 'not-wav' | 'invalid', why: string): { state: 'bad'; problem: WavHeaderProblem } {
+  return { state: 'bad', problem: { kind, why } };
+}
+
+/** The fields of a fmt chunk body of `size` bytes; undefined for an extensible one too short to name its sub-format. */
+function parseFmt(body: Buffer, size: number): WavFormatChunk | undefined {
   let formatTag = body.readUInt16LE(0);
-  const channels = body.readUInt16LE(2);
-  const sampleRate = body.readUInt32LE(4);
-  const blockAlign = body.readUInt16LE(12);
-  const bitsPerSample = body.readUInt16LE(14);
   if (formatTag === WAVE_FORMAT_EXTENSIBLE) {
-    if (size < FMT_EXTENSIBLE_BYTES) throw new ValidationError(`${name} is not a valid WAV file (short extensible fmt chunk)`);
+    if (size < FMT_EXTENSIBLE_BYTES) return undefined;
     // The sub-format GUID starts with the plain format tag.
     formatTag = body.readUInt16LE(24);
   }
-  if (channels === 0) throw new ValidationError(`${name} is not a valid WAV file (0 channels)`);
-  if (sampleRate === 0) throw new ValidationError(`${name} is not a valid WAV file (sample rate 0)`);
-  const encoding = encodingFor(formatTag, bitsPerSample);
-  if (!encoding) {
-    const what =
-      formatTag === WAVE_FORMAT_PCM || formatTag === WAVE_FORMAT_IEEE_FLOAT
-        ? `${bitsPerSample}-bit ${formatTag === WAVE_FORMAT_PCM ? 'integer' : 'float'} samples`
-        : `WAV format 0x${formatTag.toString(16).padStart(4, '0')}`;
-    throw new ValidationError(`${name} uses ${what}, which cannot be read`, {
-      hint: 'Convert it to 16-bit PCM WAV, e.g. ffmpeg -i in.wav -c:a pcm_s16le out.wav',
-    });
-  }
-  if (blockAlign !== channels * bytesPerSampleOf(encoding) && !(encoding === 'int24' && blockAlign === channels * 4)) {
-    throw new ValidationError(`${name} is not a valid WAV file (block align ${blockAlign} for ${channels} × ${bitsPerSample}-bit)`);
-  }
-  // 24 valid bits stored in 32-bit containers: read as 32-bit.
-  const containerBits = (blockAlign / channels) * 8;
-  return { formatTag, encoding, sampleRate, channels, bitsPerSample: containerBits };
+  return {
+    formatTag,
+    channels: body.readUInt16LE(2),
+    sampleRate: body.readUInt32LE(4),
+    blockAlign: body.readUInt16LE(12),
+    bitsPerSample: body.readUInt16LE(14),
+  };
 }
 
-function encodingFor(formatTag: number, bits: number): SampleEncoding | undefined {
-  if (formatTag === WAVE_FORMAT_PCM) {
-    return ({ 8: 'uint8', 16: 'int16', 24: 'int24', 32: 'int32' } as const)[bits as 8 | 16 | 24 | 32];
-  }
-  if (formatTag === WAVE_FORMAT_IEEE_FLOAT) return ({ 32: 'float32', 64: 'float64' } as const)[bits as 32 | 64];
-  if (formatTag === WAVE_FORMAT_ALAW && bits === 8) return 'alaw';
-  if (formatTag === WAVE_FORMAT_MULAW && bits === 8) return 'mulaw';
-  return undefined;
+/** Parses the WAV header at the start of `buffer`; undefined when it is not WAV or the header does not end within it. */
+export function parseWavHeader(buffer: Buffer): WavInfo | undefined {
+  if (!looksLikeWav(buffer)) return undefined;
+  const step = new WavHeaderParser().push(buffer);
+  return step.state === 'header' ? step.info : undefined;
 }
 
-function truncatedHeader(name: string): ValidationError {
-  return new ValidationError(`${name} is a truncated WAV file (it ends inside its header)`);
+export interface StrippedChunk {
+  /** The audio bytes after any header. */
+  audio: Buffer;
+  /** The header found at the start of the chunk, if any. */
+  wav?: WavInfo;
+  /** True when the chunk started like WAV but held no complete header and no audio (a header-only fragment). */
+  headerOnly: boolean;
 }
 
-function truncatedData(name: string, declared: number, present: number): ValidationError {
-  return new ValidationError(
-    `${name} is a truncated WAV file (its data chunk declares ${declared} bytes but only ${Math.max(0, present)} are present)`,
-  );
-}
-
-function readError(name: string, error: unknown): InworldError {
-  return fileError('read', name, error, { beforeRequest: true });
+/**
+ * Cuts a leading WAV header off one chunk of synthesized audio (LINEAR16 puts one on every
+ * streamed chunk, WAV on the first); a chunk that does not start with "RIFF....WAVE" is audio
+ * and comes back unchanged.
+ */
+export function stripWavHeader(chunk: Buffer): StrippedChunk {
+  if (!looksLikeWav(chunk)) return { audio: chunk, headerOnly: false };
+  const step = new WavHeaderParser().push(chunk);
+  if (step.state !== 'header') return { audio: EMPTY, headerOnly: true };
+  return { audio: step.rest, wav: step.info, headerOnly: false };
 }

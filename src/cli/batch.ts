@@ -5,11 +5,10 @@
 // complete: they are written under a temporary name and renamed), so a batch is resumable.
 // The batch file is read line by line as workers need it, never held whole; prepareBatch checks
 // every line first (batch-lines.ts), so a bad line stops the command before any request.
-import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { createReadStream, unlinkSync } from 'node:fs';
-import { access, mkdir, open, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { access, mkdir, open, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { InworldClient } from '../client.js';
 import { AuthenticationError, BadRequestError, InworldError, NotFoundError, PermissionDeniedError, UserAbortError, ValidationError } from '../core/errors.js';
@@ -84,7 +83,8 @@ export async function prepareBatch(options: Pick<BatchRunOptions, 'file' | 'outD
   }
   // A file is created and removed again: the one check that holds for a read-only disk or a
   // directory the user may not write to (root passes any access() check).
-  const probe = join(options.outDir, `.inworld-check.${process.pid}-${randomBytes(4).toString('hex')}.part`);
+  const { tempNameBeside } = await import('../core/atomic-file.js');
+  const probe = tempNameBeside(join(options.outDir, 'inworld-check'));
   try {
     await (await open(probe, 'wx')).close();
   } catch (error) {
@@ -218,45 +218,19 @@ type LineIo = Awaited<ReturnType<typeof loadLineIo>>;
 async function loadLineIo() {
   const [{ openRawFileSink, openWavFileSink }, { wavHeader }, { sleep }] = await Promise.all([
     import('../audio/file-sink.js'),
-    import('../audio/wav-header.js'),
+    import('../audio/wav-writer.js'),
     import('../core/retry.js'),
   ]);
   return { openRawFileSink, openWavFileSink, wavHeader, sleep };
 }
 
-/** Temporary files written but not yet renamed; removed if the process exits first. */
-const liveTempFiles = new Set<string>();
-let exitHookInstalled = false;
-
 /**
- * Writes a whole file at once, never visible half-written: a temporary name in the same
- * directory (same filesystem), one write, then a rename into place.
+ * Writes a line's whole file at once, never visible half-written (core/atomic-file.ts). It is
+ * created mid-run, so failing to create it is a failure (exit 1), not a usage error.
  */
 async function writeWhole(path: string, chunks: Buffer[]): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.part`);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const file of liveTempFiles) {
-        try {
-          unlinkSync(file);
-        } catch {
-          // already gone
-        }
-      }
-    });
-  }
-  liveTempFiles.add(temp);
-  try {
-    await writeFile(temp, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), { flag: 'wx' });
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    const { fileError } = await import('../core/file-errors.js');
-    throw fileError('write', path, error);
-  } finally {
-    liveTempFiles.delete(temp);
-  }
+  const { writeFileAtomically } = await import('../core/atomic-file.js');
+  await writeFileAtomically(path, chunks, { usageErrors: 'none' });
 }
 
 /** A line's audio held in memory, written by writeLine. */

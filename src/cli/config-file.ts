@@ -2,10 +2,9 @@
 // and `inworld login`. It may hold the API key, so it is private to the user (0600 in a 0700
 // directory) and replaced atomically (temp file + rename): a crash or a full disk mid-write leaves
 // the old file intact, never half a JSON object.
-import { randomBytes } from 'node:crypto';
-import { chmod, lstat, mkdir, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, lstat, mkdir, open, readFile, realpath, stat, unlink } from 'node:fs/promises';
 import { statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { parseBaseUrl } from '../core/config.js';
 import { InworldError, ValidationError } from '../core/errors.js';
@@ -177,27 +176,10 @@ function quoteIfNeeded(path: string): string {
  */
 export async function writeConfigRecord(path: string, record: Record<string, unknown>): Promise<string> {
   const target = await resolveTarget(path);
-  const dir = dirname(target);
-  await ensurePrivateDir(dir);
-  const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', CONFIG_FILE_MODE).catch((error: unknown) => {
-    throw fileError('write', target, error, { what: 'config file', beforeRequest: true });
-  });
-  try {
-    try {
-      await handle.writeFile(`${JSON.stringify(record, null, 2)}\n`, 'utf8');
-      // The umask can only clear bits, but a chmod makes the mode exact whatever it is.
-      await handle.chmod(CONFIG_FILE_MODE);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
-  } catch (error) {
-    await unlink(temp).catch(() => {});
-    throw fileError('write', target, error, { what: 'config file', beforeRequest: true });
-  }
-  return target;
+  await ensurePrivateDir(dirname(target));
+  const { writeFileAtomically } = await import('../core/atomic-file.js');
+  const text = `${JSON.stringify(record, null, 2)}\n`;
+  return writeFileAtomically(target, text, { mode: CONFIG_FILE_MODE, what: 'config file', usageErrors: 'all', durable: true });
 }
 
 async function resolveTarget(path: string): Promise<string> {

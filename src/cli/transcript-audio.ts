@@ -11,6 +11,7 @@ import type { RecorderName } from '../audio/microphone.js';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { PcmSource } from '../audio/source.js';
+import { looksLikeWav } from '../audio/wav-reader.js';
 import { ValidationError } from '../core/errors.js';
 import { fileError } from '../core/file-errors.js';
 import type { SourceKind, TranscribeSource } from './transcript-source.js';
@@ -65,10 +66,11 @@ export async function openAudioFile(path: string): Promise<TranscribeSource> {
   } catch (error) {
     throw fileError('read', path, error, { beforeRequest: true });
   }
-  if (isWavHead(head)) {
-    const { openWavSource } = await import('../audio/wav-reader.js');
+  if (looksLikeWav(head)) {
+    const { openWavSource } = await import('../audio/wav-source.js');
     const wav = await openWavSource(path);
-    const { sampleRate, channels, encoding } = wav.info;
+    const { sampleRate, channels } = wav.info;
+    const { encoding } = wav;
     const { source, note } = await withinApiRates(wav);
     return prime('file', `${path}: WAV ${sampleRate} Hz, ${channels} channel(s), ${encoding}; sent as 16-bit mono ${note}`, source);
   }
@@ -97,8 +99,8 @@ export async function openStdinAudio(head: Buffer, rest: AsyncIterable<Buffer>, 
     [Symbol.asyncIterator]: () => source[Symbol.asyncIterator](),
   });
   try {
-    if (isWavHead(head)) {
-      const { openWavSource } = await import('../audio/wav-reader.js');
+    if (looksLikeWav(head)) {
+      const { openWavSource } = await import('../audio/wav-source.js');
       const wav = await openWavSource(stream, { name });
       const { source, note } = await withinApiRates(withRelease(wav));
       return prime('stdin', `WAV on standard input, ${wav.info.sampleRate} Hz, ${wav.info.channels} channel(s); sent ${note}`, source);
@@ -126,11 +128,6 @@ export async function openStdinAudio(head: Buffer, rest: AsyncIterable<Buffer>, 
     release();
     throw error;
   }
-}
-
-export function isWavHead(head: Buffer): boolean {
-  const magic = head.toString('latin1', 0, 4);
-  return head.length >= SNIFF_BYTES && (magic === 'RIFF' || magic === 'RF64') && head.toString('latin1', 8, 12) === 'WAVE';
 }
 
 /** The default microphone at 16 kHz mono (arecord on Linux, sox's rec elsewhere). */

@@ -41,7 +41,7 @@ import {
 } from './options.js';
 import { chunkText } from './sentences.js';
 import { appendTimestamps, offsetTimestamps, parseTimestampInfo, type Timestamps } from './timestamps.js';
-import { stripWavHeader, type WavInfo } from './wav-strip.js';
+import { stripWavHeader, type WavInfo } from '../audio/wav-reader.js';
 
 export const TTS_STREAM_PATH = '/tts/v1/voice:stream';
 export const TTS_SYNC_PATH = '/tts/v1/voice';
@@ -231,7 +231,7 @@ export class AudioAssembler {
     const stripped = stripWavHeader(chunk);
     if (stripped.wav && !this.wav) {
       this.wav = stripped.wav;
-      if (stripped.wav.sampleRateHertz > 0) this.sampleRateHertz = stripped.wav.sampleRateHertz;
+      if (stripped.wav.sampleRate > 0) this.sampleRateHertz = stripped.wav.sampleRate;
       if (stripped.wav.channels > 0) this.channels = stripped.wav.channels;
     }
     let audio = stripped.audio;

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { AudioDurationMeter, meteredContainerFor } from '../audio/duration-meter.js';
 import { ConnectionError, InworldError, TimeoutError, UserAbortError, makeApiError } from '../core/errors.js';
 import { lastEndSeconds, offsetTimestamps, parseTimestampInfo, type Timestamps } from './timestamps.js';
-import { stripWavHeader } from './wav-strip.js';
+import { stripWavHeader } from '../audio/wav-reader.js';
 import {
   closeMessage,
   createMessage,

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { wavHeader } from '../../src/audio/wav-header.js';
+import { wavHeader } from '../../src/audio/wav-writer.js';
 import { BIN, cleanEnv, runCli } from '../helpers/cli.js';
 
 /** A 16 kHz mono WAV: a loud 1 s tone, then 1.5 s of silence (one turn for the emulator's VAD). */

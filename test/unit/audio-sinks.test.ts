@@ -10,7 +10,8 @@ import { FileSink, openRawFileSink, openWavFileSink } from '../../src/audio/file
 import { StreamSink } from '../../src/audio/stdout-sink.js';
 import { TeeSink } from '../../src/audio/tee-sink.js';
 import { isRewindable, pipeToSink } from '../../src/audio/sink.js';
-import { streamingWavHeader, stripWavHeader, wavHeader } from '../../src/audio/wav-header.js';
+import { stripWavHeader } from '../../src/audio/wav-reader.js';
+import { streamingWavHeader, wavHeader } from '../../src/audio/wav-writer.js';
 import { formatForPath, resolveOutputFormat } from '../../src/audio/formats.js';
 
 const FORMAT = { sampleRate: 24000, channels: 1, bitsPerSample: 16 };
@@ -56,8 +57,8 @@ test('stripWavHeader cuts a header (with extra chunks) off a chunk and leaves ot
   const list = Buffer.concat([Buffer.from('LIST'), Buffer.from([3, 0, 0, 0]), Buffer.from('abc'), Buffer.alloc(1)]);
   const header = wavHeader({ ...FORMAT, dataBytes: 10 });
   const withList = Buffer.concat([header.subarray(0, 36), list, header.subarray(36)]);
-  assert.deepEqual(stripWavHeader(Buffer.concat([withList, body])), body);
-  assert.deepEqual(stripWavHeader(body), body);
+  assert.deepEqual(stripWavHeader(Buffer.concat([withList, body])).audio, body);
+  assert.deepEqual(stripWavHeader(body).audio, body);
 });
 
 test('formats: extensions map per the contract; unknown extension is a ValidationError', () => {

@@ -1,13 +1,13 @@
 // Fuzzing the WAV reader (issue 5, part 3): any byte string, in any chunking, either parses (and
 // then streams to its end) or fails with a ValidationError — never another error, never a hang.
-// The round trip (our writer, then our reader) is already a property in audio-wav-reader.test.ts.
+// The round trip (our writer, then our reader) is already a property in audio-wav-source.test.ts.
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
 import { ValidationError } from '../../src/core/errors.js';
-import { openWavSource } from '../../src/audio/wav-reader.js';
-import { wavHeader } from '../../src/audio/wav-header.js';
+import { openWavSource } from '../../src/audio/wav-source.js';
+import { wavHeader } from '../../src/audio/wav-writer.js';
 import { FuzzCounter, recordFigures } from '../faults/figures.js';
 
 const fuzz = new FuzzCounter();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ProtocolError, ServerError } from '../../src/core/errors.js';
 import { AudioAssembler, decodeBase64Audio, parseStreamLine } from '../../src/tts/http.js';
 import { lastEndSeconds, offsetTimestamps, parseTimestampInfo } from '../../src/tts/timestamps.js';
-import { parseWavHeader, stripWavHeader } from '../../src/tts/wav-strip.js';
+import { parseWavHeader, stripWavHeader } from '../../src/audio/wav-reader.js';
 
 /** A canonical WAV header (optionally with a LIST chunk before data) followed by `data`. */
 function wav(data: Buffer, { rate = 16000, channels = 1, list = false } = {}): Buffer {
@@ -29,7 +29,7 @@ function wav(data: Buffer, { rate = 16000, channels = 1, list = false } = {}): B
 
 test('parseWavHeader reads a canonical 44-byte header', () => {
   const info = parseWavHeader(wav(Buffer.alloc(10)));
-  assert.deepEqual(info, { formatTag: 1, channels: 1, sampleRateHertz: 16000, bitsPerSample: 16, dataOffset: 44, declaredDataBytes: 10 });
+  assert.deepEqual(info, { formatTag: 1, channels: 1, sampleRate: 16000, bitsPerSample: 16, blockAlign: 2, dataOffset: 44, dataBytes: 10 });
 });
 
 test('stripWavHeader walks extra chunks instead of cutting 44 bytes blindly', () => {

@@ -1,13 +1,13 @@
-// The canonical 44-byte RIFF/WAVE header for integer PCM we write ourselves. Reading WAV (any
-// layout, any chunk order) is wav-reader.ts; this file only writes, plus a helper that cuts the
-// header off a WAV-wrapped chunk.
+// Writing WAV: the canonical 44-byte RIFF/WAVE header for integer PCM, the streaming header for
+// a length not yet known, and the two size fields patched in once it is. Reading WAV (any layout,
+// any chunk order) is wav-reader.ts.
 import { ValidationError } from '../core/errors.js';
 
 export const WAV_HEADER_BYTES = 44;
 /** Offset of the RIFF chunk size (file size - 8) in our header. */
-export const WAV_RIFF_SIZE_OFFSET = 4;
+const WAV_RIFF_SIZE_OFFSET = 4;
 /** Offset of the data chunk size in our header. */
-export const WAV_DATA_SIZE_OFFSET = 40;
+const WAV_DATA_SIZE_OFFSET = 40;
 /** Largest size a 32-bit RIFF field can hold; also the "unknown length" marker for pipes. */
 export const WAV_MAX_CHUNK_BYTES = 0xffffffff;
 
@@ -35,10 +35,8 @@ export function wavHeader(options: WavHeaderOptions): Buffer {
   if (!Number.isInteger(dataBytes) || dataBytes < 0) throw new RangeError(`invalid data size ${dataBytes}`);
   const blockAlign = channels * (bitsPerSample / 8);
   const header = Buffer.alloc(WAV_HEADER_BYTES);
-  // An odd-sized data chunk is followed by a pad byte, which the RIFF size counts.
-  const padBytes = dataBytes % 2;
   header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(clamp32(WAV_HEADER_BYTES - 8 + dataBytes + padBytes), WAV_RIFF_SIZE_OFFSET);
+  header.writeUInt32LE(riffSizeFor(dataBytes), WAV_RIFF_SIZE_OFFSET);
   header.write('WAVE', 8, 'ascii');
   header.write('fmt ', 12, 'ascii');
   header.writeUInt32LE(FMT_CHUNK_BYTES, 16);
@@ -64,32 +62,32 @@ export function streamingWavHeader(format: WavFormat): Buffer {
   return header;
 }
 
-/** The two size fields to patch into a header once `dataBytes` is known. */
-export function wavSizeFields(dataBytes: number): { riffSize: number; dataSize: number } {
-  return {
-    riffSize: clamp32(WAV_HEADER_BYTES - 8 + dataBytes + (dataBytes % 2)),
-    dataSize: clamp32(dataBytes),
-  };
+/** A few bytes to write at `offset` of a file. */
+export interface FilePatch {
+  offset: number;
+  bytes: Buffer;
 }
 
 /**
- * If `chunk` starts with a RIFF/WAVE header (as each chunk of a LINEAR16 response may), returns
- * the bytes after the `data` chunk header; otherwise returns `chunk` unchanged. Walks the chunks,
- * so headers with LIST or fact chunks are handled too.
+ * The two size fields to write over a header of ours once `dataBytes` of sample data follow it
+ * (a streaming header, or one written with a placeholder size).
  */
-export function stripWavHeader(chunk: Buffer): Buffer {
-  if (chunk.length < 12 || chunk.toString('ascii', 0, 4) !== 'RIFF' || chunk.toString('ascii', 8, 12) !== 'WAVE') {
-    return chunk;
-  }
-  let offset = 12;
-  while (offset + 8 <= chunk.length) {
-    const id = chunk.toString('ascii', offset, offset + 4);
-    const size = chunk.readUInt32LE(offset + 4);
-    if (id === 'data') return chunk.subarray(offset + 8);
-    offset += 8 + size + (size % 2);
-  }
-  // A header cut off before its data chunk: nothing in this chunk is audio.
-  return chunk.subarray(chunk.length);
+export function wavSizePatches(dataBytes: number): FilePatch[] {
+  return [
+    { offset: WAV_RIFF_SIZE_OFFSET, bytes: uint32(riffSizeFor(dataBytes)) },
+    { offset: WAV_DATA_SIZE_OFFSET, bytes: uint32(clamp32(dataBytes)) },
+  ];
+}
+
+/** The RIFF size: everything after its own 8 bytes. An odd-sized data chunk is followed by a pad byte, which it counts. */
+function riffSizeFor(dataBytes: number): number {
+  return clamp32(WAV_HEADER_BYTES - 8 + dataBytes + (dataBytes % 2));
+}
+
+function uint32(value: number): Buffer {
+  const field = Buffer.alloc(4);
+  field.writeUInt32LE(value);
+  return field;
 }
 
 function checkFormat(format: WavFormat): void {
