@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cleanEnv, runCli } from '../helpers/cli.js';
+import { needs } from '../helpers/needs.js';
 
-// A local check: test/helpers has no shared "skip when a program is missing" helper yet.
-const FFPROBE_MISSING = spawnSync('ffprobe', ['-version']).error ? 'ffprobe is not installed' : false;
 const TOLERANCE_SECONDS = 0.05;
 
 interface Encoding {
@@ -76,7 +75,7 @@ function near(actual: number, expected: number, what: string): void {
 }
 
 for (const command of ['stream', 'say'] as const) {
-  test(`${command}: the last cue and the printed duration are true for every encoding`, { skip: FFPROBE_MISSING, timeout: 240_000 }, async () => {
+  test(`${command}: the last cue and the printed duration are true for every encoding`, { skip: needs('ffprobe', 'ffmpeg'), timeout: 240_000 }, async () => {
     const reference = await run(command, ENCODINGS[0]!);
     const referenceSeconds = probeSeconds(reference.file, ENCODINGS[0]!);
     near(reference.seconds, referenceSeconds, `${command} WAV: printed duration vs ffprobe`);
@@ -97,7 +96,7 @@ for (const command of ['stream', 'say'] as const) {
   });
 }
 
-test('the human summary gives the true duration for compressed audio too', { skip: FFPROBE_MISSING }, async () => {
+test('the human summary gives the true duration for compressed audio too', { skip: needs('ffprobe') }, async () => {
   const mp3 = ENCODINGS.find((encoding) => encoding.name === 'MP3')!;
   for (const command of ['say', 'stream'] as const) {
     const file = join(dir, `human-${command}.mp3`);

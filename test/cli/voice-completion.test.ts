@@ -1,13 +1,14 @@
 // Shell completion of --voice offers the user's own voices: the ids `inworld voices` (and a
 // verified `inworld login`) cache, which an emulator's voice list never replaces.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
+import { needs } from '../helpers/needs.js';
 
 const KEY = 'dm9pY2UtY29tcGxldGlvbjprZXk=';
 /** A cloned voice as the Voice API names it: only the user's own account has it. */
@@ -19,10 +20,6 @@ let emulator: RunningEmulator;
 let root: string;
 let home: string;
 let cachePath: string;
-
-function has(program: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${program}`]).status === 0;
-}
 
 function env(extra: Record<string, string | undefined> = {}): Record<string, string> {
   return cleanEnv({ XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache'), ...extra });
@@ -52,7 +49,7 @@ beforeEach(() => {
   cachePath = join(home, 'cache', 'inworld', 'voice-ids');
 });
 
-test('inworld voices caches every id; bash completes --voice from it', { skip: has('bash') ? false : 'bash is not installed' }, async () => {
+test('inworld voices caches every id; bash completes --voice from it', { skip: needs('bash') }, async () => {
   const result = await runCli(['voices', '--json'], { env: env({ INWORLD_API_KEY: KEY, INWORLD_BASE_URL: emulator.url }) });
   assert.equal(result.code, 0, result.stderr);
   const ids = (JSON.parse(result.stdout.toString()) as Array<{ id: string }>).map((voice) => voice.id);
@@ -60,7 +57,7 @@ test('inworld voices caches every id; bash completes --voice from it', { skip: h
   assert.deepEqual(bashComplete('inworld say --voice Ash'), ['Ashley']);
 });
 
-test('`voices --emulator` leaves the cached own voices alone, and completion still offers them', { skip: has('bash') ? false : 'bash is not installed' }, async () => {
+test('`voices --emulator` leaves the cached own voices alone, and completion still offers them', { skip: needs('bash') }, async () => {
   seedCache(['Ashley', 'Dennis', OWN_VOICE]);
   const before = readFileSync(cachePath, 'utf8');
   for (const extra of [{}, { INWORLD_EMULATOR: '1' }]) {
@@ -73,18 +70,18 @@ test('`voices --emulator` leaves the cached own voices alone, and completion sti
   assert.deepEqual(bashComplete('inworld voices --preview my-'), [OWN_VOICE]);
 });
 
-test('fish and zsh complete --voice from the same cache', async (t) => {
+test('fish completes --voice from the same cache', { skip: needs('fish') }, () => {
   seedCache(['Ashley', OWN_VOICE]);
-  if (has('fish')) {
-    const out = execFileSync('fish', ['-c', `source ${COMPLETIONS}inworld.fish; complete -C 'inworld say --voice my-'`], { encoding: 'utf8', env: env() });
-    assert.deepEqual(out.split('\n').filter(Boolean).map((line) => line.split('\t')[0]), [OWN_VOICE]);
-  } else t.diagnostic('fish is not installed: fish not checked');
-  if (has('zsh')) {
-    // _describe is zsh's completion builtin; standing in for it prints the candidates offered.
-    const script = `source ${COMPLETIONS}_inworld >/dev/null 2>&1; _describe() { print -l -- \${(P)2} }; _inworld_voice_ids`;
-    const out = execFileSync('zsh', ['-c', script], { encoding: 'utf8', env: env() });
-    assert.deepEqual(out.split('\n').filter(Boolean), ['Ashley', OWN_VOICE]);
-  } else t.diagnostic('zsh is not installed: zsh not checked');
+  const out = execFileSync('fish', ['-c', `source ${COMPLETIONS}inworld.fish; complete -C 'inworld say --voice my-'`], { encoding: 'utf8', env: env() });
+  assert.deepEqual(out.split('\n').filter(Boolean).map((line) => line.split('\t')[0]), [OWN_VOICE]);
+});
+
+test('zsh completes --voice from the same cache', { skip: needs('zsh') }, () => {
+  seedCache(['Ashley', OWN_VOICE]);
+  // _describe is zsh's completion builtin; standing in for it prints the candidates offered.
+  const script = `source ${COMPLETIONS}_inworld >/dev/null 2>&1; _describe() { print -l -- \${(P)2} }; _inworld_voice_ids`;
+  const out = execFileSync('zsh', ['-c', script], { encoding: 'utf8', env: env() });
+  assert.deepEqual(out.split('\n').filter(Boolean), ['Ashley', OWN_VOICE]);
 });
 
 test('a verified `inworld login` caches the key\'s voices; `login --emulator` does not', async () => {

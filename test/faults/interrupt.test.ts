@@ -224,7 +224,7 @@ describe('say on a terminal (a pty from `script`): the spinner stops and the cur
 
 describe('stream', { concurrency: 2 }, () => {
   for (const [signal, code] of SIGNALS) {
-    test(`${signal} with stdin still open: exit ${code}, a valid WAV of the sentences so far`, async () => {
+    test(`${signal} with stdin still open: exit ${code}, a valid WAV of the sentences so far`, { skip: needs('pgrep') }, async () => {
       const dir = tempDir('inworld-int-stream-');
       try {
         const out = join(dir.dir, 'out.wav');
@@ -331,7 +331,7 @@ function bash(script: string, env: Record<string, string>): Promise<string> {
   });
 }
 
-describe('SIGPIPE: the reader leaves early', () => {
+describe('SIGPIPE: the reader leaves early', { skip: needs('bash') }, () => {
   test('`inworld say … -o - | head -c 100` ends quietly', async () => {
     // bash reports each side's status; `inworld` must exit 0 (it stops when its reader leaves;
     // 141, death by SIGPIPE, would also be acceptable for a Unix tool) and print nothing on stderr.

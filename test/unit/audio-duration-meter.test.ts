@@ -9,9 +9,8 @@ import { test } from 'node:test';
 import { AudioDurationMeter, measureDuration, meteredContainerFor, parseMp3Header, type MeteredContainer } from '../../src/audio/duration-meter.js';
 import { crc8 } from '../../src/emulator/codecs/crc.js';
 import { encodeAll } from '../../src/emulator/codecs/encoders.js';
+import { needs } from '../helpers/needs.js';
 
-// A local check: test/helpers has no shared "skip when a program is missing" helper yet.
-const FFMPEG_MISSING = spawnSync('ffmpeg', ['-version']).error ? 'ffmpeg is not installed' : false;
 const RATE = 24000;
 
 /** A tone with silent stretches, and samples of -8 (0xFFF8 big-endian: a FLAC sync look-alike). */
@@ -101,7 +100,7 @@ test('FLAC: frame headers with a valid CRC and frame number; a second fLaC start
   assert.ok(Math.abs(measureDuration('flac', RATE, Buffer.concat([one, one])) - 2 * expected) < 1e-9);
 });
 
-test('the meter agrees with what ffmpeg decodes', { skip: FFMPEG_MISSING }, () => {
+test('the meter agrees with what ffmpeg decodes', { skip: needs('ffmpeg') }, () => {
   const pcm = samples(RATE * 3 + 77);
   for (const [encoding, extension, container] of [['MP3', 'mp3', 'mp3'], ['OGG_OPUS', 'ogg', 'ogg_opus'], ['FLAC', 'flac', 'flac']] as const) {
     const bytes = encodeAll({ encoding, sampleRateHz: RATE }, pcm);
