@@ -155,6 +155,16 @@ export class FileSink implements RewindableSink {
     return this.enqueue(() => this.handle.truncate(this.headerBytes + bytesOfAudio));
   }
 
+  overwrite(bytesOfAudio: number, bytes: Buffer): Promise<void> {
+    if (this.state !== 'open') return Promise.reject(new Error(`overwrite of ${this.path} after it was finished`));
+    if (!this.canRewind) return Promise.reject(new Error(`${this.path} is not a regular file and cannot be rewritten`));
+    if (!Number.isInteger(bytesOfAudio) || bytesOfAudio < 0 || bytesOfAudio + bytes.length > this.audioBytes) {
+      return Promise.reject(new RangeError(`cannot overwrite ${bytes.length} bytes at ${bytesOfAudio} of ${this.audioBytes} in ${this.path}`));
+    }
+    this.batch = undefined; // later writes go after this one, as after a truncation
+    return this.enqueue(() => this.writeAll(bytes, this.headerBytes + bytesOfAudio));
+  }
+
   async end(): Promise<void> {
     await this.complete();
     await this.commit();

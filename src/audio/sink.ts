@@ -27,6 +27,8 @@ export interface RewindableSink extends AudioSink {
   position(): number;
   /** Discards the audio after `bytesOfAudio` bytes; later writes continue from there. */
   truncate(bytesOfAudio: number): Promise<void>;
+  /** Writes `bytes` over audio already accepted, `bytesOfAudio` in (header totals known only at the end). */
+  overwrite(bytesOfAudio: number, bytes: Buffer): Promise<void>;
 }
 
 /** True for sinks that can rewind now (a file sink writing to a device or pipe cannot). */

@@ -18,15 +18,18 @@
 // by the audio duration of parts 0..k-1, measured from the bytes received (audio/duration-meter.ts):
 // byte counts for PCM-family and G.711 encodings, frame headers or Ogg granules for compressed ones,
 // so trailing silence and encoder padding are counted as a player plays them.
-// Concatenating multi-part MP3 and OGG_OPUS output gives chained streams, which players accept;
-// multi-part FLAC gives concatenated FLAC files, which most decoders stop after the first of.
+// Several parts of MP3, OGG_OPUS or FLAC are joined into one stream as they are delivered
+// (audio/part-joiner.ts: one FLAC file, one logical Ogg stream, no mid-file tags), and timestamps
+// are offset by where each part really starts in it; a multi-part FLAC's last chunk carries the
+// STREAMINFO totals as a headerPatch for a seekable file.
 //
 // Retries (core/retry.ts) happen per part and only before that part produced anything.
 import { randomUUID } from 'node:crypto';
 import type { InworldClient } from '../client.js';
 import { APIError, ProtocolError, UserAbortError, makeApiError, parseRpcStatus } from '../core/errors.js';
 import { requestJson, requestStream } from '../core/http.js';
-import { AudioDurationMeter } from '../audio/duration-meter.js';
+import { AudioDurationMeter, measureDuration } from '../audio/duration-meter.js';
+import { createPartJoiner, type HeaderPatch, type PartJoiner } from '../audio/part-joiner.js';
 import { decodeNdjson } from '../core/ndjson.js';
 import { abortError, decideRetry, sleep, withRetry, type RetryInfo } from '../core/retry.js';
 import {
@@ -76,6 +79,11 @@ export interface SynthesisChunk {
   part: number;
   /** On the first chunk of each part: the `x-request-id` of the request that produced it. */
   requestId?: string;
+  /**
+   * On the last chunk of a multi-part FLAC: bytes to write over the output at `offset` once all of
+   * it is written (STREAMINFO's totals, sent as "unknown"). For a seekable file; a pipe may ignore it.
+   */
+  headerPatch?: HeaderPatch;
 }
 
 /** Per-call settings for HTTP synthesis: cancellation, deadlines, retries and long-text splitting. */
@@ -444,11 +452,15 @@ export async function* synthesizeStream(
 
   let offsetSeconds = 0;
   let formatSent = false;
+  const joiner = parts.length > 1 ? createPartJoiner(containerFor(resolved.audioConfig.audioEncoding)) : undefined;
   try {
     for (let index = 0; index < parts.length; index += 1) {
       for (let ahead = index; ahead < Math.min(parts.length, index + inFlight); ahead += 1) start(ahead);
       for await (const chunk of pumps[index]!.drain()) {
-        if (chunk.timestamps && offsetSeconds !== 0) chunk.timestamps = offsetTimestamps(chunk.timestamps, offsetSeconds);
+        if (joiner && chunk.audio) joinInto(chunk, joiner.push(chunk.audio));
+        // Pushed first: a joiner knows where a part starts once it has seen the part's header.
+        const offset = joiner ? joiner.partOffsetSeconds() : offsetSeconds;
+        if (chunk.timestamps && offset !== 0) chunk.timestamps = offsetTimestamps(chunk.timestamps, offset);
         if (chunk.format) {
           if (formatSent) delete chunk.format;
           else formatSent = true;
@@ -457,6 +469,14 @@ export async function* synthesizeStream(
       }
       offsetSeconds += summaries[index]!.durationSeconds;
       pumps[index] = undefined;
+      if (joiner) {
+        const last = index === parts.length - 1;
+        const chunk: SynthesisChunk = { part: index };
+        joinInto(chunk, last ? joiner.end() : joiner.endPart());
+        const headerPatch = last ? joiner.headerPatch() : undefined;
+        if (headerPatch) chunk.headerPatch = headerPatch;
+        if (chunk.audio || chunk.headerPatch) yield chunk;
+      }
     }
   } finally {
     call.signal?.removeEventListener('abort', onCallerAbort);
@@ -467,6 +487,12 @@ export async function* synthesizeStream(
       await Promise.allSettled(pending.map((pump) => pump.settled));
     }
   }
+}
+
+/** Sets a chunk's audio to what the joiner gave out for it (nothing while a frame is incomplete). */
+function joinInto(chunk: SynthesisChunk, joined: Buffer): void {
+  if (joined.length > 0) chunk.audio = joined;
+  else delete chunk.audio;
 }
 
 /** The whole result of a one-shot synthesis. */
@@ -480,6 +506,18 @@ export interface SynthesisResult {
   /** Audio length in seconds, measured from the audio bytes of every part. */
   durationSeconds: number;
   parts: number;
+}
+
+/** Appends one whole part's audio through the joiner; returns the part's offset, if joined. */
+function joinPart(joiner: PartJoiner | undefined, audio: Buffer, into: Buffer[], last: boolean): number | undefined {
+  if (!joiner) {
+    into.push(audio);
+    return undefined;
+  }
+  into.push(joiner.push(audio));
+  const offset = joiner.partOffsetSeconds();
+  into.push(last ? joiner.end() : joiner.endPart());
+  return offset;
 }
 
 /**
@@ -535,14 +573,15 @@ export async function synthesize(client: InworldClient, options: SynthesisOption
     let usage: Usage | undefined;
     let offsetSeconds = 0;
     let format: AudioFormat | undefined;
+    const joiner = parts.length > 1 ? createPartJoiner(containerFor(resolved.audioConfig.audioEncoding)) : undefined;
     for (let index = 0; index < parts.length; index += 1) {
       const result = await results[index]!;
       if (index + inFlight < parts.length) launch(index + inFlight);
-      audio.push(result.audio);
+      const partOffset = joinPart(joiner, result.audio, audio, index === parts.length - 1) ?? offsetSeconds;
       format ??= result.assembler.format();
       if (result.timestamps) {
         haveTimestamps = true;
-        appendTimestamps(timestamps, offsetTimestamps(result.timestamps, offsetSeconds));
+        appendTimestamps(timestamps, offsetTimestamps(result.timestamps, partOffset));
       }
       if (result.usage) {
         usage ??= {};
@@ -553,7 +592,12 @@ export async function synthesize(client: InworldClient, options: SynthesisOption
       }
       offsetSeconds += result.assembler.durationSeconds();
     }
-    const out: SynthesisResult = { audio: Buffer.concat(audio), format: format!, parts: parts.length, durationSeconds: offsetSeconds };
+    const whole = Buffer.concat(audio);
+    const headerPatch = joiner?.headerPatch();
+    if (headerPatch) headerPatch.bytes.copy(whole, headerPatch.offset);
+    // A joined stream is measured whole: where parts meet, it differs from the parts' sum (Ogg).
+    const durationSeconds = joiner ? measureDuration(format!.container, format!.sampleRateHertz, whole, format!.channels) : offsetSeconds;
+    const out: SynthesisResult = { audio: whole, format: format!, parts: parts.length, durationSeconds };
     if (haveTimestamps) out.timestamps = timestamps;
     if (usage) out.usage = usage;
     return out;

@@ -3,7 +3,7 @@
 // same run written as WAV puts it, and the duration printed matches what ffprobe measures.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -30,8 +30,8 @@ const ENCODINGS: Encoding[] = [
 
 /** Three sentences: three generations on the WebSocket. */
 const STREAM_TEXT = 'The first sentence is here. A second sentence follows it. The third one ends the text.';
-/** Just over one request's 2000 characters: `say` sends it as two parts. */
-const SAY_TEXT = Array.from({ length: 36 }, (_, i) => `Sentence ${i + 1} of the long text is spoken right here.`).join(' ');
+/** Over one request's 2000 characters (about 2240): `say` sends it as two parts. */
+const SAY_TEXT = Array.from({ length: 44 }, (_, i) => `Sentence ${i + 1} of the long text is spoken right here.`).join(' ');
 const SAY_PARTS = 2;
 const dir = mkdtempSync(join(tmpdir(), 'inworld-durations-'));
 
@@ -54,6 +54,7 @@ async function run(command: 'say' | 'stream', encoding: Encoding): Promise<Run> 
   const jsonLines = (command === 'say' ? result.stdout.toString() : result.stderr).split('\n').filter((line) => line.startsWith('{'));
   const done = jsonLines.map((line) => JSON.parse(line) as Record<string, unknown>).find((event) => event.type === 'done');
   assert.ok(done, `a done summary in ${jsonLines.join('\n')}`);
+  if (command === 'say') assert.equal(done.parts, SAY_PARTS, 'the text went out in several requests');
   const cues = [...readFileSync(srt, 'utf8').matchAll(/(\d\d):(\d\d):(\d\d),(\d\d\d) -->/g)];
   const [, h, m, s, ms] = cues.at(-1)!;
   return { file, lastCueStart: Number(h) * 3600 + Number(m) * 60 + Number(s) + Number(ms) / 1000, seconds: Number(done.seconds) };
@@ -64,10 +65,10 @@ function probeSeconds(file: string, encoding: Encoding): number {
   return Number(probe.stdout.toString().trim());
 }
 
-/** What ffmpeg decodes, for files whose headers describe only their first part (chained Ogg). */
-function decodedSeconds(file: string): number {
-  const decode = spawnSync('ffmpeg', ['-v', 'quiet', '-i', file, '-f', 's16le', '-ac', '1', '-ar', '48000', '-'], { maxBuffer: 1 << 28 });
-  return decode.stdout.length / 2 / 48000;
+/** What ffmpeg reports decoding the whole file (nothing for a valid one), and how long it is. */
+function decode(file: string): { errors: string; seconds: number } {
+  const run = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 's16le', '-ac', '1', '-ar', '48000', '-'], { maxBuffer: 1 << 28 });
+  return { errors: run.stderr.toString().trim(), seconds: run.stdout.length / 2 / 48000 };
 }
 
 function near(actual: number, expected: number, what: string): void {
@@ -83,11 +84,9 @@ for (const command of ['stream', 'say'] as const) {
     for (const encoding of ENCODINGS.slice(1)) {
       if (command === 'stream' && encoding.name === 'FLAC') continue; // the WebSocket has no FLAC
       const result = await run(command, encoding);
-      const multiPart = command === 'say' && (encoding.name === 'OGG_OPUS' || encoding.name === 'FLAC');
-      // ffprobe reads a chained Ogg or a concatenated FLAC by its first header; the truth is then
-      // what ffmpeg decodes (Ogg) or, FLAC being lossless, the WAV run's samples.
-      const trueSeconds = !multiPart ? probeSeconds(result.file, encoding) : encoding.name === 'FLAC' ? referenceSeconds : decodedSeconds(result.file);
-      near(result.seconds, trueSeconds, `${command} ${encoding.name}: printed duration vs the file`);
+      // Parts joined into one stream: ffprobe reads the whole file, not its first part.
+      const trueSeconds = probeSeconds(result.file, encoding);
+      near(result.seconds, trueSeconds, `${command} ${encoding.name}: printed duration vs ffprobe`);
       // Each MP3 request adds its own encoder delay and frame padding: the last sentence starts
       // later by the extra audio of the requests before it (the extra spread evenly is within a frame).
       const extraBefore = ((trueSeconds - referenceSeconds) * (requests - 1)) / requests;
@@ -106,4 +105,27 @@ test('the human summary gives the true duration for compressed audio too', { ski
     assert.ok(printed, `a duration in: ${result.stderr}`);
     assert.equal(Number(printed[2]), Number(probeSeconds(file, mp3).toFixed(1)), result.stderr);
   }
+});
+
+test('say: a multi-part FLAC, Ogg Opus or MP3 file is one stream ffmpeg decodes whole, without an error', { skip: needs('ffmpeg', 'ffprobe'), timeout: 240_000 }, async () => {
+  const wav = await run('say', ENCODINGS[0]!);
+  const wavSeconds = probeSeconds(wav.file, ENCODINGS[0]!);
+  for (const name of ['FLAC', 'OGG_OPUS', 'MP3']) {
+    const encoding = ENCODINGS.find((candidate) => candidate.name === name)!;
+    const result = await run('say', encoding);
+    const decoded = decode(result.file);
+    assert.equal(decoded.errors, '', `${name}: ffmpeg -v error`);
+    near(probeSeconds(result.file, encoding), result.seconds, `${name}: ffprobe vs printed`);
+    near(decoded.seconds, result.seconds, `${name}: decoded vs printed`);
+    // FLAC is lossless: every sample of the WAV run, none dropped at the join.
+    if (name === 'FLAC') assert.equal(decoded.seconds, wavSeconds);
+  }
+  // On standard output STREAMINFO keeps "unknown" totals (nothing can be patched): still one stream.
+  const piped = await runCli(['say', '-o', '-', '--encoding', 'FLAC', '--emulator'], { env: cleanEnv(), input: SAY_TEXT, timeoutMs: 60_000 });
+  assert.equal(piped.code, 0, piped.stderr);
+  const file = join(dir, 'piped.flac');
+  writeFileSync(file, piped.stdout);
+  const decoded = decode(file);
+  assert.equal(decoded.errors, '', 'piped FLAC: ffmpeg -v error');
+  assert.equal(decoded.seconds, wavSeconds, 'piped FLAC: every sample');
 });

@@ -74,6 +74,7 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
   const timings = new Timings();
   const ui = await createUi({ quiet: flags.quiet || flags.json });
   const { AudioDurationMeter, meteredContainerFor } = await import('../../audio/duration-meter.js');
+  const { isRewindable } = await import('../../audio/sink.js');
   let meter: InstanceType<typeof AudioDurationMeter> | undefined;
   const requestIds: string[] = [];
   const plays = plan.destination === 'speakers' || plan.play;
@@ -101,6 +102,8 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
           // `inworld say … | head -c 100`: the reader left, so stop synthesizing and end quietly.
           if (sink.readerGone) break;
         }
+        // A joined multi-part FLAC's totals, known only now: a file gets them, a pipe keeps "unknown".
+        if (chunk.headerPatch && isRewindable(sink)) await sink.overwrite(chunk.headerPatch.offset, chunk.headerPatch.bytes);
         if (chunk.timestamps?.words) {
           words.push(...chunk.timestamps.words);
           captions?.add(chunk.timestamps.words);
