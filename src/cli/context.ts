@@ -1,6 +1,6 @@
 // Builds the client a command runs with: credentials and endpoints from flags, environment and
 // config file, or an in-process emulator on a free loopback port for --emulator.
-import { InworldClient } from '../client.js';
+import { InworldClient } from '../core/client.js';
 import { defaultConfigPath } from '../core/config.js';
 import { ValidationError } from '../core/errors.js';
 import { redactingLogger, silentLogger } from '../core/log.js';

@@ -169,7 +169,7 @@ async function runTranscribe(file: string | undefined, flags: TranscribeFlags): 
   }
 }
 
-type Client = import('../../client.js').InworldClient;
+type Client = import('../../core/client.js').InworldClient;
 
 async function runStreaming(
   client: Client,
