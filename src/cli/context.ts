@@ -1,11 +1,10 @@
 // Builds the client a command runs with: credentials and endpoints from flags, environment and
 // config file, or an in-process emulator on a free loopback port for --emulator.
 import { InworldClient } from '../core/client.js';
-import { defaultConfigPath } from '../core/config.js';
 import { ValidationError } from '../core/errors.js';
 import { redactingLogger, silentLogger } from '../core/log.js';
 import { registerSecret } from './exit.js';
-import { noteConnection, type KeySource } from './failure-hints.js';
+import { noteConnection } from './failure-hints.js';
 import type { GlobalOptions } from './options.js';
 
 export interface CommandContext {
@@ -44,11 +43,12 @@ export async function openContext(options: GlobalOptions, env = process.env): Pr
 
   const client = new InworldClient({ ...common, apiKey: options.apiKey, baseUrl: options.baseUrl, wsUrl: options.wsUrl, env });
   registerSecret(client.connection.apiKey);
-  noteConnection(keySource(options, env), client.maxRetries);
-  if (options.apiKey === undefined && !env.INWORLD_API_KEY && !options.quiet) {
-    // The key came from the config file: say so if other users can read that file.
+  const keySource = client.connection.sources.apiKey;
+  noteConnection(keySource, client.maxRetries);
+  if (keySource.kind === 'config-file' && !options.quiet) {
+    // Say so if other users can read the file the key came from.
     const { looseConfigWarningSync } = await import('./config-file.js');
-    const warning = looseConfigWarningSync(defaultConfigPath(env));
+    const warning = looseConfigWarningSync(keySource.path);
     if (warning) process.stderr.write(`${warning}\n`);
   }
   refusePlaintextKey(client, options.insecure === true);
@@ -58,13 +58,6 @@ export async function openContext(options: GlobalOptions, env = process.env): Pr
     );
   }
   return { client, close: async () => {} };
-}
-
-/** Where the key came from, in the contract's precedence (the same order the client resolves it in). */
-function keySource(options: GlobalOptions, env: NodeJS.ProcessEnv): KeySource {
-  if (options.apiKey !== undefined) return { kind: 'flag' };
-  if (env.INWORLD_API_KEY) return { kind: 'environment' };
-  return { kind: 'config-file', path: defaultConfigPath(env) };
 }
 
 /** The key must not cross a network in clear text: plain http/ws only to this machine, or with --insecure. */

@@ -2,7 +2,7 @@
 // to stdout (they are the command's data); notes and warnings to stderr. The API key is only ever
 // shown masked, and `set api-key -` reads it from stdin so it stays out of shell history.
 import { Argument, Command, Option } from 'commander';
-import { defaultConfigPath } from '../../core/config.js';
+import { defaultConfigPath, readConfigRecord } from '../../core/config-file.js';
 import { mask } from '../../core/log.js';
 import {
   CONFIG_KEYS,
@@ -10,7 +10,6 @@ import {
   findConfigKey,
   looseConfigMode,
   looseModeWarning,
-  readConfigRecord,
   storedSpellings,
   storedValue,
   updateConfigFile,
@@ -110,7 +109,7 @@ Examples:
       .action(async (name: string, flags: QuietFlag) => {
         const spec = findConfigKey(name);
         const path = defaultConfigPath();
-        const value = storedValue(await readConfigRecord(path), spec);
+        const value = storedValue(readConfigRecord(path), spec);
         await warnIfLoose(path, flags);
         if (value === undefined) {
           // Empty output (exit 0), as `gh config get` does, so `$(inworld config get voice)` is simply empty.
@@ -130,7 +129,7 @@ Examples:
       .action(async (name: string, flags: QuietFlag) => {
         const spec = findConfigKey(name);
         const path = defaultConfigPath();
-        const record = await readConfigRecord(path);
+        const record = readConfigRecord(path);
         if (storedSpellings(spec).every((key) => !(key in record))) {
           note(flags, `inworld: ${spec.name} was not set in ${path}`);
           return;
@@ -154,7 +153,7 @@ Examples:
       .addOption(quietOption())
       .action(async (flags: QuietFlag & { json?: boolean }) => {
         const path = defaultConfigPath();
-        const record = await readConfigRecord(path);
+        const record = readConfigRecord(path);
         await warnIfLoose(path, flags);
         const shown: Record<string, string> = {};
         for (const spec of CONFIG_KEYS) {

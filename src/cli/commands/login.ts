@@ -2,7 +2,7 @@
 // works with one voices call, and only then saves it to the config file (mode 0600). A key the
 // server rejects is never saved, and neither is one only checked against the emulator.
 import { Command, Option } from 'commander';
-import { defaultConfigPath } from '../../core/config.js';
+import { defaultConfigPath } from '../../core/config-file.js';
 import { AuthenticationError, InworldError, PermissionDeniedError, UserAbortError, ValidationError } from '../../core/errors.js';
 import { mask } from '../../core/log.js';
 import { findConfigKey, storedSpellings, updateConfigFile } from '../config-file.js';

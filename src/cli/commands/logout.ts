@@ -2,9 +2,9 @@
 // Nothing stored is not an error (exit 0, and it says so); a key still set in the environment is
 // pointed out, since later commands would go on using it.
 import { Command, Option } from 'commander';
-import { defaultConfigPath } from '../../core/config.js';
+import { defaultConfigPath, readConfigRecord } from '../../core/config-file.js';
 import { mask } from '../../core/log.js';
-import { findConfigKey, readConfigRecord, storedSpellings, storedValue, updateConfigFile } from '../config-file.js';
+import { findConfigKey, storedSpellings, storedValue, updateConfigFile } from '../config-file.js';
 import { registerSecret } from '../exit.js';
 
 interface LogoutFlags {
@@ -42,7 +42,7 @@ async function runLogout(flags: LogoutFlags): Promise<void> {
     return;
   }
   const spec = findConfigKey('api-key');
-  const record = await readConfigRecord(path);
+  const record = readConfigRecord(path);
   const stored = storedValue(record, spec);
   registerSecret(stored);
   if (storedSpellings(spec).every((name) => !(name in record))) {
