@@ -6,6 +6,7 @@ import { redactingLogger, silentLogger } from '../core/log.js';
 import { registerSecret } from './exit.js';
 import { noteConnection } from './failure-hints.js';
 import type { GlobalOptions } from './options.js';
+import { note } from './ui.js';
 
 export interface CommandContext {
   client: InworldClient;
@@ -23,7 +24,7 @@ export async function openContext(options: GlobalOptions, env = process.env): Pr
   registerSecret(options.apiKey);
   registerSecret(env.INWORLD_API_KEY);
   const logger = options.verbose
-    ? redactingLogger((line) => process.stderr.write(`[inworld] ${line}\n`), [options.apiKey, env.INWORLD_API_KEY].filter(isString))
+    ? redactingLogger((line) => note(`[inworld] ${line}`), [options.apiKey, env.INWORLD_API_KEY].filter(isString))
     : silentLogger;
   const common = { timeoutMs: options.timeout, maxRetries: options.retries, logger };
 
@@ -49,13 +50,11 @@ export async function openContext(options: GlobalOptions, env = process.env): Pr
     // Say so if other users can read the file the key came from.
     const { looseConfigWarningSync } = await import('./config-file.js');
     const warning = looseConfigWarningSync(keySource.path);
-    if (warning) process.stderr.write(`${warning}\n`);
+    if (warning) note(warning);
   }
   refusePlaintextKey(client, options.insecure === true);
   if (options.apiKey !== undefined && !options.quiet) {
-    process.stderr.write(
-      'inworld: warning: a key given with --api-key is visible to other local users (ps, shell history); prefer INWORLD_API_KEY or the config file.\n',
-    );
+    note('inworld: warning: a key given with --api-key is visible to other local users (ps, shell history); prefer INWORLD_API_KEY or the config file.');
   }
   return { client, close: async () => {} };
 }

@@ -14,6 +14,7 @@ import { PLAYERS, defaultPlayerOrder, resolveSpeakerPackage, type PlayerName } f
 import { formatMode, looseConfigMode } from '../config-file.js';
 import type { CommandContext } from '../context.js';
 import { registerSecret } from '../exit.js';
+import { colorLevel, painter } from '../ui.js';
 import { addGlobalOptions, type GlobalOptions } from '../options.js';
 
 export const MIN_NODE_MAJOR = 20;
@@ -438,32 +439,14 @@ function checkFfmpeg(env: NodeJS.ProcessEnv): CheckResult {
   return { ...base, status: 'warn', detail: 'not found; only needed to transcribe files other than WAV', fix };
 }
 
-/**
- * Colour follows the project rule (decided from stderr, plus NO_COLOR/FORCE_COLOR); since this
- * report is written to stdout, stdout must be a terminal too, or a saved report would hold escape
- * codes. FORCE_COLOR wins over NO_COLOR, as in Node itself.
- */
-export function colourLevel(env: NodeJS.ProcessEnv, stderrIsTTY: boolean, stdoutIsTTY: boolean): 0 | 1 | 2 | 3 {
-  const force = env.FORCE_COLOR;
-  if (force !== undefined) {
-    if (force === '' || force === 'true') return 1;
-    if (force === 'false') return 0;
-    const level = Number.parseInt(force, 10);
-    return Number.isFinite(level) ? (Math.max(0, Math.min(level, 3)) as 0 | 1 | 2 | 3) : 1;
-  }
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
-  if (env.TERM === 'dumb') return 0;
-  return stderrIsTTY && stdoutIsTTY ? 1 : 0;
-}
-
 function unicodeSymbols(env: NodeJS.ProcessEnv = process.env): boolean {
   return process.platform !== 'win32' || Boolean(env.WT_SESSION) || env.TERM_PROGRAM === 'vscode';
 }
 
 /** One line per check: symbol, label, what was found, and the fix. */
 export async function renderReport(results: CheckResult[], quiet: boolean, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const { Chalk } = await import('chalk');
-  const chalk = new Chalk({ level: colourLevel(env, process.stderr.isTTY === true, process.stdout.isTTY === true) });
+  // The report is on stdout, so stdout must be a terminal too (see ui.ts for the rule).
+  const chalk = await painter(colorLevel(env, process.stderr.isTTY === true, process.stdout.isTTY === true));
   const unicode = unicodeSymbols(env);
   const symbols: Record<CheckStatus, string> = unicode
     ? { ok: chalk.green('✓'), warn: chalk.yellow('!'), fail: chalk.red('✗'), skip: chalk.dim('-') }

@@ -6,6 +6,7 @@ import { defaultConfigPath, readConfigRecord } from '../../core/config-file.js';
 import { mask } from '../../core/log.js';
 import { findConfigKey, storedSpellings, storedValue, updateConfigFile } from '../config-file.js';
 import { registerSecret } from '../exit.js';
+import { note } from '../ui.js';
 
 interface LogoutFlags {
   emulator?: boolean;
@@ -32,13 +33,10 @@ Examples:
 }
 
 async function runLogout(flags: LogoutFlags): Promise<void> {
-  const note = (line: string) => {
-    if (!flags.quiet) process.stderr.write(`${line}\n`);
-  };
   const path = defaultConfigPath();
   const { emulatorRequested } = await import('../context.js');
   if (emulatorRequested(flags)) {
-    note(`Nothing removed: with --emulator, logout leaves ${path} alone`);
+    note(`Nothing removed: with --emulator, logout leaves ${path} alone`, flags);
     return;
   }
   const spec = findConfigKey('api-key');
@@ -46,7 +44,7 @@ async function runLogout(flags: LogoutFlags): Promise<void> {
   const stored = storedValue(record, spec);
   registerSecret(stored);
   if (storedSpellings(spec).every((name) => !(name in record))) {
-    note(`Not logged in: no API key stored in ${path}; nothing to remove`);
+    note(`Not logged in: no API key stored in ${path}; nothing to remove`, flags);
   } else {
     const written = await updateConfigFile(
       path,
@@ -55,7 +53,7 @@ async function runLogout(flags: LogoutFlags): Promise<void> {
       },
       note,
     );
-    note(`Logged out: removed the API key${stored ? ` ${mask(stored)}` : ''} from ${written}`);
+    note(`Logged out: removed the API key${stored ? ` ${mask(stored)}` : ''} from ${written}`, flags);
   }
-  if (process.env.INWORLD_API_KEY) note('inworld: note: INWORLD_API_KEY is still set in your environment, and commands will use it; unset it to log out fully');
+  if (process.env.INWORLD_API_KEY) note('inworld: note: INWORLD_API_KEY is still set in your environment, and commands will use it; unset it to log out fully', flags);
 }
