@@ -99,7 +99,7 @@ export async function streamPool(ctx: BenchContext, emulator: EmulatorProcess): 
   );
   const latencyMs = 5000;
   await emulator.set({ generationLatencyMs: latencyMs, firstByteLatencyMs: 0 });
-  const { InworldClient } = await import('../src/client.js');
+  const { InworldClient } = await import('../src/core/client.js');
   const { TtsPool } = await import('../src/tts/pool.js');
   const client = new InworldClient({ apiKey: 'bench-key', baseUrl: emulator.url, wsUrl: emulator.wsUrl, configPath: null, env: {} });
   const once = async (streams: number): Promise<number> => {

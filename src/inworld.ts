@@ -1,7 +1,7 @@
 // The library's front door: one object that owns a resolved configuration and hands out the API
 // resources (`tts`, `stt`, `voices`). Importing it loads no network module; the WebSocket pool is
 // created on the first `tts.stream()` and closed by `close()`.
-import { InworldClient } from './client.js';
+import { InworldClient } from './core/client.js';
 import type { Logger } from './core/log.js';
 import type { TtsPoolOptions } from './tts/pool.js';
 import { TextToSpeech } from './resources/tts.js';

@@ -18,7 +18,7 @@ let close;
 let extra = () => ({});
 
 if (which === 'ours') {
-  const { InworldClient } = await import('../../dist/client.js');
+  const { InworldClient } = await import('../../dist/core/client.js');
   const { TtsPool } = await import('../../dist/tts/pool.js');
   const client = new InworldClient({ apiKey: 'bench-key', baseUrl, wsUrl, configPath: null, env: {} });
   const pool = new TtsPool(client);

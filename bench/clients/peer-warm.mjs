@@ -2,7 +2,7 @@
 // text and audio format, alternating call by call after a warm-up of each. Prints JSON.
 //   node clients/peer-warm.mjs BASE_URL WS_URL ITERATIONS
 import { performance } from 'node:perf_hooks';
-import { InworldClient } from '../../dist/client.js';
+import { InworldClient } from '../../dist/core/client.js';
 import { synthesizeStream } from '../../dist/tts/http.js';
 import { TtsPool } from '../../dist/tts/pool.js';
 

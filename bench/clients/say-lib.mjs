@@ -3,7 +3,7 @@
 //   node clients/say-lib.mjs BASE_URL TEXT_FILE MAX_PARTS_IN_FLIGHT [SAMPLE_RATE]
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { InworldClient } from '../../dist/client.js';
+import { InworldClient } from '../../dist/core/client.js';
 import { synthesizeStream } from '../../dist/tts/http.js';
 
 const [baseUrl, file, inFlight, rate = '24000'] = process.argv.slice(2);

@@ -10,7 +10,7 @@ import { createReadStream } from 'node:fs';
 import { access, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { InworldClient } from '../client.js';
+import type { InworldClient } from '../core/client.js';
 import { AuthenticationError, BadRequestError, InworldError, NotFoundError, PermissionDeniedError, UserAbortError, ValidationError } from '../core/errors.js';
 import type { TtsStreamSynthesisOptions } from '../tts/ws-options.js';
 import { DEFAULT_BATCH_CONCURRENCY } from './batch-options.js';

@@ -1,12 +1,13 @@
-// Reading and writing the config file ($XDG_CONFIG_HOME/inworld/config.json) for `inworld config`
-// and `inworld login`. It may hold the API key, so it is private to the user (0600 in a 0700
-// directory) and replaced atomically (temp file + rename): a crash or a full disk mid-write leaves
-// the old file intact, never half a JSON object.
-import { chmod, lstat, mkdir, open, readFile, realpath, stat, unlink } from 'node:fs/promises';
+// The config file's keys and its writer ($XDG_CONFIG_HOME/inworld/config.json) for `inworld config`,
+// `login` and `logout`; reading is core/config-file.ts, shared with the client. The file may hold
+// the API key, so it is private to the user (0600 in a 0700 directory) and replaced atomically
+// (temp file + rename): a crash or a full disk mid-write leaves the old file intact.
+import { chmod, lstat, mkdir, open, realpath, stat, unlink } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { parseBaseUrl } from '../core/config.js';
+import { readConfigRecord } from '../core/config-file.js';
 import { InworldError, ValidationError } from '../core/errors.js';
 import { fileError } from '../core/file-errors.js';
 import { languageCode, languageProblem } from './language-code.js';
@@ -95,31 +96,6 @@ export function parseLanguage(value: string): string {
   const code = languageCode(value);
   if (code === undefined) throw new ValidationError(languageProblem('language', value));
   return code;
-}
-
-/**
- * The config file as a plain object, every field kept (so a write preserves what it does not
- * touch). A missing file is `{}`; unreadable or broken JSON is a ValidationError naming the fix.
- */
-export async function readConfigRecord(path: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw fileError('read', path, error, { what: 'config file', beforeRequest: true });
-  }
-  if (text.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ValidationError(`Config file ${path} is not valid JSON (${(error as Error).message}); fix or delete it`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ValidationError(`Config file ${path} must hold a JSON object; fix or delete it`);
-  }
-  return parsed as Record<string, unknown>;
 }
 
 export interface LooseMode {
@@ -258,7 +234,7 @@ export async function updateConfigFile(
   const target = await resolveTarget(path);
   await ensurePrivateDir(dirname(target));
   return withFileLock(target, async () => {
-    const record = await readConfigRecord(path);
+    const record = readConfigRecord(path);
     const loose = await looseConfigMode(path);
     change(record);
     const written = await writeConfigRecord(path, record);

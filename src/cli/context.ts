@@ -1,12 +1,12 @@
 // Builds the client a command runs with: credentials and endpoints from flags, environment and
 // config file, or an in-process emulator on a free loopback port for --emulator.
-import { InworldClient } from '../client.js';
-import { defaultConfigPath } from '../core/config.js';
+import { InworldClient } from '../core/client.js';
 import { ValidationError } from '../core/errors.js';
 import { redactingLogger, silentLogger } from '../core/log.js';
 import { registerSecret } from './exit.js';
-import { noteConnection, type KeySource } from './failure-hints.js';
+import { noteConnection } from './failure-hints.js';
 import type { GlobalOptions } from './options.js';
+import { note } from './ui.js';
 
 export interface CommandContext {
   client: InworldClient;
@@ -24,7 +24,7 @@ export async function openContext(options: GlobalOptions, env = process.env): Pr
   registerSecret(options.apiKey);
   registerSecret(env.INWORLD_API_KEY);
   const logger = options.verbose
-    ? redactingLogger((line) => process.stderr.write(`[inworld] ${line}\n`), [options.apiKey, env.INWORLD_API_KEY].filter(isString))
+    ? redactingLogger((line) => note(`[inworld] ${line}`), [options.apiKey, env.INWORLD_API_KEY].filter(isString))
     : silentLogger;
   const common = { timeoutMs: options.timeout, maxRetries: options.retries, logger };
 
@@ -44,27 +44,19 @@ export async function openContext(options: GlobalOptions, env = process.env): Pr
 
   const client = new InworldClient({ ...common, apiKey: options.apiKey, baseUrl: options.baseUrl, wsUrl: options.wsUrl, env });
   registerSecret(client.connection.apiKey);
-  noteConnection(keySource(options, env), client.maxRetries);
-  if (options.apiKey === undefined && !env.INWORLD_API_KEY && !options.quiet) {
-    // The key came from the config file: say so if other users can read that file.
+  const keySource = client.connection.sources.apiKey;
+  noteConnection(keySource, client.maxRetries);
+  if (keySource.kind === 'config-file' && !options.quiet) {
+    // Say so if other users can read the file the key came from.
     const { looseConfigWarningSync } = await import('./config-file.js');
-    const warning = looseConfigWarningSync(defaultConfigPath(env));
-    if (warning) process.stderr.write(`${warning}\n`);
+    const warning = looseConfigWarningSync(keySource.path);
+    if (warning) note(warning);
   }
   refusePlaintextKey(client, options.insecure === true);
   if (options.apiKey !== undefined && !options.quiet) {
-    process.stderr.write(
-      'inworld: warning: a key given with --api-key is visible to other local users (ps, shell history); prefer INWORLD_API_KEY or the config file.\n',
-    );
+    note('inworld: warning: a key given with --api-key is visible to other local users (ps, shell history); prefer INWORLD_API_KEY or the config file.');
   }
   return { client, close: async () => {} };
-}
-
-/** Where the key came from, in the contract's precedence (the same order the client resolves it in). */
-function keySource(options: GlobalOptions, env: NodeJS.ProcessEnv): KeySource {
-  if (options.apiKey !== undefined) return { kind: 'flag' };
-  if (env.INWORLD_API_KEY) return { kind: 'environment' };
-  return { kind: 'config-file', path: defaultConfigPath(env) };
 }
 
 /** The key must not cross a network in clear text: plain http/ws only to this machine, or with --insecure. */

@@ -3,6 +3,7 @@ import { InworldError, UserAbortError, ValidationError } from '../core/errors.js
 import { actionForSyscall, describeFileError, isRawFileSystemError } from '../core/file-errors.js';
 import { redact } from '../core/log.js';
 import { contextualHint } from './failure-hints.js';
+import { note } from './ui.js';
 import { interruptedLine, SignalInterrupt } from './interrupt.js';
 
 export const ExitCode = {
@@ -58,7 +59,7 @@ export function formatError(error: unknown, verbose = false): string {
 /** Prints the error (for a signal, what was kept) and exits. */
 export function fail(error: unknown, verbose = false): never {
   const code = exitCodeFor(error);
-  if (error instanceof SignalInterrupt) process.stderr.write(`${interruptedLine(error)}\n`);
-  else if (!(error instanceof UserAbortError)) process.stderr.write(`${formatError(error, verbose)}\n`);
+  if (error instanceof SignalInterrupt) note(interruptedLine(error));
+  else if (!(error instanceof UserAbortError)) note(formatError(error, verbose));
   process.exit(code);
 }

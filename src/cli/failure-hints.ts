@@ -1,16 +1,16 @@
 // What the exit path adds to an API failure that the error itself cannot know: where a refused
 // key came from (the source, never the key), and what to do when the service stayed unavailable
-// through every retry. The command's context records both when it builds the client.
+// through every retry. The command's context records both when it builds the client; the source is
+// the one the client's resolver reports.
+import type { SettingSource } from '../core/config.js';
 import { AuthenticationError, ServerError } from '../core/errors.js';
-
-export type KeySource = { kind: 'flag' } | { kind: 'environment' } | { kind: 'config-file'; path: string };
 
 const PORTAL_KEY = 'the "Basic (Base64)" credential from the Inworld Portal (https://platform.inworld.ai/)';
 
-let keySource: KeySource | undefined;
+let keySource: SettingSource | undefined;
 let retries: number | undefined;
 
-export function noteConnection(source: KeySource, maxRetries: number): void {
+export function noteConnection(source: SettingSource, maxRetries: number): void {
   keySource = source;
   retries = maxRetries;
 }
@@ -22,14 +22,16 @@ export function contextualHint(error: unknown): string | undefined {
   return undefined;
 }
 
-function refusedKeyHint(source: KeySource): string {
+function refusedKeyHint(source: SettingSource): string | undefined {
   switch (source.kind) {
-    case 'flag':
+    case 'option':
       return `The key came from --api-key: pass ${PORTAL_KEY}, as is`;
     case 'environment':
-      return `The key came from the environment variable INWORLD_API_KEY: set it to ${PORTAL_KEY}, or unset it and run \`inworld login\``;
+      return `The key came from the environment variable ${source.variable}: set it to ${PORTAL_KEY}, or unset it and run \`inworld login\``;
     case 'config-file':
       return `The key came from the config file ${source.path}: run \`inworld login\` to replace it with ${PORTAL_KEY}`;
+    case 'default':
+      return undefined;
   }
 }
 

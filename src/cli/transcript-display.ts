@@ -12,6 +12,8 @@ export interface DisplayOptions {
   quiet: boolean;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  /** Dim the interim line; the command passes the terminal module's decision (ui.ts colorLevel). Default true. */
+  color?: boolean;
 }
 
 const CLEAR_LINE = '\r\x1b[2K';
@@ -69,7 +71,7 @@ export class TranscriptDisplay {
     const width = Math.max(20, (stderr.columns ?? 80) - 1);
     // Long turns keep their newest words visible.
     const shown = text.length > width ? `…${text.slice(text.length - width + 1)}` : text;
-    stderr.write(`${CLEAR_LINE}${DIM}${shown}${RESET}`);
+    stderr.write(this.#options.color === false ? `${CLEAR_LINE}${shown}` : `${CLEAR_LINE}${DIM}${shown}${RESET}`);
     this.#interimShown = true;
   }
 

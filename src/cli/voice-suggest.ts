@@ -1,6 +1,6 @@
 // "Did you mean …": when the server does not know a voice id, look at the voice list for the
 // nearest ids (voice ids are case-sensitive, so "ashley" and "Ashly" are the usual slips).
-import type { InworldClient } from '../client.js';
+import type { InworldClient } from '../core/client.js';
 import { NotFoundError } from '../core/errors.js';
 
 /** Ids within this many edits (after case folding) are offered. */

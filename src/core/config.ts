@@ -1,10 +1,7 @@
 // Credentials and endpoints, resolved once when a client is built: explicit option, then
 // environment, then the config file, then the default (the CLI contract's precedence).
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { defaultConfigPath, nonEmptyString, readConfigFile, type ConfigFile } from './config-file.js';
 import { ValidationError } from './errors.js';
-import { fileError } from './file-errors.js';
 
 export const DEFAULT_BASE_URL = 'https://api.inworld.ai/';
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -23,54 +20,34 @@ export interface ConnectionOptions {
   configPath?: string | null;
 }
 
+/** Where a setting's value came from, highest precedence first. */
+export type SettingSource =
+  /** Passed to the constructor (for the CLI: its flag). */
+  | { kind: 'option' }
+  | { kind: 'environment'; variable: string }
+  | { kind: 'config-file'; path: string }
+  | { kind: 'default' };
+
+export interface SourcedValue {
+  value: string;
+  source: SettingSource;
+}
+
+/** The raw settings the precedence picked, before they are checked. */
+export interface ConnectionSettings {
+  /** Absent when no option, variable or config file gives a key. */
+  apiKey?: SourcedValue;
+  baseUrl: SourcedValue;
+  /** Absent when the WebSocket URL is to be derived from the base URL. */
+  wsUrl?: SourcedValue;
+}
+
 export interface ResolvedConnection {
   apiKey: string;
   baseUrl: URL;
   wsUrl: URL;
-}
-
-export interface ConfigFile {
-  apiKey?: string;
-  baseUrl?: string;
-  wsUrl?: string;
-  voice?: string;
-  model?: string;
-  language?: string;
-  [key: string]: unknown;
-}
-
-export function defaultConfigPath(env: Record<string, string | undefined> = process.env): string {
-  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.length > 0 ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
-  return join(base, 'inworld', 'config.json');
-}
-
-/** Reads the config file; a missing file is an empty config, a broken one is a ValidationError. */
-export function readConfigFile(path: string): ConfigFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw fileError('read', path, error, { what: 'config file', beforeRequest: true });
-  }
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
-    const record = parsed as Record<string, unknown>;
-    // Accept the kebab-case keys `inworld config set` writes as well as camelCase.
-    return {
-      ...record,
-      apiKey: stringOr(record.apiKey ?? record['api-key']),
-      baseUrl: stringOr(record.baseUrl ?? record['base-url']),
-      wsUrl: stringOr(record.wsUrl ?? record['ws-url']),
-    };
-  } catch (error) {
-    throw new ValidationError(`Config file ${path} is not valid JSON (${(error as Error).message}); fix or delete it.`);
-  }
-}
-
-function stringOr(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
+  /** Where the key and the base URL came from (a refused key's hint names the source, never the key). */
+  sources: { apiKey: SettingSource; baseUrl: SettingSource };
 }
 
 /** Parses a base URL, insisting on http(s) or ws(s) so a typo fails before any request. */
@@ -102,23 +79,44 @@ export function endpoint(base: URL, path: string): URL {
   return url;
 }
 
-export function resolveConnection(options: ConnectionOptions = {}): ResolvedConnection {
+/**
+ * The one precedence rule: explicit option, then environment, then config file, then default.
+ * `file` is the config file already read (doctor passes one read leniently); by default it is read
+ * from `options.configPath`.
+ */
+export function connectionSettings(options: ConnectionOptions = {}, file: ConfigFile = configFileFor(options)): ConnectionSettings {
   const env = options.env ?? process.env;
-  const file =
-    options.configPath === null ? {} : readConfigFile(options.configPath ?? defaultConfigPath(env));
-  const apiKey = (options.apiKey ?? stringOr(env.INWORLD_API_KEY) ?? file.apiKey)?.trim();
-  if (!apiKey) {
+  const filePath = options.configPath ?? defaultConfigPath(env);
+  const pick = (option: string | undefined, variable: string, fromFile: string | undefined): SourcedValue | undefined => {
+    if (option !== undefined) return { value: option, source: { kind: 'option' } };
+    const fromEnv = nonEmptyString(env[variable]);
+    if (fromEnv !== undefined) return { value: fromEnv, source: { kind: 'environment', variable } };
+    if (fromFile !== undefined) return { value: fromFile, source: { kind: 'config-file', path: filePath } };
+    return undefined;
+  };
+  return {
+    apiKey: pick(options.apiKey, 'INWORLD_API_KEY', file.apiKey),
+    baseUrl: pick(options.baseUrl, 'INWORLD_BASE_URL', file.baseUrl) ?? { value: DEFAULT_BASE_URL, source: { kind: 'default' } },
+    wsUrl: pick(options.wsUrl, 'INWORLD_WS_URL', file.wsUrl),
+  };
+}
+
+function configFileFor(options: ConnectionOptions): ConfigFile {
+  if (options.configPath === null) return {};
+  return readConfigFile(options.configPath ?? defaultConfigPath(options.env ?? process.env));
+}
+
+/** Resolves and checks the settings, once, when a client is built. */
+export function resolveConnection(options: ConnectionOptions = {}): ResolvedConnection {
+  const settings = connectionSettings(options);
+  const apiKey = settings.apiKey?.value.trim();
+  if (!settings.apiKey || !apiKey) {
     throw new ValidationError('No API key: set INWORLD_API_KEY, pass --api-key, or run `inworld config set api-key`.', {
       hint: 'To try the tool offline without a key, add --emulator.',
     });
   }
   if (/[\r\n]/.test(apiKey)) throw new ValidationError('The API key contains a line break; copy it again without it.');
-  const baseUrl = parseBaseUrl(
-    options.baseUrl ?? stringOr(env.INWORLD_BASE_URL) ?? file.baseUrl ?? DEFAULT_BASE_URL,
-    'Base URL',
-    ['http:', 'https:'],
-  );
-  const wsValue = options.wsUrl ?? stringOr(env.INWORLD_WS_URL) ?? file.wsUrl;
-  const wsUrl = wsValue ? parseBaseUrl(wsValue, 'WebSocket URL', ['ws:', 'wss:']) : deriveWsUrl(baseUrl);
-  return { apiKey, baseUrl, wsUrl };
+  const baseUrl = parseBaseUrl(settings.baseUrl.value, 'Base URL', ['http:', 'https:']);
+  const wsUrl = settings.wsUrl ? parseBaseUrl(settings.wsUrl.value, 'WebSocket URL', ['ws:', 'wss:']) : deriveWsUrl(baseUrl);
+  return { apiKey, baseUrl, wsUrl, sources: { apiKey: settings.apiKey.source, baseUrl: settings.baseUrl.source } };
 }

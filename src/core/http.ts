@@ -11,7 +11,7 @@
 // Retries are not done here: callers wrap attempts with core/retry.ts, since only they know whether
 // output has already reached the user.
 import { randomUUID } from 'node:crypto';
-import type { InworldClient } from '../client.js';
+import type { InworldClient } from './client.js';
 import { ConnectionError, InworldError, ProtocolError, TimeoutError, UserAbortError, makeApiError, parseRpcStatus, type APIError } from './errors.js';
 import { abortError, parseRetryAfterMs } from './retry.js';
 import { sendRequest, type RawResponse } from './transport.js';

@@ -1,5 +1,5 @@
 // `inworld.stt`: speech-to-text, streaming over a WebSocket or one clip over HTTP.
-import type { InworldClient } from '../client.js';
+import type { InworldClient } from '../core/client.js';
 import type { SttEvent } from '../stt/events.js';
 import { transcribeClip, type BatchOptions, type BatchTranscription } from '../stt/rest.js';
 import { SttSession, type SttSessionOptions } from '../stt/session.js';

@@ -1,6 +1,6 @@
 // `inworld.voices`: the voice catalogue. Listing today; getting, cloning and designing voices
 // belong here when they arrive.
-import type { InworldClient } from '../client.js';
+import type { InworldClient } from '../core/client.js';
 import { listVoices, type ListVoicesOptions } from '../voices/list.js';
 import type { Voice } from '../voices/types.js';
 

@@ -4,7 +4,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket as WsSocket } from 'ws';
-import type { InworldClient } from '../client.js';
+import type { InworldClient } from '../core/client.js';
 import { ConnectionError, makeApiError, parseRpcStatus, TimeoutError, UserAbortError, type InworldError } from '../core/errors.js';
 import { mapNetworkError } from '../core/http.js';
 import { webSocketAgent } from '../core/proxy.js';

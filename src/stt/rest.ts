@@ -3,7 +3,7 @@
 // encodings inworld-stt-1's sync path takes are LINEAR16 and FLAC); clips above the API's ~16 MB
 // are refused before sending, with the fix (stream them instead).
 
-import type { InworldClient } from '../client.js';
+import type { InworldClient } from '../core/client.js';
 import { ConnectionError, InworldError, makeApiError, parseRpcStatus, TimeoutError, UserAbortError, ValidationError } from '../core/errors.js';
 import { buildTranscribeConfig, validateSttOptions, type SttOptions } from './options.js';
 import { parseVoiceProfile, parseWords, type VoiceProfile, type WordTimestamp } from './protocol.js';

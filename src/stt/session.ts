@@ -13,7 +13,7 @@
 // Audio is held in recycled blocks (AudioBlocks, recovery.ts) from write() until acknowledged.
 
 import type { WebSocket as WsSocket } from 'ws';
-import type { InworldClient } from '../client.js';
+import type { InworldClient } from '../core/client.js';
 import { ConnectionError, InworldError, makeApiError, UserAbortError } from '../core/errors.js';
 import { openSttSocket } from './connection.js';
 import { EventQueue } from './event-queue.js';

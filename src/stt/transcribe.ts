@@ -2,7 +2,7 @@
 // for manual turns, END_TURN markers), get an async iterable of events. Audio is pumped into the
 // session in the background; breaking out of the loop stops both.
 
-import type { InworldClient } from '../client.js';
+import type { InworldClient } from '../core/client.js';
 import type { SttEvent } from './events.js';
 import { SttSession, type SttSessionOptions } from './session.js';
 

@@ -25,7 +25,7 @@
 //
 // Retries (core/retry.ts) happen per part and only before that part produced anything.
 import { randomUUID } from 'node:crypto';
-import type { InworldClient } from '../client.js';
+import type { InworldClient } from '../core/client.js';
 import { APIError, ProtocolError, UserAbortError, makeApiError, parseRpcStatus } from '../core/errors.js';
 import { requestJson, requestStream } from '../core/http.js';
 import { AudioDurationMeter, measureDuration } from '../audio/duration-meter.js';

@@ -9,7 +9,7 @@
 // - Idle connections close after `idleTimeoutMs`, except `keepWarm` of them.
 // - A dropped socket fails only the streams it carried, with a retryable ConnectionError.
 import { EventEmitter } from 'node:events';
-import type { InworldClient } from '../client.js';
+import type { InworldClient } from '../core/client.js';
 import { ConnectionError, InworldError, TimeoutError, UserAbortError } from '../core/errors.js';
 import { markRetriesExhausted, withRetry } from '../core/retry.js';
 import { buildWsCreateConfig, type TtsStreamSynthesisOptions } from './ws-options.js';

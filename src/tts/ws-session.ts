@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
-import type { InworldClient } from '../client.js';
+import type { InworldClient } from '../core/client.js';
 import { ConnectionError, GrpcCode, InworldError, TimeoutError, UserAbortError, makeApiError, parseRpcStatus } from '../core/errors.js';
 import { mapNetworkError } from '../core/http.js';
 import { webSocketAgent } from '../core/proxy.js';

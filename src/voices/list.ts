@@ -2,7 +2,7 @@
 // `lang_code = "<code>"`, paged with pageToken/nextPageToken). When it answers 404 (an older server,
 // or a deployment without it) we fall back to the legacy `GET /tts/v1/voices?filter=language=<xx>`,
 // which only knows ISO 639-1 base codes. Both shapes are normalised to one Voice type.
-import type { InworldClient } from '../client.js';
+import type { InworldClient } from '../core/client.js';
 import { NotFoundError, ProtocolError, ValidationError } from '../core/errors.js';
 import { requestJson, type JsonResponse } from '../core/http.js';
 import { withRetry } from '../core/retry.js';

@@ -305,6 +305,21 @@ describe('the client reads what config writes', () => {
       await emulator.close();
     }
   });
+
+  test('an empty file means no settings to every command alike (one reader)', async () => {
+    const { startEmulator } = await import('../../src/emulator/index.js');
+    const emulator = await startEmulator({ port: 0, engine: 'synthetic', apiKey: KEY });
+    try {
+      mkdirSync(join(home, 'inworld'), { recursive: true });
+      writeFileSync(configPath, '\n', { mode: 0o600 });
+      const list = await config(['list']);
+      assert.equal(list.code, 0, list.stderr);
+      const voices = await runCli(['voices', '--json'], { env: env({ INWORLD_API_KEY: KEY, INWORLD_BASE_URL: emulator.url }) });
+      assert.equal(voices.code, 0, voices.stderr);
+    } finally {
+      await emulator.close();
+    }
+  });
 });
 
 describe('looseConfigWarningSync (for commands that read the key from the file)', () => {

@@ -5,7 +5,8 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { checkNode, colourLevel, type CheckResult } from '../../src/cli/commands/doctor.js';
+import { checkNode, type CheckResult } from '../../src/cli/commands/doctor.js';
+import { findExecutable } from '../../src/audio/find-executable.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { fakeAlsa } from '../helpers/alsa.js';
 import { needs } from '../helpers/needs.js';
@@ -260,19 +261,6 @@ describe('doctor: colour', () => {
     assert.ok(forced.stdout.toString().includes('\u001b['), 'escape codes with FORCE_COLOR');
     const plain = await runCli(['doctor'], { env: env({ NO_COLOR: '1', FORCE_COLOR: undefined }) });
     assert.ok(!plain.stdout.toString().includes('\u001b['));
-  });
-
-  test('colourLevel: terminals, NO_COLOR, FORCE_COLOR, TERM=dumb', () => {
-    assert.equal(colourLevel({}, true, true), 1);
-    assert.equal(colourLevel({}, true, false), 0, 'the report is on stdout: a pipe gets no colour');
-    assert.equal(colourLevel({}, false, true), 0, 'decided from stderr too');
-    assert.equal(colourLevel({ NO_COLOR: '1' }, true, true), 0);
-    assert.equal(colourLevel({ NO_COLOR: '' }, true, true), 1, 'an empty NO_COLOR does not count');
-    assert.equal(colourLevel({ TERM: 'dumb' }, true, true), 0);
-    assert.equal(colourLevel({ FORCE_COLOR: '3' }, false, false), 3);
-    assert.equal(colourLevel({ FORCE_COLOR: '0' }, true, true), 0);
-    assert.equal(colourLevel({ FORCE_COLOR: 'false' }, true, true), 0);
-    assert.equal(colourLevel({ FORCE_COLOR: '' }, false, false), 1);
   });
 });
 

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
-import { InworldClient } from '../../src/client.js';
+import { InworldClient } from '../../src/core/client.js';
 import { InworldError } from '../../src/core/errors.js';
 import type { FaultRuleInput } from '../../src/emulator/index.js';
 import { synthesizeStream } from '../../src/tts/http.js';

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { InworldClient } from '../../src/client.js';
+import { InworldClient } from '../../src/core/client.js';
 import { InworldError } from '../../src/core/errors.js';
 import { TtsPool } from '../../src/tts/pool.js';
 import { startFaultProxy } from './fault-proxy.js';

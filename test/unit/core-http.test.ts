@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InworldClient } from '../../src/client.js';
+import { InworldClient } from '../../src/core/client.js';
 import {
   AuthenticationError,
   ConnectionError,

@@ -39,6 +39,16 @@ test('on a terminal: interims rewrite one stderr line, cleared before the final;
   assert.match(err, /voice: age adult 0\.90, vocal style normal 0\.80 \/ whispering 0\.10\n/);
 });
 
+test('on a terminal without colour (NO_COLOR): interims still rewrite the line, undimmed', () => {
+  const stderr = sink(true);
+  const display = new TranscriptDisplay({ json: false, voiceProfile: false, quiet: false, stdout: sink(false), stderr, color: false });
+  for (const event of EVENTS) display.show(event);
+  display.finish();
+  const err = (stderr as any).chunks.join('');
+  assert.match(err, /\r\x1b\[2Khello\r\x1b\[2Khello there\r\x1b\[2K/);
+  assert.ok(!err.includes('\x1b[2m'), 'no dim escape');
+});
+
 test('not a terminal: no interims at all; --no-voice-profile hides the profile; empty finals print nothing', () => {
   const stdout = sink(false);
   const stderr = sink(false);

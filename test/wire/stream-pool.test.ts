@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { InworldClient } from '../../src/client.js';
+import { InworldClient } from '../../src/core/client.js';
 import { APIError, ConnectionError, TimeoutError, UserAbortError } from '../../src/core/errors.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { TtsPool } from '../../src/tts/pool.js';

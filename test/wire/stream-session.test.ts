@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { WebSocketServer } from 'ws';
-import { InworldClient } from '../../src/client.js';
+import { InworldClient } from '../../src/core/client.js';
 import { APIError, AuthenticationError, ValidationError } from '../../src/core/errors.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { TtsPool } from '../../src/tts/pool.js';

@@ -1,6 +1,6 @@
 // Shared set-up for STT wire tests: an in-process emulator on port 0, a client pointed at it,
 // a script of turn texts, and helpers to collect a session's events.
-import { InworldClient } from '../../src/client.js';
+import { InworldClient } from '../../src/core/client.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import type { FaultRuleInput } from '../../src/emulator/faults/rules.js';
 import type { SttEvent } from '../../src/stt/events.js';

@@ -2,7 +2,7 @@
 // streaming call (with the STREAMINFO patch on its last chunk) and from the unary one alike.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { InworldClient } from '../../src/client.js';
+import { InworldClient } from '../../src/core/client.js';
 import { measureDuration } from '../../src/audio/duration-meter.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { synthesize, synthesizeStream, type SynthesisChunk } from '../../src/tts/http.js';

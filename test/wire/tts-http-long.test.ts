@@ -2,7 +2,7 @@
 // timestamps offset by the audio of earlier parts.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { InworldClient } from '../../src/client.js';
+import { InworldClient } from '../../src/core/client.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { TTS_STREAM_PATH, TTS_SYNC_PATH, synthesize, synthesizeStream, type SynthesisChunk } from '../../src/tts/http.js';
 

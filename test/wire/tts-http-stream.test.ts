@@ -2,7 +2,7 @@
 // in-stream errors, retries, timeouts, aborts.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { InworldClient } from '../../src/client.js';
+import { InworldClient } from '../../src/core/client.js';
 import {
   AuthenticationError,
   ConnectionError,

@@ -1,6 +1,6 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { InworldClient } from '../../src/client.js';
+import { InworldClient } from '../../src/core/client.js';
 import { ValidationError } from '../../src/core/errors.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import {

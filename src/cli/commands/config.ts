@@ -2,7 +2,7 @@
 // to stdout (they are the command's data); notes and warnings to stderr. The API key is only ever
 // shown masked, and `set api-key -` reads it from stdin so it stays out of shell history.
 import { Argument, Command, Option } from 'commander';
-import { defaultConfigPath } from '../../core/config.js';
+import { defaultConfigPath, readConfigRecord } from '../../core/config-file.js';
 import { mask } from '../../core/log.js';
 import {
   CONFIG_KEYS,
@@ -10,13 +10,13 @@ import {
   findConfigKey,
   looseConfigMode,
   looseModeWarning,
-  readConfigRecord,
   storedSpellings,
   storedValue,
   updateConfigFile,
   type ConfigKeySpec,
 } from '../config-file.js';
 import { registerSecret } from '../exit.js';
+import { note } from '../ui.js';
 
 /** Environment variables that win over the file's value, so `list` can say the file is not in effect. */
 const ENV_OVERRIDES: Readonly<Record<string, string>> = {
@@ -39,10 +39,6 @@ function quietOption(): Option {
   return new Option('-q, --quiet', 'print nothing but errors on stderr');
 }
 
-function note(flags: QuietFlag, line: string): void {
-  if (!flags.quiet) process.stderr.write(`${line}\n`);
-}
-
 /** How a value is shown: the key masked, everything else as stored. */
 function display(spec: ConfigKeySpec, value: string): string {
   return spec.secret ? mask(value) : value;
@@ -50,7 +46,7 @@ function display(spec: ConfigKeySpec, value: string): string {
 
 async function warnIfLoose(path: string, flags: QuietFlag): Promise<void> {
   const loose = await looseConfigMode(path);
-  if (loose) note(flags, looseModeWarning(loose));
+  if (loose) note(looseModeWarning(loose), flags);
 }
 
 export function configCommand(): Command {
@@ -84,7 +80,7 @@ Examples:
           const { readSecret } = await import('../prompt.js');
           raw = (await readSecret(`${spec.name}${spec.secret ? ' (hidden)' : ''}: `)).value;
         } else if (spec.secret) {
-          note(flags, 'inworld: tip: `inworld config set api-key -` (or `inworld login`) reads the key from standard input and keeps it out of shell history');
+          note('inworld: tip: `inworld config set api-key -` (or `inworld login`) reads the key from standard input and keeps it out of shell history', flags);
         }
         if (spec.secret) registerSecret(raw.trim());
         const parsed = spec.parse(raw);
@@ -96,9 +92,9 @@ Examples:
             for (const key of storedSpellings(spec)) delete record[key];
             record[spec.field] = parsed;
           },
-          (line) => note(flags, line),
+          (line) => note(line, flags),
         );
-        note(flags, `Set ${spec.name} to ${display(spec, parsed)} in ${written}`);
+        note(`Set ${spec.name} to ${display(spec, parsed)} in ${written}`, flags);
       }),
   );
 
@@ -110,11 +106,11 @@ Examples:
       .action(async (name: string, flags: QuietFlag) => {
         const spec = findConfigKey(name);
         const path = defaultConfigPath();
-        const value = storedValue(await readConfigRecord(path), spec);
+        const value = storedValue(readConfigRecord(path), spec);
         await warnIfLoose(path, flags);
         if (value === undefined) {
           // Empty output (exit 0), as `gh config get` does, so `$(inworld config get voice)` is simply empty.
-          note(flags, `inworld: ${spec.name} is not set in ${path}`);
+          note(`inworld: ${spec.name} is not set in ${path}`, flags);
           return;
         }
         if (spec.secret) registerSecret(value);
@@ -130,9 +126,9 @@ Examples:
       .action(async (name: string, flags: QuietFlag) => {
         const spec = findConfigKey(name);
         const path = defaultConfigPath();
-        const record = await readConfigRecord(path);
+        const record = readConfigRecord(path);
         if (storedSpellings(spec).every((key) => !(key in record))) {
-          note(flags, `inworld: ${spec.name} was not set in ${path}`);
+          note(`inworld: ${spec.name} was not set in ${path}`, flags);
           return;
         }
         const written = await updateConfigFile(
@@ -140,9 +136,9 @@ Examples:
           (current) => {
             for (const key of storedSpellings(spec)) delete current[key];
           },
-          (line) => note(flags, line),
+          (line) => note(line, flags),
         );
-        note(flags, `Removed ${spec.name} from ${written}`);
+        note(`Removed ${spec.name} from ${written}`, flags);
       }),
   );
 
@@ -154,7 +150,7 @@ Examples:
       .addOption(quietOption())
       .action(async (flags: QuietFlag & { json?: boolean }) => {
         const path = defaultConfigPath();
-        const record = await readConfigRecord(path);
+        const record = readConfigRecord(path);
         await warnIfLoose(path, flags);
         const shown: Record<string, string> = {};
         for (const spec of CONFIG_KEYS) {
@@ -163,12 +159,12 @@ Examples:
           if (spec.secret) registerSecret(value);
           shown[spec.name] = display(spec, value);
           const env = ENV_OVERRIDES[spec.name];
-          if (env && process.env[env]) note(flags, `inworld: note: ${env} is set and takes precedence over ${spec.name} from the file`);
+          if (env && process.env[env]) note(`inworld: note: ${env} is set and takes precedence over ${spec.name} from the file`, flags);
         }
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
         } else if (Object.keys(shown).length === 0) {
-          note(flags, `inworld: nothing set in ${path}`);
+          note(`inworld: nothing set in ${path}`, flags);
         } else {
           process.stdout.write(Object.entries(shown).map(([key, value]) => `${key}=${value}\n`).join(''));
         }

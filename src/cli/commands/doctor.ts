@@ -4,7 +4,8 @@
 // too old, no key, key rejected, API unreachable); optional things (audio, ffmpeg) only warn.
 import { spawn } from 'node:child_process';
 import { Command, Option } from 'commander';
-import { DEFAULT_BASE_URL, defaultConfigPath, parseBaseUrl, readConfigFile, type ConfigFile } from '../../core/config.js';
+import { connectionSettings, parseBaseUrl, type SettingSource } from '../../core/config.js';
+import { defaultConfigPath, readConfigFile, type ConfigFile } from '../../core/config-file.js';
 import { AuthenticationError, InworldError, PermissionDeniedError } from '../../core/errors.js';
 import { mask } from '../../core/log.js';
 import { TTS_WS_PATH } from '../../tts/ws-protocol.js';
@@ -13,6 +14,7 @@ import { PLAYERS, defaultPlayerOrder, resolveSpeakerPackage, type PlayerName } f
 import { formatMode, looseConfigMode } from '../config-file.js';
 import type { CommandContext } from '../context.js';
 import { registerSecret } from '../exit.js';
+import { colorLevel, painter } from '../ui.js';
 import { addGlobalOptions, type GlobalOptions } from '../options.js';
 
 export const MIN_NODE_MAJOR = 20;
@@ -133,17 +135,18 @@ async function checkConfigFile(path: string): Promise<CheckResult> {
   return { ...base, status: 'ok', detail: `${path} (private)` };
 }
 
-interface Sourced {
-  value?: string;
-  from: string;
-}
-
-/** Where a setting comes from, in the contract's precedence: flag, environment, config file, default. */
-function pick(flag: string | undefined, flagName: string, envValue: string | undefined, envName: string, fileValue: unknown, fallback?: string): Sourced {
-  if (flag) return { value: flag, from: flagName };
-  if (envValue) return { value: envValue, from: envName };
-  if (typeof fileValue === 'string' && fileValue) return { value: fileValue, from: 'config file' };
-  return { value: fallback, from: 'default' };
+/** How the report names a setting's source: the flag, the variable, the file, or the default. */
+function sourceName(source: SettingSource, flag: string): string {
+  switch (source.kind) {
+    case 'option':
+      return flag;
+    case 'environment':
+      return source.variable;
+    case 'config-file':
+      return 'config file';
+    case 'default':
+      return 'default';
+  }
 }
 
 /** Key present, API reachable (with latency), key accepted (a voices call, timed), WebSocket upgrade allowed. */
@@ -151,7 +154,9 @@ async function checkRemote(flags: DoctorFlags, env: NodeJS.ProcessEnv, file: Con
   const { emulatorRequested, openContext } = await import('../context.js');
   const emulator = emulatorRequested(flags, env);
   const keyBase = { id: 'api-key', label: 'API key', required: true };
-  const key = pick(flags.apiKey, '--api-key', env.INWORLD_API_KEY, 'INWORLD_API_KEY', file.apiKey);
+  // The client's own precedence, over the file read leniently (a broken file is the config check's failure).
+  const settings = connectionSettings({ apiKey: flags.apiKey, baseUrl: flags.baseUrl, wsUrl: flags.wsUrl, env }, file);
+  const key = { value: settings.apiKey?.value, from: settings.apiKey ? sourceName(settings.apiKey.source, '--api-key') : 'default' };
   registerSecret(key.value);
   let keyCheck: CheckResult;
   if (emulator) keyCheck = { ...keyBase, status: 'ok', detail: 'not needed with --emulator' };
@@ -172,11 +177,11 @@ async function checkRemote(flags: DoctorFlags, env: NodeJS.ProcessEnv, file: Con
     let baseFrom: string;
     if (context) {
       baseUrl = context.client.connection.baseUrl;
-      baseFrom = emulator ? 'in-process emulator' : pick(flags.baseUrl, '--base-url', env.INWORLD_BASE_URL, 'INWORLD_BASE_URL', file.baseUrl).from;
+      baseFrom = emulator ? 'in-process emulator' : sourceName(context.client.connection.sources.baseUrl, '--base-url');
     } else {
-      const base = pick(flags.baseUrl, '--base-url', env.INWORLD_BASE_URL, 'INWORLD_BASE_URL', file.baseUrl, DEFAULT_BASE_URL);
+      const base = { value: settings.baseUrl.value, from: sourceName(settings.baseUrl.source, '--base-url') };
       try {
-        baseUrl = parseBaseUrl(base.value!, 'Base URL', ['http:', 'https:']);
+        baseUrl = parseBaseUrl(base.value, 'Base URL', ['http:', 'https:']);
       } catch (error) {
         const bad: CheckResult = { id: 'network', label: 'Network', status: 'fail', detail: (error as Error).message, fix: `correct the base URL (${base.from})`, required: true };
         return [keyCheck, bad, skipped('key-accepted', 'Key accepted', 'no usable base URL'), skipped('websocket', 'WebSocket', 'no usable base URL')];
@@ -434,32 +439,14 @@ function checkFfmpeg(env: NodeJS.ProcessEnv): CheckResult {
   return { ...base, status: 'warn', detail: 'not found; only needed to transcribe files other than WAV', fix };
 }
 
-/**
- * Colour follows the project rule (decided from stderr, plus NO_COLOR/FORCE_COLOR); since this
- * report is written to stdout, stdout must be a terminal too, or a saved report would hold escape
- * codes. FORCE_COLOR wins over NO_COLOR, as in Node itself.
- */
-export function colourLevel(env: NodeJS.ProcessEnv, stderrIsTTY: boolean, stdoutIsTTY: boolean): 0 | 1 | 2 | 3 {
-  const force = env.FORCE_COLOR;
-  if (force !== undefined) {
-    if (force === '' || force === 'true') return 1;
-    if (force === 'false') return 0;
-    const level = Number.parseInt(force, 10);
-    return Number.isFinite(level) ? (Math.max(0, Math.min(level, 3)) as 0 | 1 | 2 | 3) : 1;
-  }
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
-  if (env.TERM === 'dumb') return 0;
-  return stderrIsTTY && stdoutIsTTY ? 1 : 0;
-}
-
 function unicodeSymbols(env: NodeJS.ProcessEnv = process.env): boolean {
   return process.platform !== 'win32' || Boolean(env.WT_SESSION) || env.TERM_PROGRAM === 'vscode';
 }
 
 /** One line per check: symbol, label, what was found, and the fix. */
 export async function renderReport(results: CheckResult[], quiet: boolean, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const { Chalk } = await import('chalk');
-  const chalk = new Chalk({ level: colourLevel(env, process.stderr.isTTY === true, process.stdout.isTTY === true) });
+  // The report is on stdout, so stdout must be a terminal too (see ui.ts for the rule).
+  const chalk = await painter(colorLevel(env, process.stderr.isTTY === true, process.stdout.isTTY === true));
   const unicode = unicodeSymbols(env);
   const symbols: Record<CheckStatus, string> = unicode
     ? { ok: chalk.green('✓'), warn: chalk.yellow('!'), fail: chalk.red('✗'), skip: chalk.dim('-') }

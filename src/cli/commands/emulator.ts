@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { isLoopbackHost } from '../context.js';
 import { interruptSignal } from '../interrupt.js';
 import { choiceOption, nonNegativeInt } from '../options.js';
+import { note } from '../ui.js';
 
 export const DEFAULT_EMULATOR_PORT = 8787;
 
@@ -62,9 +63,7 @@ Examples:
     .action(async (flags: EmulatorFlags) => {
       const { startEmulator } = await import('../../emulator/index.js');
       if (!isLoopbackHost(flags.host)) {
-        process.stderr.write(
-          `inworld: warning: the emulator is listening on ${flags.host}, reachable from other machines; it accepts any key unless --api-key is set.\n`,
-        );
+        note(`inworld: warning: the emulator is listening on ${flags.host}, reachable from other machines; it accepts any key unless --api-key is set.`);
       }
       const emulator = await startEmulator({
         port: flags.port,
@@ -82,7 +81,7 @@ Examples:
         quiet: flags.quiet ?? false,
       });
       process.stdout.write(`${emulator.url}\n`);
-      if (!flags.quiet) process.stderr.write(`inworld emulator listening on ${emulator.url} (WebSocket ${emulator.wsUrl}); Ctrl-C to stop\n`);
+      note(`inworld emulator listening on ${emulator.url} (WebSocket ${emulator.wsUrl}); Ctrl-C to stop`, flags);
       const signal = interruptSignal();
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
       await emulator.close();

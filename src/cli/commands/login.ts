@@ -2,12 +2,13 @@
 // works with one voices call, and only then saves it to the config file (mode 0600). A key the
 // server rejects is never saved, and neither is one only checked against the emulator.
 import { Command, Option } from 'commander';
-import { defaultConfigPath } from '../../core/config.js';
+import { defaultConfigPath } from '../../core/config-file.js';
 import { AuthenticationError, InworldError, PermissionDeniedError, UserAbortError, ValidationError } from '../../core/errors.js';
 import { mask } from '../../core/log.js';
 import { findConfigKey, storedSpellings, updateConfigFile } from '../config-file.js';
 import { registerSecret } from '../exit.js';
 import { addGlobalOptions, type GlobalOptions } from '../options.js';
+import { note } from '../ui.js';
 
 export const API_KEYS_URL = 'https://platform.inworld.ai/';
 
@@ -50,7 +51,7 @@ async function runLogin(flags: LoginFlags): Promise<void> {
     raw = flags.apiKey;
   } else {
     const { readSecret } = await import('../prompt.js');
-    if (process.stdin.isTTY && !flags.quiet) process.stderr.write(`Paste your Inworld API key (Basic, Base64) from ${API_KEYS_URL}\n`);
+    if (process.stdin.isTTY) note(`Paste your Inworld API key (Basic, Base64) from ${API_KEYS_URL}`, flags);
     raw = (await readSecret('API key (hidden): ')).value;
   }
   registerSecret(raw.trim());
@@ -75,15 +76,13 @@ async function runLogin(flags: LoginFlags): Promise<void> {
       for (const name of storedSpellings(spec)) delete record[name];
       record[spec.field] = key;
     },
-    (line) => {
-      if (!flags.quiet) process.stderr.write(`${line}\n`);
-    },
+    (line) => note(line, flags),
   );
   if (flags.quiet) return;
   const check = verified ? `verified against ${verified.baseUrl} (${verified.voices} voices, ${verified.ms} ms)` : 'not verified (--no-verify)';
-  process.stderr.write(`Logged in: key ${mask(key)} ${check}; saved to ${written} (mode 0600)\n`);
+  note(`Logged in: key ${mask(key)} ${check}; saved to ${written} (mode 0600)`);
   if (process.env.INWORLD_API_KEY && process.env.INWORLD_API_KEY.trim() !== key) {
-    process.stderr.write('inworld: note: INWORLD_API_KEY is set in your environment and takes precedence over the saved key; unset it to use this one\n');
+    note('inworld: note: INWORLD_API_KEY is set in your environment and takes precedence over the saved key; unset it to use this one');
   }
 }
 
@@ -95,7 +94,7 @@ async function checkWithEmulator(key: string, flags: LoginFlags): Promise<void> 
   const verified = flags.verify === false ? undefined : await verifyKey(key, flags);
   if (flags.quiet) return;
   const check = verified ? `checked against the emulator (${verified.voices} voices, ${verified.ms} ms)` : 'not checked (--no-verify)';
-  process.stderr.write(`Key ${mask(key)} ${check}; nothing saved: with --emulator, login never writes the config file\n`);
+  note(`Key ${mask(key)} ${check}; nothing saved: with --emulator, login never writes the config file`);
 }
 
 interface Verification {

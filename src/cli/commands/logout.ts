@@ -2,10 +2,11 @@
 // Nothing stored is not an error (exit 0, and it says so); a key still set in the environment is
 // pointed out, since later commands would go on using it.
 import { Command, Option } from 'commander';
-import { defaultConfigPath } from '../../core/config.js';
+import { defaultConfigPath, readConfigRecord } from '../../core/config-file.js';
 import { mask } from '../../core/log.js';
-import { findConfigKey, readConfigRecord, storedSpellings, storedValue, updateConfigFile } from '../config-file.js';
+import { findConfigKey, storedSpellings, storedValue, updateConfigFile } from '../config-file.js';
 import { registerSecret } from '../exit.js';
+import { note } from '../ui.js';
 
 interface LogoutFlags {
   emulator?: boolean;
@@ -32,21 +33,18 @@ Examples:
 }
 
 async function runLogout(flags: LogoutFlags): Promise<void> {
-  const note = (line: string) => {
-    if (!flags.quiet) process.stderr.write(`${line}\n`);
-  };
   const path = defaultConfigPath();
   const { emulatorRequested } = await import('../context.js');
   if (emulatorRequested(flags)) {
-    note(`Nothing removed: with --emulator, logout leaves ${path} alone`);
+    note(`Nothing removed: with --emulator, logout leaves ${path} alone`, flags);
     return;
   }
   const spec = findConfigKey('api-key');
-  const record = await readConfigRecord(path);
+  const record = readConfigRecord(path);
   const stored = storedValue(record, spec);
   registerSecret(stored);
   if (storedSpellings(spec).every((name) => !(name in record))) {
-    note(`Not logged in: no API key stored in ${path}; nothing to remove`);
+    note(`Not logged in: no API key stored in ${path}; nothing to remove`, flags);
   } else {
     const written = await updateConfigFile(
       path,
@@ -55,7 +53,7 @@ async function runLogout(flags: LogoutFlags): Promise<void> {
       },
       note,
     );
-    note(`Logged out: removed the API key${stored ? ` ${mask(stored)}` : ''} from ${written}`);
+    note(`Logged out: removed the API key${stored ? ` ${mask(stored)}` : ''} from ${written}`, flags);
   }
-  if (process.env.INWORLD_API_KEY) note('inworld: note: INWORLD_API_KEY is still set in your environment, and commands will use it; unset it to log out fully');
+  if (process.env.INWORLD_API_KEY) note('inworld: note: INWORLD_API_KEY is still set in your environment, and commands will use it; unset it to log out fully', flags);
 }

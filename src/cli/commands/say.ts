@@ -10,7 +10,7 @@ import { addSynthesisFlags, toSynthesisOptions, type SynthesisFlags } from '../s
 import { readText } from '../text-input.js';
 import { LiveCaptions } from '../live-captions.js';
 import { Timings } from '../timings.js';
-import { createUi } from '../ui.js';
+import { createUi, note } from '../ui.js';
 
 export interface SayFlags extends SynthesisFlags, GlobalOptions, BatchFlags {
   file?: string;
@@ -131,7 +131,7 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
     captions?.finish(true);
     // Measured from the bytes written, for every encoding (trailing silence and padding included).
     const seconds = meter?.seconds ?? 0;
-    if (flags.timings) process.stderr.write(`${timings.summary(seconds)}\n`);
+    if (flags.timings) note(timings.summary(seconds));
     if (flags.json) {
       const summary = sayJsonSummary({ plan, bytes: audioBytes, seconds, timings, requestIds, subtitles: flags.subtitles });
       process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -219,7 +219,7 @@ async function runSayBatch(words: string[], flags: SayFlags): Promise<void> {
         if (signal.aborted) return;
         if (result.status === 'failed') {
           ui.stopProgress();
-          process.stderr.write(`inworld: line ${result.line} failed after ${result.attempts} attempt(s): ${result.error?.message ?? 'unknown error'}\n`);
+          note(`inworld: line ${result.line} failed after ${result.attempts} attempt(s): ${result.error?.message ?? 'unknown error'}`);
         } else {
           ui.progress(`Batch: ${done} lines done (${result.path})`);
         }

@@ -15,6 +15,7 @@ import { addSynthesisFlags, toSynthesisOptions, type SynthesisFlags } from '../s
 import type { SpeakerEvent } from '../../tts/ws-speaker.js';
 import type { TtsStreamSynthesisOptions } from '../../tts/ws-options.js';
 import { TTS_WS_ENCODINGS } from '../../tts/options.js';
+import * as terminal from '../ui.js';
 
 /** The WebSocket offers every encoding but FLAC. */
 const STREAM_ENCODINGS = AUDIO_ENCODINGS.filter((encoding) => encoding !== 'FLAC');
@@ -78,12 +79,13 @@ interface Progress {
 }
 
 function emit(progress: Progress, event: Record<string, unknown>): void {
-  if (progress.json) process.stderr.write(`${JSON.stringify(event)}\n`);
+  if (progress.json) terminal.jsonEvent(event);
 }
 
+/** A note is a line for a human, or under --json a `note` event. */
 function note(progress: Progress, text: string): void {
   if (progress.json) emit(progress, { type: 'note', message: text });
-  else if (!progress.quiet) process.stderr.write(`${text}\n`);
+  else terminal.note(text, progress);
 }
 
 async function runStream(flags: StreamFlags): Promise<void> {
@@ -237,13 +239,11 @@ async function speak(job: SpeakJob): Promise<void> {
       meter = newMeter();
       meterBaseSeconds = lastEndSeconds;
       if (!progress.json && !progress.quiet) {
-        process.stderr.write(`inworld: connection lost (${reason}); resuming from sentence ${event.fromSentence + 1} on a new connection\n`);
+        terminal.note(`inworld: connection lost (${reason}); resuming from sentence ${event.fromSentence + 1} on a new connection`);
       }
     } else if (!progress.json) {
       // Audio already played or piped cannot be taken back: say that the sentence starts over.
-      process.stderr.write(
-        `inworld: connection lost (${reason}); restarting sentence ${event.fromSentence + 1} from its beginning on a new connection\n`,
-      );
+      terminal.note(`inworld: connection lost (${reason}); restarting sentence ${event.fromSentence + 1} from its beginning on a new connection`);
     }
   }
 
@@ -290,10 +290,10 @@ async function speak(job: SpeakJob): Promise<void> {
     sampleRateHertz: plan.sampleRateHertz,
     firstAudioMs: timings.firstAudioMs === undefined ? null : Math.round(timings.firstAudioMs),
   });
-  if (flags.timings) process.stderr.write(`${timings.summary(seconds)}\n`);
+  if (flags.timings) terminal.note(timings.summary(seconds));
   if (!progress.quiet && !progress.json && plan.destination === 'file') {
     const count = `${speaker.sentenceCount} sentence${speaker.sentenceCount === 1 ? '' : 's'}`;
-    process.stderr.write(`Wrote ${describeDestination(plan)} (${count}, ${seconds.toFixed(1)} s of audio)\n`);
+    terminal.note(`Wrote ${describeDestination(plan)} (${count}, ${seconds.toFixed(1)} s of audio)`);
   }
 }
 

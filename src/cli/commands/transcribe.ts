@@ -18,6 +18,7 @@ import { addGlobalOptions, choiceOption, nonNegativeInt, numberInRange, positive
 import { TranscriptDisplay } from '../transcript-display.js';
 import { TranscriptFile, transcriptFormatFor } from '../transcript-output.js';
 import { openTranscribeSource, type TranscribeSource } from '../transcript-source.js';
+import { colorLevel, note } from '../ui.js';
 
 /** After Ctrl-C: how long finals may still arrive before the command stops waiting. */
 export const INTERRUPT_GRACE_MS = 2_000;
@@ -126,9 +127,7 @@ async function runTranscribe(file: string | undefined, flags: TranscribeFlags): 
     await output?.discard();
     throw error;
   });
-  const logNote = (message: string) => {
-    if (!flags.quiet) process.stderr.write(`inworld: ${message}\n`);
-  };
+  const logNote = (message: string) => note(`inworld: ${message}`, flags);
   try {
     if (flags.verbose) logNote(`input: ${source.description}`);
     const { openContext } = await import('../context.js');
@@ -140,6 +139,7 @@ async function runTranscribe(file: string | undefined, flags: TranscribeFlags): 
         quiet: flags.quiet === true,
         stdout: process.stdout,
         stderr: process.stderr,
+        color: colorLevel() > 0,
       });
       const options: SttOptions = {
         sampleRateHertz: source.sampleRateHertz,
@@ -170,7 +170,7 @@ async function runTranscribe(file: string | undefined, flags: TranscribeFlags): 
   }
 }
 
-type Client = import('../../client.js').InworldClient;
+type Client = import('../../core/client.js').InworldClient;
 
 async function runStreaming(
   client: Client,

@@ -5,6 +5,7 @@ import type { Voice } from '../../voices/types.js';
 import { interruptSignal } from '../interrupt.js';
 import { addGlobalOptions, type GlobalOptions } from '../options.js';
 import { renderTable, type Column } from '../table.js';
+import { note } from '../ui.js';
 
 interface VoicesFlags extends GlobalOptions {
   lang?: string;
@@ -62,7 +63,7 @@ Examples:
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(voices, null, 2)}\n`);
         } else if (voices.length === 0) {
-          process.stderr.write(`No voices${flags.lang ? ` for language ${flags.lang}` : ''}.\n`);
+          note(`No voices${flags.lang ? ` for language ${flags.lang}` : ''}.`);
         } else {
           const width = process.stdout.isTTY ? process.stdout.columns ?? 0 : 0;
           process.stdout.write(renderTable(voices, COLUMNS, width));

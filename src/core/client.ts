@@ -8,9 +8,9 @@ import {
   resolveConnection,
   type ConnectionOptions,
   type ResolvedConnection,
-} from './core/config.js';
-import { silentLogger, type Logger } from './core/log.js';
-import { USER_AGENT } from './core/version.js';
+} from './config.js';
+import { silentLogger, type Logger } from './log.js';
+import { USER_AGENT } from './version.js';
 
 export interface ClientOptions extends ConnectionOptions {
   /** Per-request deadline for connecting and for the first byte, in milliseconds. */
