@@ -12,22 +12,20 @@
 // a fast file reader is held back by the socket (backpressure) instead of buffering everything.
 // Audio is held in recycled blocks (AudioBlocks, recovery.ts) from write() until acknowledged.
 
-import type { WebSocket as WsSocket } from 'ws';
 import type { InworldClient } from '../client.js';
 import { ConnectionError, InworldError, makeApiError, UserAbortError } from '../core/errors.js';
-import { openSttSocket } from './connection.js';
+import { isRetryableError, retryDelayMs, sleep, STT_RETRY_BACKOFF, STT_RETRY_BASE_DELAY_MS } from '../core/retry.js';
+import { openWebSocket, type WebSocket as WsSocket } from '../core/ws-connection.js';
 import { EventQueue } from './event-queue.js';
 import type { SttEvent } from './events.js';
 import { buildTranscribeConfig, chunkBytesFor, DEFAULT_MAX_CHUNKS_PER_SECOND, validateSttOptions, type SttOptions } from './options.js';
-import { encodeAudioChunk, encodeClientMessage, parseServerMessage, type SttServerMessage, type VoiceProfile, type WordTimestamp } from './protocol.js';
+import { encodeAudioChunk, encodeClientMessage, parseServerMessage, STT_STREAM_PATH, type SttServerMessage, type VoiceProfile, type WordTimestamp } from './protocol.js';
 import {
   AudioBlocks,
   CLOSE_NORMAL,
   DEFAULT_REPLAY_LIMIT_MS,
-  DEFAULT_RETRY_BASE_DELAY_MS,
   describeClose,
   isCleanClose,
-  reconnectDelayMs,
   ReplayBuffer,
   type OutItem,
 } from './recovery.js';
@@ -306,13 +304,18 @@ export class SttSession implements AsyncIterable<SttEvent> {
         if (this.#stopped) return;
         let socket: WsSocket;
         try {
-          socket = await openSttSocket(this.#client, this.#abort.signal);
+          ({ socket } = await openWebSocket({
+            url: this.#client.wsUrl(STT_STREAM_PATH),
+            headers: (requestId) => this.#client.headers(requestId),
+            handshakeTimeoutMs: this.#client.timeoutMs,
+            signal: this.#abort.signal,
+            debug: (message) => this.#client.logger.debug(`stt: ${message}`),
+          }));
         } catch (error) {
           if (this.#stopped) return;
-          if (!(error instanceof InworldError) || !error.retryable) return this.#fail(error);
+          if (!isRetryableError(error)) return this.#fail(error);
           // A refused handshake may say when to come back (429/503 with Retry-After).
-          const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
-          if (!(await this.#backoff(error.message, retryAfterMs))) return;
+          if (!(await this.#backoff((error as Error).message, error))) return;
           continue;
         }
         if (this.#stopped) {
@@ -335,18 +338,28 @@ export class SttSession implements AsyncIterable<SttEvent> {
   }
 
   /** Counts a failed attempt and waits; false when retries are exhausted (the session has failed). */
-  async #backoff(reason: string, minDelayMs = 0): Promise<boolean> {
+  async #backoff(reason: string, error?: unknown): Promise<boolean> {
     this.#attempt += 1;
     if (this.#attempt > this.#maxRetries) {
       const tries = this.#maxRetries === 0 ? '' : ` after ${this.#maxRetries} ${this.#maxRetries === 1 ? 'retry' : 'retries'}`;
       this.#fail(new ConnectionError(`STT stream failed${tries}: ${reason}`, { hint: 'Check the network and the service status, then run the command again.' }));
       return false;
     }
-    const delayMs = Math.max(minDelayMs, reconnectDelayMs(this.#attempt, this.#options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS));
+    const backoff = { ...STT_RETRY_BACKOFF, baseDelayMs: this.#options.retryBaseDelayMs ?? STT_RETRY_BASE_DELAY_MS };
+    const delayMs = retryDelayMs(error, this.#attempt - 1, backoff);
+    // A server asking for a wait longer than we would ever make: its answer is the failure.
+    if (delayMs === undefined) {
+      this.#fail(error);
+      return false;
+    }
     this.#stats.reconnects += 1;
     this.#client.logger.debug(`stt: ${reason}; reconnecting in ${delayMs} ms (attempt ${this.#attempt} of ${this.#maxRetries})`);
     this.#emit({ type: 'reconnecting', attempt: this.#attempt, delayMs, reason });
-    await sleep(delayMs, this.#abort.signal);
+    try {
+      await sleep(delayMs, this.#abort.signal);
+    } catch {
+      return false; // the session was stopped during the wait
+    }
     return !this.#stopped;
   }
 
@@ -448,7 +461,8 @@ export class SttSession implements AsyncIterable<SttEvent> {
     const now = performance.now();
     if (this.#nextSendAtMs < now - intervalMs) this.#nextSendAtMs = now;
     const waitMs = this.#nextSendAtMs - now;
-    if (waitMs > 1) await sleep(waitMs, this.#abort.signal);
+    // A stop during a wait ends the send loop through its own checks, not by rejecting.
+    if (waitMs > 1) await sleep(waitMs, this.#abort.signal).catch(() => undefined);
     this.#nextSendAtMs += intervalMs;
     // Audio the server has not acknowledged is kept for replay, up to the replay limit. A fast
     // sender can get much further ahead of the server's finals than that (with no chunk-rate cap
@@ -463,7 +477,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
       await this.#nextFinal(aheadMs);
     }
     while (connection.open && !this.#stopped && connection.socket.bufferedAmount > SOCKET_HIGH_WATER_BYTES) {
-      await sleep(SOCKET_DRAIN_POLL_MS, this.#abort.signal);
+      await sleep(SOCKET_DRAIN_POLL_MS, this.#abort.signal).catch(() => undefined);
     }
   }
 
@@ -583,18 +597,4 @@ function closeQuietly(socket: WsSocket, code: number, reason: string): void {
   } catch {
     socket.terminate();
   }
-}
-
-/** A wait the session depends on (backoff, pacing): kept referenced so the process stays alive for it. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

@@ -32,7 +32,7 @@ export const DEFAULT_KEEPALIVE_INTERVAL_MS = 60_000;
  * may hear nothing from the server before it fails with a retryable TimeoutError: a stalled
  * server must not hang a stream.
  */
-export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+export const DEFAULT_SERVER_SILENCE_TIMEOUT_MS = 30_000;
 /**
  * After `close_context`, once every generation has completed, the consumer has all its audio; if
  * `contextClosed` is this late the iteration ends anyway (the slot waits for the close deadline).
@@ -114,7 +114,7 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
     this.contextId = options.contextId ?? randomUUID().replace(/-/g, '').slice(0, 16);
     this.config = config;
     this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
-    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_SERVER_SILENCE_TIMEOUT_MS;
     const encoding = config.audioConfig?.audioEncoding;
     this.strip = (options.stripHeaders ?? true) && (encoding === 'LINEAR16' || encoding === 'WAV');
     // LINEAR16 keeps a WAV header on every chunk unless stripped: then there is nothing to measure.
