@@ -19,16 +19,10 @@ import { openWebSocket, type WebSocket as WsSocket } from '../core/ws-connection
 import { EventQueue } from './event-queue.js';
 import type { SttEvent } from './events.js';
 import { buildTranscribeConfig, chunkBytesFor, DEFAULT_MAX_CHUNKS_PER_SECOND, validateSttOptions, type SttOptions } from './options.js';
-import { encodeAudioChunk, encodeClientMessage, parseServerMessage, STT_STREAM_PATH, type SttServerMessage, type VoiceProfile, type WordTimestamp } from './protocol.js';
-import {
-  AudioBlocks,
-  CLOSE_NORMAL,
-  DEFAULT_REPLAY_LIMIT_MS,
-  describeClose,
-  isCleanClose,
-  ReplayBuffer,
-  type OutItem,
-} from './recovery.js';
+import { encodeAudioChunk, encodeClientMessage, STT_STREAM_PATH, type SttServerMessage, type VoiceProfile, type WordTimestamp } from './protocol.js';
+import { AudioOutbox } from './audio-outbox.js';
+import { CLOSE_NORMAL, DEFAULT_REPLAY_LIMIT_MS, ReplayBuffer, type OutItem } from './recovery.js';
+import { SttConnection, type ConnectionOutcome } from './stream-connection.js';
 
 /** Settings for a streaming transcription: recognition options plus pacing, replay and cancellation. */
 export interface SttSessionOptions extends SttOptions {
@@ -48,33 +42,10 @@ export interface SttSessionOptions extends SttOptions {
   closeWaitMs?: number;
 }
 
-/** Chunks queued ahead of the socket before write() waits (2 s of audio at 100 ms chunks). */
-const OUTBOX_HIGH_WATER_CHUNKS = 20;
 /** Bytes buffered in the socket before the sender waits for it to drain. */
 const SOCKET_HIGH_WATER_BYTES = 512 * 1024;
 const SOCKET_DRAIN_POLL_MS = 10;
-/** Chunks per block of the session's audio memory (AudioBlocks). */
-const AUDIO_BLOCK_CHUNKS = 20;
 export const DEFAULT_CLOSE_WAIT_MS = 10_000;
-
-type ConnectionOutcome =
-  | { kind: 'done' }
-  | { kind: 'lost'; reason: string }
-  | { kind: 'fatal'; error: InworldError };
-
-interface Connection {
-  socket: WsSocket;
-  open: boolean;
-  /** Stream byte of the first audio sent on this connection: server times are relative to it. */
-  offsetByte?: number;
-  /** Stream byte just past the last audio sent on this connection. */
-  sentEndByte: number;
-  closeStreamSent: boolean;
-  fatal?: InworldError;
-  lostReason?: string;
-  closeTimer?: NodeJS.Timeout;
-  settle(outcome: ConnectionOutcome): void;
-}
 
 /** Counters of a transcription session, for logging and tests. */
 export interface SttSessionStats {
@@ -98,12 +69,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
   readonly #bytesPerMs: number;
   readonly #maxRetries: number;
   readonly #abort = new AbortController();
-  #outbox: OutItem[] = [];
-  readonly #blocks: AudioBlocks;
-  /** Audio short of a whole chunk, waiting for the next write. */
-  readonly #partial: Buffer;
-  #partialBytes = 0;
-  #streamBytes = 0;
+  readonly #outbox: AudioOutbox;
   #highestSentByte = 0;
   #ending = false;
   #hurry = false;
@@ -115,11 +81,10 @@ export class SttSession implements AsyncIterable<SttEvent> {
   #nextSendAtMs = 0;
   /** When the first audio went out: how far ahead of real time the stream is. */
   #firstSendAtMs = 0;
-  #current?: Connection;
+  #current?: SttConnection;
   #wakeSender?: () => void;
   /** The send loop waiting for a final to make room in the replay buffer. */
   #ackWaiter?: () => void;
-  #drainWaiters: Array<() => void> = [];
   readonly #stats: SttSessionStats = { connections: 0, reconnects: 0, chunksSent: 0, audioBytesSent: 0, replayedChunks: 0, replayDroppedBytes: 0 };
 
   constructor(client: InworldClient, options: SttSessionOptions) {
@@ -133,10 +98,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
     this.#maxRetries = options.maxRetries ?? client.maxRetries;
     const replayBytes = Math.round((options.replayLimitMs ?? DEFAULT_REPLAY_LIMIT_MS) * this.#bytesPerMs);
     this.#replay = new ReplayBuffer(replayBytes);
-    this.#partial = Buffer.alloc(this.#chunkBytes);
-    // Blocks of 2 s; spares enough to refill a whole replay window without allocating.
-    const blockBytes = this.#chunkBytes * AUDIO_BLOCK_CHUNKS;
-    this.#blocks = new AudioBlocks(blockBytes, Math.ceil(replayBytes / blockBytes) + 1);
+    this.#outbox = new AudioOutbox(this.#chunkBytes, this.#frameBytes, replayBytes, () => this.#wake());
     const signal = options.signal;
     if (signal) {
       if (signal.aborted) this.abort(signal.reason);
@@ -155,35 +117,15 @@ export class SttSession implements AsyncIterable<SttEvent> {
     this.#throwIfStopped();
     if (this.#ending) throw new InworldError('write() after end()');
     if (pcm.length === 0) return;
-    // Audio is copied into the session's blocks (AudioBlocks) and nothing of `pcm` is kept, so
-    // the caller's buffers die young. A piece shorter than a chunk waits in `#partial`.
-    let data = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
-    if (this.#partialBytes > 0) {
-      const head = data.subarray(0, this.#chunkBytes - this.#partialBytes);
-      this.#partialBytes += head.copy(this.#partial, this.#partialBytes);
-      data = data.subarray(head.length);
-      if (this.#partialBytes === this.#chunkBytes) {
-        this.#enqueueAudio(this.#partial);
-        this.#partialBytes = 0;
-      }
-    }
-    while (data.length >= this.#chunkBytes) {
-      this.#enqueueAudio(data.subarray(0, this.#chunkBytes));
-      data = data.subarray(this.#chunkBytes);
-    }
-    this.#partialBytes += data.copy(this.#partial, this.#partialBytes);
-    while (this.#outbox.length > OUTBOX_HIGH_WATER_CHUNKS && !this.#stopped) {
-      await new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
-    }
+    this.#outbox.add(pcm);
+    while (this.#outbox.full && !this.#stopped) await this.#outbox.waitForRoom();
     this.#throwIfStopped();
   }
 
   /** Ends the current turn (manual mode: vadThreshold 0); audio written so far goes first. */
   endTurn(): void {
     this.#throwIfStopped();
-    this.#flushPartial();
-    this.#outbox.push({ kind: 'endTurn', atByte: this.#streamBytes });
-    this.#wake();
+    this.#outbox.endTurn();
   }
 
   /**
@@ -194,7 +136,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
   end(options: { hurry?: boolean } = {}): void {
     if (options.hurry) this.#hurry = true;
     if (this.#ending || this.#stopped) return;
-    this.#flushPartial();
+    this.#outbox.flushPartial();
     this.#ending = true;
     this.#wake();
   }
@@ -231,24 +173,9 @@ export class SttSession implements AsyncIterable<SttEvent> {
     if (this.#finished) throw new InworldError('the transcription session has finished');
   }
 
-  #enqueueAudio(pcm: Buffer): void {
-    const data = this.#blocks.copy(pcm, this.#streamBytes);
-    this.#outbox.push({ kind: 'audio', data, startByte: this.#streamBytes });
-    this.#streamBytes += data.length;
-    this.#wake();
-  }
-
-  #flushPartial(): void {
-    // A trailing partial sample frame cannot be played or transcribed: drop it.
-    const whole = this.#partialBytes - (this.#partialBytes % this.#frameBytes);
-    this.#partialBytes = 0;
-    if (whole > 0) this.#enqueueAudio(this.#partial.subarray(0, whole));
-  }
-
   /** Recycles the blocks of audio no longer queued nor kept for replay. */
   #releaseAudio(): void {
-    const oldest = this.#replay.firstAudioByte() ?? this.#outbox.find((item) => item.kind === 'audio')?.startByte ?? this.#streamBytes;
-    this.#blocks.release(oldest);
+    this.#outbox.release(this.#replay.firstAudioByte());
   }
 
   #wakeAckWaiter(): void {
@@ -264,10 +191,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
   }
 
   #releaseWriters(): void {
-    if (this.#outbox.length > OUTBOX_HIGH_WATER_CHUNKS && !this.#stopped) return;
-    const waiters = this.#drainWaiters;
-    this.#drainWaiters = [];
-    for (const resolve of waiters) resolve();
+    this.#outbox.releaseWriters(this.#stopped);
   }
 
   #emit(event: SttEvent): void {
@@ -281,7 +205,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
     const current = this.#current;
     if (current?.open) {
       current.open = false;
-      closeQuietly(current.socket, CLOSE_NORMAL, 'client stopped');
+      current.close('client stopped');
     }
     this.#events.end(error);
     this.#wake();
@@ -319,7 +243,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
           continue;
         }
         if (this.#stopped) {
-          closeQuietly(socket, CLOSE_NORMAL, 'client stopped');
+          socket.close(CLOSE_NORMAL, 'client stopped');
           return;
         }
         const outcome = await this.#runConnection(socket);
@@ -329,7 +253,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
         // Lost: the unacknowledged audio goes first on the next connection.
         const replay = this.#replay.drain(this.#chunkBytes);
         this.#stats.replayedChunks += replay.filter((item) => item.kind === 'audio').length;
-        this.#outbox = [...replay, ...this.#outbox];
+        this.#outbox.prepend(replay);
         if (!(await this.#backoff(outcome.reason))) return;
       }
     } catch (error) {
@@ -365,73 +289,45 @@ export class SttSession implements AsyncIterable<SttEvent> {
 
   #runConnection(socket: WsSocket): Promise<ConnectionOutcome> {
     this.#stats.connections += 1;
-    return new Promise<ConnectionOutcome>((resolve) => {
-      const connection: Connection = {
-        socket,
-        open: true,
-        sentEndByte: 0,
-        closeStreamSent: false,
-        settle: (outcome) => {
-          if (connection.closeTimer) clearTimeout(connection.closeTimer);
-          connection.open = false;
-          if (this.#current === connection) this.#current = undefined;
-          this.#wake();
-          this.#wakeAckWaiter();
-          resolve(outcome);
-        },
-      };
-      this.#current = connection;
-      socket.on('message', (data, isBinary) => {
-        // After a fatal error later messages are moot. After a retryable one the socket is closing,
-        // but finals still arriving on it are real (accepting them keeps replay from repeating them).
-        if (!connection.open || isBinary || connection.fatal) return;
-        this.#onServerMessage(connection, parseServerMessage(data.toString()));
-      });
-      socket.on('error', (error) => this.#client.logger.debug(`stt: socket error: ${error.message}`));
-      socket.on('close', (code, reasonBuffer) => {
-        const reason = reasonBuffer.toString();
-        this.#client.logger.debug(`stt: socket closed ${code}${reason ? ` (${reason})` : ''}`);
-        if (connection.fatal) return connection.settle({ kind: 'fatal', error: connection.fatal });
-        if (connection.lostReason) return connection.settle({ kind: 'lost', reason: connection.lostReason });
-        // After closeStream any close is the end (protocol §4.1, LiveKit's recovery contract):
-        // the server has had all the audio, and audio after the last final is trailing silence.
-        if (connection.closeStreamSent) {
-          if (!isCleanClose(code)) this.#client.logger.debug(`stt: ${describeClose(code, reason)} after closeStream; treated as the end`);
-          return connection.settle({ kind: 'done' });
-        }
-        connection.settle({ kind: 'lost', reason: describeClose(code, reason) });
-      });
-      try {
-        socket.send(encodeClientMessage({ transcribeConfig: buildTranscribeConfig(this.#options) }));
-      } catch (error) {
-        connection.lostReason = `send failed: ${(error as Error).message}`;
-        socket.terminate();
-        return;
-      }
-      this.#sendLoop(connection).catch((error: unknown) => {
-        // A send that throws means the socket is unusable: treat it like a dropped connection.
-        connection.lostReason ??= `send failed: ${(error as Error)?.message ?? String(error)}`;
-        socket.terminate();
-      });
+    const connection = new SttConnection(socket, {
+      debug: (message) => this.#client.logger.debug(message),
+      onMessage: (message) => this.#onServerMessage(connection, message),
+      onSettled: () => {
+        if (this.#current === connection) this.#current = undefined;
+        this.#wake();
+        this.#wakeAckWaiter();
+      },
     });
+    this.#current = connection;
+    try {
+      socket.send(encodeClientMessage({ transcribeConfig: buildTranscribeConfig(this.#options) }));
+    } catch (error) {
+      connection.lose(`send failed: ${(error as Error).message}`);
+      return connection.outcome;
+    }
+    this.#sendLoop(connection).catch((error: unknown) => {
+      // A send that throws means the socket is unusable: treat it like a dropped connection.
+      connection.lose(`send failed: ${(error as Error)?.message ?? String(error)}`);
+    });
+    return connection.outcome;
   }
 
-  async #sendLoop(connection: Connection): Promise<void> {
+  async #sendLoop(connection: SttConnection): Promise<void> {
     const socket = connection.socket;
     while (connection.open && !this.#stopped) {
-      const item = this.#outbox[0];
+      const item = this.#outbox.first();
       if (!item) {
         if (this.#ending && !connection.closeStreamSent) {
           connection.closeStreamSent = true;
           socket.send(encodeClientMessage({ closeStream: {} }));
-          this.#armCloseWait(connection);
+          connection.armCloseWait(this.#options.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS);
         }
         await new Promise<void>((resolve) => (this.#wakeSender = resolve));
         continue;
       }
       if (item.kind === 'audio') {
         await this.#pace(item, connection);
-        if (!connection.open || this.#stopped || this.#outbox[0] !== item) continue;
+        if (!connection.open || this.#stopped || this.#outbox.first() !== item) continue;
       }
       this.#outbox.shift();
       this.#releaseWriters();
@@ -452,7 +348,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
   }
 
   /** Waits for the chunk-rate cap, real-time pacing (new audio only), replay room and socket backpressure. */
-  async #pace(item: Extract<OutItem, { kind: 'audio' }>, connection: Connection): Promise<void> {
+  async #pace(item: Extract<OutItem, { kind: 'audio' }>, connection: SttConnection): Promise<void> {
     const chunkMs = item.data.length / this.#bytesPerMs;
     const perSecond = this.#options.maxChunksPerSecond ?? DEFAULT_MAX_CHUNKS_PER_SECOND;
     let intervalMs = perSecond > 0 ? 1000 / perSecond : 0;
@@ -495,19 +391,8 @@ export class SttSession implements AsyncIterable<SttEvent> {
     });
   }
 
-  /** After closeStream the server should finish soon; if it goes quiet, close ourselves. */
-  #armCloseWait(connection: Connection): void {
-    if (connection.closeTimer) clearTimeout(connection.closeTimer);
-    const waitMs = this.#options.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS;
-    connection.closeTimer = setTimeout(() => {
-      this.#client.logger.debug(`stt: no word from the server ${waitMs} ms after closeStream; closing`);
-      closeQuietly(connection.socket, CLOSE_NORMAL, 'done');
-    }, waitMs);
-    connection.closeTimer.unref();
-  }
-
-  #onServerMessage(connection: Connection, message: SttServerMessage): void {
-    if (connection.closeStreamSent) this.#armCloseWait(connection);
+  #onServerMessage(connection: SttConnection, message: SttServerMessage): void {
+    if (connection.closeStreamSent) connection.armCloseWait(this.#options.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS);
     const offsetMs = (connection.offsetByte ?? connection.sentEndByte) / this.#bytesPerMs;
     switch (message.kind) {
       case 'speechStarted':
@@ -535,16 +420,14 @@ export class SttSession implements AsyncIterable<SttEvent> {
       case 'error': {
         this.#emit({ type: 'error', ...(message.grpcCode !== undefined ? { code: message.grpcCode } : {}), message: message.message });
         const error = makeApiError({ grpcCode: message.grpcCode, serverMessage: message.message, body: message.body });
-        if (error.retryable) connection.lostReason = `server error: ${error.message}`;
-        else connection.fatal = error;
-        closeQuietly(connection.socket, CLOSE_NORMAL, 'client closing after error');
+        if (error.retryable) connection.lose(`server error: ${error.message}`, 'client closing after error');
+        else connection.failWith(error);
         return;
       }
       case 'invalid':
         // A damaged stream: reconnect and replay rather than trust anything more on this socket.
-        connection.lostReason = 'the server sent a message that is not JSON';
         this.#client.logger.debug(`stt: not JSON: ${message.text}`);
-        closeQuietly(connection.socket, CLOSE_NORMAL, 'client closing after a malformed message');
+        connection.lose('the server sent a message that is not JSON', 'client closing after a malformed message');
         return;
       case 'unknown':
         this.#client.logger.debug(`stt: ignoring unknown message ${JSON.stringify(message.raw).slice(0, 200)}`);
@@ -552,7 +435,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
     }
   }
 
-  #onFinal(connection: Connection, text: string, words: WordTimestamp[], voiceProfile: VoiceProfile | undefined): void {
+  #onFinal(connection: SttConnection, text: string, words: WordTimestamp[], voiceProfile: VoiceProfile | undefined): void {
     // The server finalized a turn: everything up to its end is acknowledged (recovery.ts).
     const offsetByte = connection.offsetByte ?? connection.sentEndByte;
     const lastWord = words[words.length - 1];
@@ -590,11 +473,3 @@ function shiftWords(words: WordTimestamp[], offsetMs: number): WordTimestamp[] {
   return words.map((word) => ({ ...word, startMs: Math.round(word.startMs + offsetMs), endMs: Math.round(word.endMs + offsetMs) }));
 }
 
-function closeQuietly(socket: WsSocket, code: number, reason: string): void {
-  try {
-    if (socket.readyState === socket.CONNECTING) socket.terminate();
-    else socket.close(code, reason);
-  } catch {
-    socket.terminate();
-  }
-}
