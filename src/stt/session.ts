@@ -18,45 +18,21 @@ import { isRetryableError, retryDelayMs, sleep, STT_RETRY_BACKOFF, STT_RETRY_BAS
 import { openWebSocket, type WebSocket as WsSocket } from '../core/ws-connection.js';
 import { EventQueue } from './event-queue.js';
 import type { SttEvent } from './events.js';
-import { buildTranscribeConfig, chunkBytesFor, DEFAULT_MAX_CHUNKS_PER_SECOND, validateSttOptions, type SttOptions } from './options.js';
+import { buildTranscribeConfig, chunkBytesFor, DEFAULT_MAX_CHUNKS_PER_SECOND, validateSttOptions } from './options.js';
 import { encodeAudioChunk, encodeClientMessage, STT_STREAM_PATH, type SttServerMessage, type VoiceProfile, type WordTimestamp } from './protocol.js';
 import { AudioOutbox } from './audio-outbox.js';
 import { CLOSE_NORMAL, DEFAULT_REPLAY_LIMIT_MS, ReplayBuffer, type OutItem } from './recovery.js';
+import { eventOf, FinalTurns, shiftWords } from './server-events.js';
+import type { SttSessionOptions, SttSessionStats } from './session-options.js';
 import { SttConnection, type ConnectionOutcome } from './stream-connection.js';
+import { Wakeup } from './wakeup.js';
 
-/** Settings for a streaming transcription: recognition options plus pacing, replay and cancellation. */
-export interface SttSessionOptions extends SttOptions {
-  /** Aborts the session at once (no closeStream); the iterator then throws UserAbortError. */
-  signal?: AbortSignal;
-  /** Reconnect attempts in a row before giving up. Default: the client's maxRetries. */
-  maxRetries?: number;
-  /** First reconnect delay; doubles per attempt up to 5 s. Default 250 ms. */
-  retryBaseDelayMs?: number;
-  /** Chunk rate cap; the API allows 50 per second. 0 = no cap. Default 50. */
-  maxChunksPerSecond?: number;
-  /** Pace new audio at 1x real time (for files that should behave like a live source). */
-  realtime?: boolean;
-  /** How much unacknowledged audio to keep for replay. Default 60 s. A fast sender waits for finals rather than get further ahead. */
-  replayLimitMs?: number;
-  /** After closeStream, how long to wait with no server message before closing ourselves. Default 10 s. */
-  closeWaitMs?: number;
-}
+export type { SttSessionOptions, SttSessionStats } from './session-options.js';
 
 /** Bytes buffered in the socket before the sender waits for it to drain. */
 const SOCKET_HIGH_WATER_BYTES = 512 * 1024;
 const SOCKET_DRAIN_POLL_MS = 10;
 export const DEFAULT_CLOSE_WAIT_MS = 10_000;
-
-/** Counters of a transcription session, for logging and tests. */
-export interface SttSessionStats {
-  connections: number;
-  reconnects: number;
-  chunksSent: number;
-  audioBytesSent: number;
-  replayedChunks: number;
-  /** Unacknowledged audio pushed out of the replay buffer by its bound (not replayable after a drop). */
-  replayDroppedBytes: number;
-}
 
 /** A streaming transcription over a WebSocket that reconnects and replays unacknowledged audio after a drop. Write PCM with `write()`, end turns with `endTurn()`, finish with `end()`, iterate the events. */
 export class SttSession implements AsyncIterable<SttEvent> {
@@ -76,15 +52,15 @@ export class SttSession implements AsyncIterable<SttEvent> {
   #finished = false;
   #failure?: unknown;
   #attempt = 0;
-  #turn = 0;
-  #lastFinalEndMs = -1;
+  readonly #turns = new FinalTurns();
   #nextSendAtMs = 0;
   /** When the first audio went out: how far ahead of real time the stream is. */
   #firstSendAtMs = 0;
   #current?: SttConnection;
-  #wakeSender?: () => void;
+  /** The send loop waiting for something to send. */
+  readonly #sender = new Wakeup();
   /** The send loop waiting for a final to make room in the replay buffer. */
-  #ackWaiter?: () => void;
+  readonly #finals = new Wakeup();
   readonly #stats: SttSessionStats = { connections: 0, reconnects: 0, chunksSent: 0, audioBytesSent: 0, replayedChunks: 0, replayDroppedBytes: 0 };
 
   constructor(client: InworldClient, options: SttSessionOptions) {
@@ -98,7 +74,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
     this.#maxRetries = options.maxRetries ?? client.maxRetries;
     const replayBytes = Math.round((options.replayLimitMs ?? DEFAULT_REPLAY_LIMIT_MS) * this.#bytesPerMs);
     this.#replay = new ReplayBuffer(replayBytes);
-    this.#outbox = new AudioOutbox(this.#chunkBytes, this.#frameBytes, replayBytes, () => this.#wake());
+    this.#outbox = new AudioOutbox(this.#chunkBytes, this.#frameBytes, replayBytes, () => this.#sender.wake());
     const signal = options.signal;
     if (signal) {
       if (signal.aborted) this.abort(signal.reason);
@@ -138,7 +114,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
     if (this.#ending || this.#stopped) return;
     this.#outbox.flushPartial();
     this.#ending = true;
-    this.#wake();
+    this.#sender.wake();
   }
 
   /**
@@ -178,18 +154,6 @@ export class SttSession implements AsyncIterable<SttEvent> {
     this.#outbox.release(this.#replay.firstAudioByte());
   }
 
-  #wakeAckWaiter(): void {
-    const wake = this.#ackWaiter;
-    this.#ackWaiter = undefined;
-    wake?.();
-  }
-
-  #wake(): void {
-    const wake = this.#wakeSender;
-    this.#wakeSender = undefined;
-    wake?.();
-  }
-
   #releaseWriters(): void {
     this.#outbox.releaseWriters(this.#stopped);
   }
@@ -208,8 +172,8 @@ export class SttSession implements AsyncIterable<SttEvent> {
       current.close('client stopped');
     }
     this.#events.end(error);
-    this.#wake();
-    this.#wakeAckWaiter();
+    this.#sender.wake();
+    this.#finals.wake();
     this.#releaseWriters();
   }
 
@@ -217,8 +181,8 @@ export class SttSession implements AsyncIterable<SttEvent> {
     if (this.#stopped) return;
     this.#finished = true;
     this.#events.end();
-    this.#wake();
-    this.#wakeAckWaiter();
+    this.#sender.wake();
+    this.#finals.wake();
     this.#releaseWriters();
   }
 
@@ -294,8 +258,8 @@ export class SttSession implements AsyncIterable<SttEvent> {
       onMessage: (message) => this.#onServerMessage(connection, message),
       onSettled: () => {
         if (this.#current === connection) this.#current = undefined;
-        this.#wake();
-        this.#wakeAckWaiter();
+        this.#sender.wake();
+        this.#finals.wake();
       },
     });
     this.#current = connection;
@@ -322,7 +286,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
           socket.send(encodeClientMessage({ closeStream: {} }));
           connection.armCloseWait(this.#options.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS);
         }
-        await new Promise<void>((resolve) => (this.#wakeSender = resolve));
+        await this.#sender.wait();
         continue;
       }
       if (item.kind === 'audio') {
@@ -370,55 +334,23 @@ export class SttSession implements AsyncIterable<SttEvent> {
     while (!this.#replay.hasRoomFor(item.data.length) && connection.open && !this.#stopped) {
       const aheadMs = this.#highestSentByte / this.#bytesPerMs - (performance.now() - this.#firstSendAtMs);
       if (aheadMs < 1) break;
-      await this.#nextFinal(aheadMs);
+      await this.#finals.wait(aheadMs); // the next final, or the time when the stream is no longer ahead
     }
     while (connection.open && !this.#stopped && connection.socket.bufferedAmount > SOCKET_HIGH_WATER_BYTES) {
       await sleep(SOCKET_DRAIN_POLL_MS, this.#abort.signal).catch(() => undefined);
     }
   }
 
-  /** Resolves at the next final, after `ms`, or when the connection or the session ends. */
-  #nextFinal(ms: number): Promise<void> {
-    this.#wakeAckWaiter();
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        if (this.#ackWaiter === done) this.#ackWaiter = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#ackWaiter = done;
-    });
-  }
-
   #onServerMessage(connection: SttConnection, message: SttServerMessage): void {
     if (connection.closeStreamSent) connection.armCloseWait(this.#options.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS);
     const offsetMs = (connection.offsetByte ?? connection.sentEndByte) / this.#bytesPerMs;
+    const event = eventOf(message, offsetMs);
+    if (event) this.#emit(event);
     switch (message.kind) {
-      case 'speechStarted':
-        this.#emit({
-          type: 'speech_started',
-          ...(message.startTimeMs !== undefined ? { startTimeMs: Math.round(message.startTimeMs + offsetMs) } : {}),
-          ...(message.confidence !== undefined ? { confidence: message.confidence } : {}),
-        });
+      case 'transcription':
+        if (message.isFinal) this.#onFinal(connection, message.transcript, shiftWords(message.words, offsetMs), message.voiceProfile);
         return;
-      case 'speechStopped':
-        this.#emit({ type: 'speech_stopped', ...(message.silenceDurationMs !== undefined ? { silenceDurationMs: message.silenceDurationMs } : {}) });
-        return;
-      case 'usage':
-        this.#emit({ type: 'usage', transcribedAudioMs: message.transcribedAudioMs, modelId: message.modelId });
-        return;
-      case 'transcription': {
-        const words = shiftWords(message.words, offsetMs);
-        if (!message.isFinal) {
-          if (message.transcript.trim() !== '') this.#emit({ type: 'interim', text: message.transcript, words });
-          return;
-        }
-        this.#onFinal(connection, message.transcript, words, message.voiceProfile);
-        return;
-      }
       case 'error': {
-        this.#emit({ type: 'error', ...(message.grpcCode !== undefined ? { code: message.grpcCode } : {}), message: message.message });
         const error = makeApiError({ grpcCode: message.grpcCode, serverMessage: message.message, body: message.body });
         if (error.retryable) connection.lose(`server error: ${error.message}`, 'client closing after error');
         else connection.failWith(error);
@@ -432,6 +364,8 @@ export class SttSession implements AsyncIterable<SttEvent> {
       case 'unknown':
         this.#client.logger.debug(`stt: ignoring unknown message ${JSON.stringify(message.raw).slice(0, 200)}`);
         return;
+      default:
+        return;
     }
   }
 
@@ -444,32 +378,14 @@ export class SttSession implements AsyncIterable<SttEvent> {
     if (endTurn) ackByte = Math.max(ackByte, endTurn.atByte);
     this.#replay.ackThrough(Math.max(offsetByte, ackByte), this.#frameBytes);
     this.#releaseAudio();
-    this.#wakeAckWaiter();
+    this.#finals.wake();
     this.#attempt = 0;
-    // A replayed turn the server finalizes a second time (same audio) is not emitted twice.
-    if (lastWord && lastWord.endMs <= this.#lastFinalEndMs) {
-      this.#client.logger.debug(`stt: dropping a repeated final ending at ${lastWord.endMs} ms`);
-      return;
-    }
-    if (lastWord) this.#lastFinalEndMs = lastWord.endMs;
-    this.#turn += 1;
-    this.#emit({
-      type: 'final',
-      turn: this.#turn,
-      text,
-      words,
-      ...(voiceProfile ? { voiceProfile } : {}),
-      ...(words.length > 0 ? { startMs: words[0]!.startMs, endMs: lastWord!.endMs } : {}),
-    });
+    const final = this.#turns.next(text, words, voiceProfile);
+    if (final) this.#emit(final);
+    else this.#client.logger.debug(`stt: dropping a repeated final ending at ${lastWord?.endMs} ms`);
   }
 
   #msToStreamByte(streamMs: number): number {
     return Math.floor((streamMs * this.#bytesPerMs) / this.#frameBytes) * this.#frameBytes;
   }
 }
-
-function shiftWords(words: WordTimestamp[], offsetMs: number): WordTimestamp[] {
-  if (offsetMs === 0) return words;
-  return words.map((word) => ({ ...word, startMs: Math.round(word.startMs + offsetMs), endMs: Math.round(word.endMs + offsetMs) }));
-}
-
