@@ -17,8 +17,6 @@ import { DEFAULT_BATCH_CONCURRENCY } from './batch-options.js';
 import { checkBatchFile, defaultLineName, parseBatchLine, type BatchItem, type OptionsCheck } from './batch-lines.js';
 
 export const DEFAULT_BATCH_RETRIES = 2;
-const RETRY_BASE_DELAY_MS = 300;
-const CONTEXTS_PER_CONNECTION = 5;
 /**
  * A line's audio up to this size is kept in memory and written in one go (temporary file, one
  * write, rename: 4 file-system calls instead of ~20 for a streamed WAV); a longer line streams
@@ -107,13 +105,13 @@ export function retryCanHelp(error: InworldError | undefined): boolean {
 export async function runBatch(client: InworldClient, options: BatchRunOptions): Promise<BatchSummary> {
   // What the batch needs loads at once, `ws` included (otherwise it starts only when the pool is
   // created), while the file and directory are checked.
-  const loading = Promise.all([import('../tts/pool.js'), loadLineIo(), import('../tts/ws-session.js').then((m) => m.loadWebSocket())]);
+  const loading = Promise.all([import('../tts/pool.js'), loadLineIo(), import('../core/ws-connection.js').then((m) => m.loadWebSocket())]);
   loading.catch(() => undefined); // reported by the await below, unless prepareBatch fails first
   await prepareBatch(options);
   const concurrency = Math.max(1, options.concurrency ?? DEFAULT_BATCH_CONCURRENCY);
   // Every in-flight line listens to the same signal (its stream, its slot wait, its retry sleep).
   if (options.signal) setMaxListeners(4 * concurrency + 10, options.signal);
-  const [[{ TtsPool }, io], { size }] = await Promise.all([loading, stat(options.file)]);
+  const [[{ TtsPool, CONTEXTS_PER_CONNECTION }, io], { size }] = await Promise.all([loading, stat(options.file)]);
   const maxConnections = Math.ceil(concurrency / CONTEXTS_PER_CONNECTION);
   const pool = new TtsPool(client, { maxConnections });
   // The connections the batch will use open now, all handshakes at once, while the first lines
@@ -216,12 +214,12 @@ async function exists(path: string): Promise<boolean> {
 type LineIo = Awaited<ReturnType<typeof loadLineIo>>;
 
 async function loadLineIo() {
-  const [{ openRawFileSink, openWavFileSink }, { wavHeader }, { sleep }] = await Promise.all([
+  const [{ openRawFileSink, openWavFileSink }, { wavHeader }, { sleep, decideRetry, BATCH_LINE_RETRY_BACKOFF }] = await Promise.all([
     import('../audio/file-sink.js'),
     import('../audio/wav-writer.js'),
     import('../core/retry.js'),
   ]);
-  return { openRawFileSink, openWavFileSink, wavHeader, sleep };
+  return { openRawFileSink, openWavFileSink, wavHeader, sleep, decideRetry, BATCH_LINE_RETRY_BACKOFF };
 }
 
 /**
@@ -282,10 +280,11 @@ async function synthesizeLine(
     } catch (raw) {
       const error = raw instanceof InworldError ? raw : new InworldError((raw as Error).message, { cause: raw });
       await sink?.abort(error);
-      if (options.signal?.aborted || !error.retryable || attempts > retries) {
+      const decision = io.decideRetry(error, attempts, retries, io.BATCH_LINE_RETRY_BACKOFF);
+      if (options.signal?.aborted || !decision.retry) {
         return { line: item.line, path, status: 'failed', attempts, error };
       }
-      await io.sleep(RETRY_BASE_DELAY_MS * 2 ** (attempts - 1), options.signal).catch(() => undefined);
+      await io.sleep(decision.delayMs, options.signal).catch(() => undefined);
     }
   }
 }

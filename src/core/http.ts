@@ -323,8 +323,8 @@ function errorCodes(error: unknown): string[] {
 }
 
 /** Maps whatever undici, ws or Node threw into the error tree, preferring the abort reason we set. */
-export function mapNetworkError(error: unknown, signal: AbortSignal, url: URL, requestId: string): InworldError {
-  if (signal.aborted) {
+export function mapNetworkError(error: unknown, signal: AbortSignal | undefined, url: URL, requestId: string): InworldError {
+  if (signal?.aborted) {
     const reason: unknown = signal.reason;
     if (reason instanceof InworldError) return reason;
     return new UserAbortError('Request was aborted', { cause: reason });

@@ -5,23 +5,54 @@
 // timeout errors, malformed stream data before any audio). Never retried: 400/401/403, a
 // UserAbortError, or anything after audio has reached the caller (the attempt function says so by
 // throwing an error wrapped with `markDelivered`, or by passing `delivered()` in the options).
-import { InworldError, UserAbortError } from './errors.js';
+import { ConnectionError, InworldError, UserAbortError } from './errors.js';
 
+/** Requests (REST calls, TTS WebSocket handshakes): the default policy. */
 export const DEFAULT_RETRY_BASE_DELAY_MS = 500;
 export const DEFAULT_RETRY_MAX_DELAY_MS = 8_000;
 /** A server asking for more than this is not waited for: the error surfaces instead. */
 export const MAX_RETRY_AFTER_MS = 60_000;
 
-export type JitterMode = 'full' | 'equal' | 'none';
+export type JitterMode = 'full' | 'equal' | 'spread' | 'none';
+
+/** `spread` jitter: d ± this fraction of d. */
+export const SPREAD_JITTER_FRACTION = 0.2;
 
 export interface BackoffOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
-  /** `full`: uniform in [0, d]; `equal`: uniform in [d/2, d]; `none`: d. Default `equal`. */
+  /**
+   * `full`: uniform in [0, d]; `equal`: uniform in [d/2, d]; `spread`: uniform in d ± 20 %
+   * (SPREAD_JITTER_FRACTION); `none`: d. Default `equal`.
+   */
   jitter?: JitterMode;
   /** Source of randomness in [0, 1), injectable for tests. */
   random?: () => number;
 }
+
+// Each caller's own timing, named here so every backoff in the code is computed by one function.
+
+/** STT streaming reconnects and STT batch requests: quick first retry, ±20 % so dropped clients spread out. */
+export const STT_RETRY_BASE_DELAY_MS = 250;
+export const STT_RETRY_MAX_DELAY_MS = 5_000;
+export const STT_RETRY_BACKOFF: BackoffOptions = { baseDelayMs: STT_RETRY_BASE_DELAY_MS, maxDelayMs: STT_RETRY_MAX_DELAY_MS, jitter: 'spread' };
+
+/** The TTS sentence speaker reopening a context after a lost connection. */
+export const TTS_SPEAKER_RETRY_BASE_DELAY_MS = 200;
+export const TTS_SPEAKER_RETRY_MAX_DELAY_MS = 2_000;
+export const TTS_SPEAKER_RETRY_BACKOFF: BackoffOptions = {
+  baseDelayMs: TTS_SPEAKER_RETRY_BASE_DELAY_MS,
+  maxDelayMs: TTS_SPEAKER_RETRY_MAX_DELAY_MS,
+  jitter: 'equal',
+};
+
+/** One batch line synthesized again: plain doubling, no jitter, no cap (the retry count bounds it). */
+export const BATCH_LINE_RETRY_BASE_DELAY_MS = 300;
+export const BATCH_LINE_RETRY_BACKOFF: BackoffOptions = {
+  baseDelayMs: BATCH_LINE_RETRY_BASE_DELAY_MS,
+  maxDelayMs: Number.POSITIVE_INFINITY,
+  jitter: 'none',
+};
 
 export interface RetryDecision {
   retry: boolean;
@@ -37,6 +68,15 @@ export function isRetryableError(error: unknown): boolean {
   return false;
 }
 
+/**
+ * A narrower rule for callers that replay work on a new connection: only a lost connection is
+ * retried (a status error is the server's answer about this request), and not one whose
+ * handshake retries were already spent below.
+ */
+export function isLostConnection(error: unknown): boolean {
+  return error instanceof ConnectionError && !retriesExhausted(error);
+}
+
 /** Exponential backoff for the given retry number (0 for the first retry), capped, with jitter. */
 export function backoffDelayMs(retryIndex: number, options: BackoffOptions = {}): number {
   const base = options.baseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS;
@@ -46,6 +86,8 @@ export function backoffDelayMs(retryIndex: number, options: BackoffOptions = {})
   switch (options.jitter ?? 'equal') {
     case 'full':
       return Math.round(random() * exponential);
+    case 'spread':
+      return Math.round(exponential * (1 - SPREAD_JITTER_FRACTION + 2 * SPREAD_JITTER_FRACTION * random()));
     case 'none':
       return exponential;
     default:
@@ -53,19 +95,33 @@ export function backoffDelayMs(retryIndex: number, options: BackoffOptions = {})
   }
 }
 
+export interface RetryPolicy extends BackoffOptions {
+  /** Which errors are worth another attempt; default isRetryableError. */
+  retryable?: (error: unknown) => boolean;
+}
+
 /**
  * One decision: retry `error` after attempt number `attempt` (1-based) given `maxRetries`?
  * A server's Retry-After (on RateLimitError and others, as `retryAfterMs`) replaces the computed
  * backoff, unless it asks for more than MAX_RETRY_AFTER_MS, in which case we give up at once.
  */
-export function decideRetry(error: unknown, attempt: number, maxRetries: number, options: BackoffOptions = {}): RetryDecision {
-  if (attempt > maxRetries || !isRetryableError(error)) return { retry: false, delayMs: 0 };
-  const retryAfter = (error as { retryAfterMs?: unknown }).retryAfterMs;
+export function decideRetry(error: unknown, attempt: number, maxRetries: number, options: RetryPolicy = {}): RetryDecision {
+  if (attempt > maxRetries || !(options.retryable ?? isRetryableError)(error)) return { retry: false, delayMs: 0 };
+  const delayMs = retryDelayMs(error, attempt - 1, options);
+  return delayMs === undefined ? { retry: false, delayMs: 0 } : { retry: true, delayMs };
+}
+
+/**
+ * The wait before retry number `retryIndex` (0 for the first) after `error`: the server's
+ * Retry-After when it gave one, else the backoff. Undefined when the server asks for more than
+ * MAX_RETRY_AFTER_MS (give up rather than hang).
+ */
+export function retryDelayMs(error: unknown, retryIndex: number, options: BackoffOptions = {}): number | undefined {
+  const retryAfter = error !== null && typeof error === 'object' ? (error as { retryAfterMs?: unknown }).retryAfterMs : undefined;
   if (typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter >= 0) {
-    if (retryAfter > MAX_RETRY_AFTER_MS) return { retry: false, delayMs: 0 };
-    return { retry: true, delayMs: Math.round(retryAfter) };
+    return retryAfter > MAX_RETRY_AFTER_MS ? undefined : Math.round(retryAfter);
   }
-  return { retry: true, delayMs: backoffDelayMs(attempt - 1, options) };
+  return backoffDelayMs(retryIndex, options);
 }
 
 /**
@@ -163,7 +219,7 @@ export interface RetryInfo {
   delayMs: number;
 }
 
-export interface WithRetryOptions extends BackoffOptions {
+export interface WithRetryOptions extends RetryPolicy {
   maxRetries: number;
   signal?: AbortSignal;
   onRetry?: (info: RetryInfo) => void;

@@ -4,6 +4,9 @@
 // the voice profile on the transcription or beside it; `vocalStyle` or `vocal_style`; each
 // profile category as an array of {label, confidence} or a single object (older docs).
 
+/** The streaming endpoint (a WebSocket); the REST one is in rest.ts. */
+export const STT_STREAM_PATH = '/stt/v1/transcribe:streamBidirectional';
+
 // ---- client → server ----
 
 export interface TranscribeConfigWire {

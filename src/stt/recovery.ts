@@ -1,7 +1,7 @@
 // The recovery contract of a streaming transcription (docs/protocol.md#stt):
 //
 // - An unexpected close (1006 with no close frame, 1011, or even 1000 before we sent closeStream)
-//   reconnects after a backoff, sends transcribeConfig again and continues with the audio the
+//   reconnects after a backoff (core/retry.ts, STT_RETRY_BACKOFF), sends transcribeConfig again and continues with the audio the
 //   server has not acknowledged. A close after closeStream is a clean end.
 // - A refused handshake that is not retryable (401, 403, 400, …) fails at once.
 // - Retries are bounded: after `maxRetries` consecutive failed attempts (a final received resets
@@ -207,16 +207,4 @@ export function describeClose(code: number, reason: string): string {
   const text = reason ? `: ${reason}` : '';
   if (code === CLOSE_ABNORMAL) return `connection dropped without a close frame (1006)${text}`;
   return `server closed the connection with code ${code}${text}`;
-}
-
-export const DEFAULT_RETRY_BASE_DELAY_MS = 250;
-export const MAX_RETRY_DELAY_MS = 5_000;
-
-/**
- * Delay before reconnect attempt `attempt` (1-based): exponential from `baseMs`, capped, with
- * ±20 % jitter so many clients dropped together do not reconnect in lockstep.
- */
-export function reconnectDelayMs(attempt: number, baseMs = DEFAULT_RETRY_BASE_DELAY_MS, random: () => number = Math.random): number {
-  const exponential = Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(exponential * (0.8 + 0.4 * random()));
 }

@@ -4,10 +4,10 @@
 // are refused before sending, with the fix (stream them instead).
 
 import type { InworldClient } from '../core/client.js';
-import { ConnectionError, InworldError, makeApiError, parseRpcStatus, TimeoutError, UserAbortError, ValidationError } from '../core/errors.js';
+import { ConnectionError, makeApiError, parseRpcStatus, TimeoutError, UserAbortError, ValidationError } from '../core/errors.js';
+import { STT_RETRY_BACKOFF, withRetry } from '../core/retry.js';
 import { buildTranscribeConfig, validateSttOptions, type SttOptions } from './options.js';
 import { parseVoiceProfile, parseWords, type VoiceProfile, type WordTimestamp } from './protocol.js';
-import { reconnectDelayMs } from './recovery.js';
 
 export const STT_TRANSCRIBE_PATH = '/stt/v1/transcribe';
 /** The sync endpoint takes clips up to about 16 MB (docs/protocol.md#stt). */
@@ -43,17 +43,12 @@ export async function transcribeClip(client: InworldClient, pcm: Uint8Array, opt
   });
   const audioSeconds = pcm.length / ((options.channels ?? 1) * 2 * options.sampleRateHertz);
   const timeoutMs = client.timeoutMs + Math.ceil(audioSeconds) * TIMEOUT_PER_AUDIO_SECOND_MS;
-  const maxRetries = options.maxRetries ?? client.maxRetries;
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await postOnce(client, body, timeoutMs, options.signal);
-    } catch (error) {
-      if (!(error instanceof InworldError) || !error.retryable || attempt >= maxRetries) throw error;
-      const delayMs = (error as { retryAfterMs?: number }).retryAfterMs ?? reconnectDelayMs(attempt + 1);
-      client.logger.debug(`stt batch: ${error.message}; retrying in ${delayMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-    }
-  }
+  return withRetry(() => postOnce(client, body, timeoutMs, options.signal), {
+    ...STT_RETRY_BACKOFF,
+    maxRetries: options.maxRetries ?? client.maxRetries,
+    signal: options.signal,
+    onRetry: ({ error, delayMs }) => client.logger.debug(`stt batch: ${(error as Error).message}; retrying in ${delayMs} ms`),
+  });
 }
 
 async function postOnce(client: InworldClient, body: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<BatchTranscription> {

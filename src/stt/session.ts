@@ -12,82 +12,27 @@
 // a fast file reader is held back by the socket (backpressure) instead of buffering everything.
 // Audio is held in recycled blocks (AudioBlocks, recovery.ts) from write() until acknowledged.
 
-import type { WebSocket as WsSocket } from 'ws';
 import type { InworldClient } from '../core/client.js';
 import { ConnectionError, InworldError, makeApiError, UserAbortError } from '../core/errors.js';
-import { openSttSocket } from './connection.js';
+import { isRetryableError, retryDelayMs, sleep, STT_RETRY_BACKOFF, STT_RETRY_BASE_DELAY_MS } from '../core/retry.js';
+import { openWebSocket, type WebSocket as WsSocket } from '../core/ws-connection.js';
 import { EventQueue } from './event-queue.js';
 import type { SttEvent } from './events.js';
-import { buildTranscribeConfig, chunkBytesFor, DEFAULT_MAX_CHUNKS_PER_SECOND, validateSttOptions, type SttOptions } from './options.js';
-import { encodeAudioChunk, encodeClientMessage, parseServerMessage, type SttServerMessage, type VoiceProfile, type WordTimestamp } from './protocol.js';
-import {
-  AudioBlocks,
-  CLOSE_NORMAL,
-  DEFAULT_REPLAY_LIMIT_MS,
-  DEFAULT_RETRY_BASE_DELAY_MS,
-  describeClose,
-  isCleanClose,
-  reconnectDelayMs,
-  ReplayBuffer,
-  type OutItem,
-} from './recovery.js';
+import { buildTranscribeConfig, chunkBytesFor, DEFAULT_MAX_CHUNKS_PER_SECOND, validateSttOptions } from './options.js';
+import { encodeAudioChunk, encodeClientMessage, STT_STREAM_PATH, type SttServerMessage, type VoiceProfile, type WordTimestamp } from './protocol.js';
+import { AudioOutbox } from './audio-outbox.js';
+import { CLOSE_NORMAL, DEFAULT_REPLAY_LIMIT_MS, ReplayBuffer, type OutItem } from './recovery.js';
+import { eventOf, FinalTurns, shiftWords } from './server-events.js';
+import type { SttSessionOptions, SttSessionStats } from './session-options.js';
+import { SttConnection, type ConnectionOutcome } from './stream-connection.js';
+import { Wakeup } from './wakeup.js';
 
-/** Settings for a streaming transcription: recognition options plus pacing, replay and cancellation. */
-export interface SttSessionOptions extends SttOptions {
-  /** Aborts the session at once (no closeStream); the iterator then throws UserAbortError. */
-  signal?: AbortSignal;
-  /** Reconnect attempts in a row before giving up. Default: the client's maxRetries. */
-  maxRetries?: number;
-  /** First reconnect delay; doubles per attempt up to 5 s. Default 250 ms. */
-  retryBaseDelayMs?: number;
-  /** Chunk rate cap; the API allows 50 per second. 0 = no cap. Default 50. */
-  maxChunksPerSecond?: number;
-  /** Pace new audio at 1x real time (for files that should behave like a live source). */
-  realtime?: boolean;
-  /** How much unacknowledged audio to keep for replay. Default 60 s. A fast sender waits for finals rather than get further ahead. */
-  replayLimitMs?: number;
-  /** After closeStream, how long to wait with no server message before closing ourselves. Default 10 s. */
-  closeWaitMs?: number;
-}
+export type { SttSessionOptions, SttSessionStats } from './session-options.js';
 
-/** Chunks queued ahead of the socket before write() waits (2 s of audio at 100 ms chunks). */
-const OUTBOX_HIGH_WATER_CHUNKS = 20;
 /** Bytes buffered in the socket before the sender waits for it to drain. */
 const SOCKET_HIGH_WATER_BYTES = 512 * 1024;
 const SOCKET_DRAIN_POLL_MS = 10;
-/** Chunks per block of the session's audio memory (AudioBlocks). */
-const AUDIO_BLOCK_CHUNKS = 20;
 export const DEFAULT_CLOSE_WAIT_MS = 10_000;
-
-type ConnectionOutcome =
-  | { kind: 'done' }
-  | { kind: 'lost'; reason: string }
-  | { kind: 'fatal'; error: InworldError };
-
-interface Connection {
-  socket: WsSocket;
-  open: boolean;
-  /** Stream byte of the first audio sent on this connection: server times are relative to it. */
-  offsetByte?: number;
-  /** Stream byte just past the last audio sent on this connection. */
-  sentEndByte: number;
-  closeStreamSent: boolean;
-  fatal?: InworldError;
-  lostReason?: string;
-  closeTimer?: NodeJS.Timeout;
-  settle(outcome: ConnectionOutcome): void;
-}
-
-/** Counters of a transcription session, for logging and tests. */
-export interface SttSessionStats {
-  connections: number;
-  reconnects: number;
-  chunksSent: number;
-  audioBytesSent: number;
-  replayedChunks: number;
-  /** Unacknowledged audio pushed out of the replay buffer by its bound (not replayable after a drop). */
-  replayDroppedBytes: number;
-}
 
 /** A streaming transcription over a WebSocket that reconnects and replays unacknowledged audio after a drop. Write PCM with `write()`, end turns with `endTurn()`, finish with `end()`, iterate the events. */
 export class SttSession implements AsyncIterable<SttEvent> {
@@ -100,28 +45,22 @@ export class SttSession implements AsyncIterable<SttEvent> {
   readonly #bytesPerMs: number;
   readonly #maxRetries: number;
   readonly #abort = new AbortController();
-  #outbox: OutItem[] = [];
-  readonly #blocks: AudioBlocks;
-  /** Audio short of a whole chunk, waiting for the next write. */
-  readonly #partial: Buffer;
-  #partialBytes = 0;
-  #streamBytes = 0;
+  readonly #outbox: AudioOutbox;
   #highestSentByte = 0;
   #ending = false;
   #hurry = false;
   #finished = false;
   #failure?: unknown;
   #attempt = 0;
-  #turn = 0;
-  #lastFinalEndMs = -1;
+  readonly #turns = new FinalTurns();
   #nextSendAtMs = 0;
   /** When the first audio went out: how far ahead of real time the stream is. */
   #firstSendAtMs = 0;
-  #current?: Connection;
-  #wakeSender?: () => void;
+  #current?: SttConnection;
+  /** The send loop waiting for something to send. */
+  readonly #sender = new Wakeup();
   /** The send loop waiting for a final to make room in the replay buffer. */
-  #ackWaiter?: () => void;
-  #drainWaiters: Array<() => void> = [];
+  readonly #finals = new Wakeup();
   readonly #stats: SttSessionStats = { connections: 0, reconnects: 0, chunksSent: 0, audioBytesSent: 0, replayedChunks: 0, replayDroppedBytes: 0 };
 
   constructor(client: InworldClient, options: SttSessionOptions) {
@@ -135,10 +74,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
     this.#maxRetries = options.maxRetries ?? client.maxRetries;
     const replayBytes = Math.round((options.replayLimitMs ?? DEFAULT_REPLAY_LIMIT_MS) * this.#bytesPerMs);
     this.#replay = new ReplayBuffer(replayBytes);
-    this.#partial = Buffer.alloc(this.#chunkBytes);
-    // Blocks of 2 s; spares enough to refill a whole replay window without allocating.
-    const blockBytes = this.#chunkBytes * AUDIO_BLOCK_CHUNKS;
-    this.#blocks = new AudioBlocks(blockBytes, Math.ceil(replayBytes / blockBytes) + 1);
+    this.#outbox = new AudioOutbox(this.#chunkBytes, this.#frameBytes, replayBytes, () => this.#sender.wake());
     const signal = options.signal;
     if (signal) {
       if (signal.aborted) this.abort(signal.reason);
@@ -157,35 +93,15 @@ export class SttSession implements AsyncIterable<SttEvent> {
     this.#throwIfStopped();
     if (this.#ending) throw new InworldError('write() after end()');
     if (pcm.length === 0) return;
-    // Audio is copied into the session's blocks (AudioBlocks) and nothing of `pcm` is kept, so
-    // the caller's buffers die young. A piece shorter than a chunk waits in `#partial`.
-    let data = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
-    if (this.#partialBytes > 0) {
-      const head = data.subarray(0, this.#chunkBytes - this.#partialBytes);
-      this.#partialBytes += head.copy(this.#partial, this.#partialBytes);
-      data = data.subarray(head.length);
-      if (this.#partialBytes === this.#chunkBytes) {
-        this.#enqueueAudio(this.#partial);
-        this.#partialBytes = 0;
-      }
-    }
-    while (data.length >= this.#chunkBytes) {
-      this.#enqueueAudio(data.subarray(0, this.#chunkBytes));
-      data = data.subarray(this.#chunkBytes);
-    }
-    this.#partialBytes += data.copy(this.#partial, this.#partialBytes);
-    while (this.#outbox.length > OUTBOX_HIGH_WATER_CHUNKS && !this.#stopped) {
-      await new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
-    }
+    this.#outbox.add(pcm);
+    while (this.#outbox.full && !this.#stopped) await this.#outbox.waitForRoom();
     this.#throwIfStopped();
   }
 
   /** Ends the current turn (manual mode: vadThreshold 0); audio written so far goes first. */
   endTurn(): void {
     this.#throwIfStopped();
-    this.#flushPartial();
-    this.#outbox.push({ kind: 'endTurn', atByte: this.#streamBytes });
-    this.#wake();
+    this.#outbox.endTurn();
   }
 
   /**
@@ -196,9 +112,9 @@ export class SttSession implements AsyncIterable<SttEvent> {
   end(options: { hurry?: boolean } = {}): void {
     if (options.hurry) this.#hurry = true;
     if (this.#ending || this.#stopped) return;
-    this.#flushPartial();
+    this.#outbox.flushPartial();
     this.#ending = true;
-    this.#wake();
+    this.#sender.wake();
   }
 
   /**
@@ -233,43 +149,13 @@ export class SttSession implements AsyncIterable<SttEvent> {
     if (this.#finished) throw new InworldError('the transcription session has finished');
   }
 
-  #enqueueAudio(pcm: Buffer): void {
-    const data = this.#blocks.copy(pcm, this.#streamBytes);
-    this.#outbox.push({ kind: 'audio', data, startByte: this.#streamBytes });
-    this.#streamBytes += data.length;
-    this.#wake();
-  }
-
-  #flushPartial(): void {
-    // A trailing partial sample frame cannot be played or transcribed: drop it.
-    const whole = this.#partialBytes - (this.#partialBytes % this.#frameBytes);
-    this.#partialBytes = 0;
-    if (whole > 0) this.#enqueueAudio(this.#partial.subarray(0, whole));
-  }
-
   /** Recycles the blocks of audio no longer queued nor kept for replay. */
   #releaseAudio(): void {
-    const oldest = this.#replay.firstAudioByte() ?? this.#outbox.find((item) => item.kind === 'audio')?.startByte ?? this.#streamBytes;
-    this.#blocks.release(oldest);
-  }
-
-  #wakeAckWaiter(): void {
-    const wake = this.#ackWaiter;
-    this.#ackWaiter = undefined;
-    wake?.();
-  }
-
-  #wake(): void {
-    const wake = this.#wakeSender;
-    this.#wakeSender = undefined;
-    wake?.();
+    this.#outbox.release(this.#replay.firstAudioByte());
   }
 
   #releaseWriters(): void {
-    if (this.#outbox.length > OUTBOX_HIGH_WATER_CHUNKS && !this.#stopped) return;
-    const waiters = this.#drainWaiters;
-    this.#drainWaiters = [];
-    for (const resolve of waiters) resolve();
+    this.#outbox.releaseWriters(this.#stopped);
   }
 
   #emit(event: SttEvent): void {
@@ -283,11 +169,11 @@ export class SttSession implements AsyncIterable<SttEvent> {
     const current = this.#current;
     if (current?.open) {
       current.open = false;
-      closeQuietly(current.socket, CLOSE_NORMAL, 'client stopped');
+      current.close('client stopped');
     }
     this.#events.end(error);
-    this.#wake();
-    this.#wakeAckWaiter();
+    this.#sender.wake();
+    this.#finals.wake();
     this.#releaseWriters();
   }
 
@@ -295,8 +181,8 @@ export class SttSession implements AsyncIterable<SttEvent> {
     if (this.#stopped) return;
     this.#finished = true;
     this.#events.end();
-    this.#wake();
-    this.#wakeAckWaiter();
+    this.#sender.wake();
+    this.#finals.wake();
     this.#releaseWriters();
   }
 
@@ -306,17 +192,22 @@ export class SttSession implements AsyncIterable<SttEvent> {
         if (this.#stopped) return;
         let socket: WsSocket;
         try {
-          socket = await openSttSocket(this.#client, this.#abort.signal);
+          ({ socket } = await openWebSocket({
+            url: this.#client.wsUrl(STT_STREAM_PATH),
+            headers: (requestId) => this.#client.headers(requestId),
+            handshakeTimeoutMs: this.#client.timeoutMs,
+            signal: this.#abort.signal,
+            debug: (message) => this.#client.logger.debug(`stt: ${message}`),
+          }));
         } catch (error) {
           if (this.#stopped) return;
-          if (!(error instanceof InworldError) || !error.retryable) return this.#fail(error);
+          if (!isRetryableError(error)) return this.#fail(error);
           // A refused handshake may say when to come back (429/503 with Retry-After).
-          const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
-          if (!(await this.#backoff(error.message, retryAfterMs))) return;
+          if (!(await this.#backoff((error as Error).message, error))) return;
           continue;
         }
         if (this.#stopped) {
-          closeQuietly(socket, CLOSE_NORMAL, 'client stopped');
+          socket.close(CLOSE_NORMAL, 'client stopped');
           return;
         }
         const outcome = await this.#runConnection(socket);
@@ -326,7 +217,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
         // Lost: the unacknowledged audio goes first on the next connection.
         const replay = this.#replay.drain(this.#chunkBytes);
         this.#stats.replayedChunks += replay.filter((item) => item.kind === 'audio').length;
-        this.#outbox = [...replay, ...this.#outbox];
+        this.#outbox.prepend(replay);
         if (!(await this.#backoff(outcome.reason))) return;
       }
     } catch (error) {
@@ -335,90 +226,72 @@ export class SttSession implements AsyncIterable<SttEvent> {
   }
 
   /** Counts a failed attempt and waits; false when retries are exhausted (the session has failed). */
-  async #backoff(reason: string, minDelayMs = 0): Promise<boolean> {
+  async #backoff(reason: string, error?: unknown): Promise<boolean> {
     this.#attempt += 1;
     if (this.#attempt > this.#maxRetries) {
       const tries = this.#maxRetries === 0 ? '' : ` after ${this.#maxRetries} ${this.#maxRetries === 1 ? 'retry' : 'retries'}`;
       this.#fail(new ConnectionError(`STT stream failed${tries}: ${reason}`, { hint: 'Check the network and the service status, then run the command again.' }));
       return false;
     }
-    const delayMs = Math.max(minDelayMs, reconnectDelayMs(this.#attempt, this.#options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS));
+    const backoff = { ...STT_RETRY_BACKOFF, baseDelayMs: this.#options.retryBaseDelayMs ?? STT_RETRY_BASE_DELAY_MS };
+    const delayMs = retryDelayMs(error, this.#attempt - 1, backoff);
+    // A server asking for a wait longer than we would ever make: its answer is the failure.
+    if (delayMs === undefined) {
+      this.#fail(error);
+      return false;
+    }
     this.#stats.reconnects += 1;
     this.#client.logger.debug(`stt: ${reason}; reconnecting in ${delayMs} ms (attempt ${this.#attempt} of ${this.#maxRetries})`);
     this.#emit({ type: 'reconnecting', attempt: this.#attempt, delayMs, reason });
-    await sleep(delayMs, this.#abort.signal);
+    try {
+      await sleep(delayMs, this.#abort.signal);
+    } catch {
+      return false; // the session was stopped during the wait
+    }
     return !this.#stopped;
   }
 
   #runConnection(socket: WsSocket): Promise<ConnectionOutcome> {
     this.#stats.connections += 1;
-    return new Promise<ConnectionOutcome>((resolve) => {
-      const connection: Connection = {
-        socket,
-        open: true,
-        sentEndByte: 0,
-        closeStreamSent: false,
-        settle: (outcome) => {
-          if (connection.closeTimer) clearTimeout(connection.closeTimer);
-          connection.open = false;
-          if (this.#current === connection) this.#current = undefined;
-          this.#wake();
-          this.#wakeAckWaiter();
-          resolve(outcome);
-        },
-      };
-      this.#current = connection;
-      socket.on('message', (data, isBinary) => {
-        // After a fatal error later messages are moot. After a retryable one the socket is closing,
-        // but finals still arriving on it are real (accepting them keeps replay from repeating them).
-        if (!connection.open || isBinary || connection.fatal) return;
-        this.#onServerMessage(connection, parseServerMessage(data.toString()));
-      });
-      socket.on('error', (error) => this.#client.logger.debug(`stt: socket error: ${error.message}`));
-      socket.on('close', (code, reasonBuffer) => {
-        const reason = reasonBuffer.toString();
-        this.#client.logger.debug(`stt: socket closed ${code}${reason ? ` (${reason})` : ''}`);
-        if (connection.fatal) return connection.settle({ kind: 'fatal', error: connection.fatal });
-        if (connection.lostReason) return connection.settle({ kind: 'lost', reason: connection.lostReason });
-        // After closeStream any close is the end (docs/protocol.md#stt):
-        // the server has had all the audio, and audio after the last final is trailing silence.
-        if (connection.closeStreamSent) {
-          if (!isCleanClose(code)) this.#client.logger.debug(`stt: ${describeClose(code, reason)} after closeStream; treated as the end`);
-          return connection.settle({ kind: 'done' });
-        }
-        connection.settle({ kind: 'lost', reason: describeClose(code, reason) });
-      });
-      try {
-        socket.send(encodeClientMessage({ transcribeConfig: buildTranscribeConfig(this.#options) }));
-      } catch (error) {
-        connection.lostReason = `send failed: ${(error as Error).message}`;
-        socket.terminate();
-        return;
-      }
-      this.#sendLoop(connection).catch((error: unknown) => {
-        // A send that throws means the socket is unusable: treat it like a dropped connection.
-        connection.lostReason ??= `send failed: ${(error as Error)?.message ?? String(error)}`;
-        socket.terminate();
-      });
+    const connection = new SttConnection(socket, {
+      debug: (message) => this.#client.logger.debug(message),
+      onMessage: (message) => this.#onServerMessage(connection, message),
+      onSettled: () => {
+        if (this.#current === connection) this.#current = undefined;
+        this.#sender.wake();
+        this.#finals.wake();
+      },
     });
+    this.#current = connection;
+    try {
+      socket.send(encodeClientMessage({ transcribeConfig: buildTranscribeConfig(this.#options) }));
+    } catch (error) {
+      connection.lose(`send failed: ${(error as Error).message}`);
+      return connection.outcome;
+    }
+    this.#sendLoop(connection).catch((error: unknown) => {
+      // A send that throws means the socket is unusable: treat it like a dropped connection.
+      connection.lose(`send failed: ${(error as Error)?.message ?? String(error)}`);
+    });
+    return connection.outcome;
   }
 
-  async #sendLoop(connection: Connection): Promise<void> {
+  async #sendLoop(connection: SttConnection): Promise<void> {
     const socket = connection.socket;
     while (connection.open && !this.#stopped) {
-      const item = this.#outbox[0];
+      const item = this.#outbox.first();
       if (!item) {
         if (this.#ending && !connection.closeStreamSent) {
           connection.closeStreamSent = true;
           socket.send(encodeClientMessage({ closeStream: {} }));
-          this.#armCloseWait(connection);
+          connection.armCloseWait(this.#options.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS);
         }
-        await new Promise<void>((resolve) => (this.#wakeSender = resolve));
+        await this.#sender.wait();
         continue;
       }
       if (item.kind === 'audio') {
         await this.#pace(item, connection);
-        if (!connection.open || this.#stopped || this.#outbox[0] !== item) continue;
+        if (!connection.open || this.#stopped || this.#outbox.first() !== item) continue;
       }
       this.#outbox.shift();
       this.#releaseWriters();
@@ -439,7 +312,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
   }
 
   /** Waits for the chunk-rate cap, real-time pacing (new audio only), replay room and socket backpressure. */
-  async #pace(item: Extract<OutItem, { kind: 'audio' }>, connection: Connection): Promise<void> {
+  async #pace(item: Extract<OutItem, { kind: 'audio' }>, connection: SttConnection): Promise<void> {
     const chunkMs = item.data.length / this.#bytesPerMs;
     const perSecond = this.#options.maxChunksPerSecond ?? DEFAULT_MAX_CHUNKS_PER_SECOND;
     let intervalMs = perSecond > 0 ? 1000 / perSecond : 0;
@@ -448,7 +321,8 @@ export class SttSession implements AsyncIterable<SttEvent> {
     const now = performance.now();
     if (this.#nextSendAtMs < now - intervalMs) this.#nextSendAtMs = now;
     const waitMs = this.#nextSendAtMs - now;
-    if (waitMs > 1) await sleep(waitMs, this.#abort.signal);
+    // A stop during a wait ends the send loop through its own checks, not by rejecting.
+    if (waitMs > 1) await sleep(waitMs, this.#abort.signal).catch(() => undefined);
     this.#nextSendAtMs += intervalMs;
     // Audio the server has not acknowledged is kept for replay, up to the replay limit. A fast
     // sender can get much further ahead of the server's finals than that (with no chunk-rate cap
@@ -460,85 +334,42 @@ export class SttSession implements AsyncIterable<SttEvent> {
     while (!this.#replay.hasRoomFor(item.data.length) && connection.open && !this.#stopped) {
       const aheadMs = this.#highestSentByte / this.#bytesPerMs - (performance.now() - this.#firstSendAtMs);
       if (aheadMs < 1) break;
-      await this.#nextFinal(aheadMs);
+      await this.#finals.wait(aheadMs); // the next final, or the time when the stream is no longer ahead
     }
     while (connection.open && !this.#stopped && connection.socket.bufferedAmount > SOCKET_HIGH_WATER_BYTES) {
-      await sleep(SOCKET_DRAIN_POLL_MS, this.#abort.signal);
+      await sleep(SOCKET_DRAIN_POLL_MS, this.#abort.signal).catch(() => undefined);
     }
   }
 
-  /** Resolves at the next final, after `ms`, or when the connection or the session ends. */
-  #nextFinal(ms: number): Promise<void> {
-    this.#wakeAckWaiter();
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        if (this.#ackWaiter === done) this.#ackWaiter = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#ackWaiter = done;
-    });
-  }
-
-  /** After closeStream the server should finish soon; if it goes quiet, close ourselves. */
-  #armCloseWait(connection: Connection): void {
-    if (connection.closeTimer) clearTimeout(connection.closeTimer);
-    const waitMs = this.#options.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS;
-    connection.closeTimer = setTimeout(() => {
-      this.#client.logger.debug(`stt: no word from the server ${waitMs} ms after closeStream; closing`);
-      closeQuietly(connection.socket, CLOSE_NORMAL, 'done');
-    }, waitMs);
-    connection.closeTimer.unref();
-  }
-
-  #onServerMessage(connection: Connection, message: SttServerMessage): void {
-    if (connection.closeStreamSent) this.#armCloseWait(connection);
+  #onServerMessage(connection: SttConnection, message: SttServerMessage): void {
+    if (connection.closeStreamSent) connection.armCloseWait(this.#options.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS);
     const offsetMs = (connection.offsetByte ?? connection.sentEndByte) / this.#bytesPerMs;
+    const event = eventOf(message, offsetMs);
+    if (event) this.#emit(event);
     switch (message.kind) {
-      case 'speechStarted':
-        this.#emit({
-          type: 'speech_started',
-          ...(message.startTimeMs !== undefined ? { startTimeMs: Math.round(message.startTimeMs + offsetMs) } : {}),
-          ...(message.confidence !== undefined ? { confidence: message.confidence } : {}),
-        });
+      case 'transcription':
+        if (message.isFinal) this.#onFinal(connection, message.transcript, shiftWords(message.words, offsetMs), message.voiceProfile);
         return;
-      case 'speechStopped':
-        this.#emit({ type: 'speech_stopped', ...(message.silenceDurationMs !== undefined ? { silenceDurationMs: message.silenceDurationMs } : {}) });
-        return;
-      case 'usage':
-        this.#emit({ type: 'usage', transcribedAudioMs: message.transcribedAudioMs, modelId: message.modelId });
-        return;
-      case 'transcription': {
-        const words = shiftWords(message.words, offsetMs);
-        if (!message.isFinal) {
-          if (message.transcript.trim() !== '') this.#emit({ type: 'interim', text: message.transcript, words });
-          return;
-        }
-        this.#onFinal(connection, message.transcript, words, message.voiceProfile);
-        return;
-      }
       case 'error': {
-        this.#emit({ type: 'error', ...(message.grpcCode !== undefined ? { code: message.grpcCode } : {}), message: message.message });
         const error = makeApiError({ grpcCode: message.grpcCode, serverMessage: message.message, body: message.body });
-        if (error.retryable) connection.lostReason = `server error: ${error.message}`;
-        else connection.fatal = error;
-        closeQuietly(connection.socket, CLOSE_NORMAL, 'client closing after error');
+        if (error.retryable) connection.lose(`server error: ${error.message}`, 'client closing after error');
+        else connection.failWith(error);
         return;
       }
       case 'invalid':
         // A damaged stream: reconnect and replay rather than trust anything more on this socket.
-        connection.lostReason = 'the server sent a message that is not JSON';
         this.#client.logger.debug(`stt: not JSON: ${message.text}`);
-        closeQuietly(connection.socket, CLOSE_NORMAL, 'client closing after a malformed message');
+        connection.lose('the server sent a message that is not JSON', 'client closing after a malformed message');
         return;
       case 'unknown':
         this.#client.logger.debug(`stt: ignoring unknown message ${JSON.stringify(message.raw).slice(0, 200)}`);
         return;
+      default:
+        return;
     }
   }
 
-  #onFinal(connection: Connection, text: string, words: WordTimestamp[], voiceProfile: VoiceProfile | undefined): void {
+  #onFinal(connection: SttConnection, text: string, words: WordTimestamp[], voiceProfile: VoiceProfile | undefined): void {
     // The server finalized a turn: everything up to its end is acknowledged (recovery.ts).
     const offsetByte = connection.offsetByte ?? connection.sentEndByte;
     const lastWord = words[words.length - 1];
@@ -547,54 +378,14 @@ export class SttSession implements AsyncIterable<SttEvent> {
     if (endTurn) ackByte = Math.max(ackByte, endTurn.atByte);
     this.#replay.ackThrough(Math.max(offsetByte, ackByte), this.#frameBytes);
     this.#releaseAudio();
-    this.#wakeAckWaiter();
+    this.#finals.wake();
     this.#attempt = 0;
-    // A replayed turn the server finalizes a second time (same audio) is not emitted twice.
-    if (lastWord && lastWord.endMs <= this.#lastFinalEndMs) {
-      this.#client.logger.debug(`stt: dropping a repeated final ending at ${lastWord.endMs} ms`);
-      return;
-    }
-    if (lastWord) this.#lastFinalEndMs = lastWord.endMs;
-    this.#turn += 1;
-    this.#emit({
-      type: 'final',
-      turn: this.#turn,
-      text,
-      words,
-      ...(voiceProfile ? { voiceProfile } : {}),
-      ...(words.length > 0 ? { startMs: words[0]!.startMs, endMs: lastWord!.endMs } : {}),
-    });
+    const final = this.#turns.next(text, words, voiceProfile);
+    if (final) this.#emit(final);
+    else this.#client.logger.debug(`stt: dropping a repeated final ending at ${lastWord?.endMs} ms`);
   }
 
   #msToStreamByte(streamMs: number): number {
     return Math.floor((streamMs * this.#bytesPerMs) / this.#frameBytes) * this.#frameBytes;
   }
-}
-
-function shiftWords(words: WordTimestamp[], offsetMs: number): WordTimestamp[] {
-  if (offsetMs === 0) return words;
-  return words.map((word) => ({ ...word, startMs: Math.round(word.startMs + offsetMs), endMs: Math.round(word.endMs + offsetMs) }));
-}
-
-function closeQuietly(socket: WsSocket, code: number, reason: string): void {
-  try {
-    if (socket.readyState === socket.CONNECTING) socket.terminate();
-    else socket.close(code, reason);
-  } catch {
-    socket.terminate();
-  }
-}
-
-/** A wait the session depends on (backoff, pacing): kept referenced so the process stays alive for it. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

@@ -13,12 +13,13 @@ import type { InworldClient } from '../core/client.js';
 import { ConnectionError, InworldError, TimeoutError, UserAbortError } from '../core/errors.js';
 import { markRetriesExhausted, withRetry } from '../core/retry.js';
 import { buildWsCreateConfig, type TtsStreamSynthesisOptions } from './ws-options.js';
-import { TtsWsSession, loadWebSocket } from './ws-session.js';
+import { loadWebSocket } from '../core/ws-connection.js';
+import { TtsWsSession } from './ws-session.js';
 import { TtsStream, type TtsStreamOptions } from './ws-stream.js';
 
 export const CONTEXTS_PER_CONNECTION = 5;
 export const DEFAULT_MAX_CONNECTIONS = 20;
-export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
+export const DEFAULT_IDLE_CONNECTION_CLOSE_MS = 300_000;
 export const DEFAULT_KEEP_WARM_CONNECTIONS = 1;
 /** Contexts stuck closing are reclaimed after 120 s, as LiveKit's Python plugin does. */
 export const DEFAULT_POOL_CLOSE_TIMEOUT_MS = 120_000;
@@ -83,7 +84,7 @@ export class TtsPool extends EventEmitter {
     super();
     this.maxConnections = Math.max(1, options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
     this.perConnection = Math.min(CONTEXTS_PER_CONNECTION, Math.max(1, options.contextsPerConnection ?? CONTEXTS_PER_CONNECTION));
-    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_CONNECTION_CLOSE_MS;
     this.keepWarm = Math.max(0, options.keepWarm ?? DEFAULT_KEEP_WARM_CONNECTIONS);
     this.acquireTimeoutMs = options.acquireTimeoutMs ?? client.timeoutMs;
     this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_POOL_CLOSE_TIMEOUT_MS;

@@ -3,16 +3,10 @@
 // pings, and fails every context it carries when the socket goes away. Capacity (5 contexts per
 // connection) is the pool's business, not this file's.
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import type WebSocket from 'ws';
 import type { InworldClient } from '../core/client.js';
-import { ConnectionError, GrpcCode, InworldError, TimeoutError, UserAbortError, makeApiError, parseRpcStatus } from '../core/errors.js';
-import { mapNetworkError } from '../core/http.js';
-import { webSocketAgent } from '../core/proxy.js';
+import { ConnectionError, GrpcCode, InworldError, TimeoutError, makeApiError } from '../core/errors.js';
+import { openWebSocket, startHeartbeat, type WebSocket } from '../core/ws-connection.js';
 import { TTS_WS_PATH, parseServerFrame, parseServerMessage, type ServerMessage } from './ws-protocol.js';
-
-/** mapNetworkError wants a signal; aborts are handled before it is called here. */
-const NEVER_ABORTED = new AbortController().signal;
 
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 /** How often we ping; a connection that misses one whole interval without a pong is dead. */
@@ -31,31 +25,12 @@ export interface WsSessionOptions {
   signal?: AbortSignal;
 }
 
-type WebSocketConstructor = typeof import('ws').default;
-let webSocketModule: Promise<WebSocketConstructor> | undefined;
-
-/**
- * Loads `ws` once per process (70–200 ms cold on a slow machine). The pool starts this when it is
- * created, so the first connection of a burst does not pay it; a failed load is retried next time.
- */
-export function loadWebSocket(): Promise<WebSocketConstructor> {
-  webSocketModule ??= import('ws').then(
-    (module) => module.default,
-    (error: unknown) => {
-      webSocketModule = undefined;
-      throw error;
-    },
-  );
-  return webSocketModule;
-}
-
 export class TtsWsSession {
   readonly id: string;
   readonly requestId: string;
   private readonly routes = new Map<string, ContextRoute>();
   private failure: InworldError | undefined;
-  private pingTimer: NodeJS.Timeout | undefined;
-  private awaitingPong = false;
+  private readonly stopHeartbeat: () => void;
   private readonly closeListeners = new Set<(error: InworldError | undefined) => void>();
 
   private constructor(
@@ -70,11 +45,8 @@ export class TtsWsSession {
       if (isBinary) return; // the server sends only text frames; anything else is noise
       this.dispatch(Buffer.isBuffer(data) ? parseServerFrame(data) : parseServerMessage(data.toString()));
     });
-    socket.on('pong', () => {
-      this.awaitingPong = false;
-    });
     socket.on('close', (code, reason) => {
-      this.stopPing();
+      this.stopHeartbeat();
       const error =
         this.failure ??
         new ConnectionError(
@@ -88,78 +60,21 @@ export class TtsWsSession {
     socket.on('error', (err) => {
       this.failure ??= new ConnectionError(`The TTS WebSocket failed: ${err.message}`, { cause: err });
     });
-    if (pingIntervalMs > 0) {
-      this.pingTimer = setInterval(() => this.heartbeat(), pingIntervalMs);
-      this.pingTimer.unref();
-    }
+    this.stopHeartbeat = startHeartbeat(socket, pingIntervalMs, () =>
+      this.terminate(new TimeoutError(`The TTS WebSocket stopped answering pings (request ${this.requestId})`)),
+    );
   }
 
   /** Opens a connection with the same headers as HTTP; rejects with the handshake's HTTP status as an API error. */
   static async connect(client: InworldClient, options: WsSessionOptions = {}): Promise<TtsWsSession> {
-    const WebSocketCtor = await loadWebSocket();
-    const requestId = randomUUID();
-    const url = client.wsUrl(TTS_WS_PATH);
-    const handshakeTimeoutMs = options.handshakeTimeoutMs ?? Math.min(client.timeoutMs, DEFAULT_HANDSHAKE_TIMEOUT_MS);
-    const signal = options.signal;
-    if (signal?.aborted) throw abortError(signal);
-    client.logger.debug(`ws connect ${url.href} request ${requestId}`);
-    const agent = await webSocketAgent(url);
-    const socket = new WebSocketCtor(url, { headers: client.headers(requestId), handshakeTimeout: handshakeTimeoutMs, agent });
-    return await new Promise<TtsWsSession>((resolve, reject) => {
-      let settled = false;
-      const timer = setTimeout(() => {
-        finish(new TimeoutError(`Connecting to ${url.host} timed out after ${handshakeTimeoutMs} ms (request ${requestId})`));
-      }, handshakeTimeoutMs);
-      timer.unref();
-      const onAbort = () => finish(abortError(signal!));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const finish = (error?: InworldError) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        socket.off('open', onOpen);
-        socket.off('unexpected-response', onUnexpected);
-        socket.off('error', onError);
-        if (error) {
-          socket.on('error', () => {}); // a late error after terminate must not crash the process
-          socket.terminate();
-          reject(error);
-        } else {
-          resolve(new TtsWsSession(socket, client, requestId, options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS));
-        }
-      };
-      const onOpen = () => finish();
-      const onError = (err: Error) => finish(mapNetworkError(err, NEVER_ABORTED, url, requestId));
-      const onUnexpected = (_req: unknown, res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          let body: unknown;
-          try {
-            body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          } catch {
-            body = undefined;
-          }
-          const rpc = parseRpcStatus(body);
-          const retryAfter = Number(res.headers['retry-after']);
-          finish(
-            makeApiError({
-              status: res.statusCode,
-              grpcCode: rpc.grpcCode,
-              serverMessage: rpc.message ?? res.statusMessage,
-              requestId,
-              body,
-              retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined,
-            }),
-          );
-        });
-        res.on('error', (err) => finish(new ConnectionError(err.message, { cause: err })));
-      };
-      socket.on('open', onOpen);
-      socket.on('error', onError);
-      socket.on('unexpected-response', onUnexpected);
+    const { socket, requestId } = await openWebSocket({
+      url: client.wsUrl(TTS_WS_PATH),
+      headers: (id) => client.headers(id),
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? Math.min(client.timeoutMs, DEFAULT_HANDSHAKE_TIMEOUT_MS),
+      signal: options.signal,
+      debug: (message) => client.logger.debug(message),
     });
+    return new TtsWsSession(socket, client, requestId, options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS);
   }
 
   /** Whether the connection can still carry frames. */
@@ -205,7 +120,7 @@ export class TtsWsSession {
 
   /** Closes the socket; contexts still registered fail with a ConnectionError. Safe to call twice. */
   close(reason = 'client closing'): void {
-    this.stopPing();
+    this.stopHeartbeat();
     if (this.socket.readyState === 0 || this.socket.readyState === 1) {
       this.failure ??= new ConnectionError(`The TTS WebSocket was closed: ${reason}`);
       this.socket.close(1000, reason);
@@ -218,7 +133,7 @@ export class TtsWsSession {
   /** Drops the TCP connection at once (used when the connection is known to be dead). */
   terminate(error: InworldError): void {
     this.failure ??= error;
-    this.stopPing();
+    this.stopHeartbeat();
     this.failAll(this.failure);
     this.socket.terminate();
   }
@@ -260,22 +175,4 @@ export class TtsWsSession {
     for (const route of routes) route.onConnectionFailure(error);
   }
 
-  private heartbeat(): void {
-    if (this.socket.readyState !== 1) return;
-    if (this.awaitingPong) {
-      this.terminate(new TimeoutError(`The TTS WebSocket stopped answering pings (request ${this.requestId})`));
-      return;
-    }
-    this.awaitingPong = true;
-    this.socket.ping();
-  }
-
-  private stopPing(): void {
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    this.pingTimer = undefined;
-  }
-}
-
-function abortError(signal: AbortSignal): InworldError {
-  return signal.reason instanceof InworldError ? signal.reason : new UserAbortError();
 }

@@ -7,8 +7,8 @@
 // generations, e.g. with a small bufferCharThreshold, would shift that accounting; the CLI never
 // sends a sentence longer than one send_text.) Memory stays flat: only sentences still in flight
 // are kept, and `push()` waits while too many are ahead of the consumer.
-import { ConnectionError, InworldError, UserAbortError } from '../core/errors.js';
-import { backoffDelayMs, retriesExhausted, sleep } from '../core/retry.js';
+import { InworldError, UserAbortError } from '../core/errors.js';
+import { decideRetry, isLostConnection, sleep, TTS_SPEAKER_RETRY_BACKOFF } from '../core/retry.js';
 import type { TtsPool } from './pool.js';
 import { offsetTimestamps, type Timestamps } from './timestamps.js';
 import type { TtsStreamSynthesisOptions } from './ws-options.js';
@@ -131,9 +131,11 @@ export class SentenceSpeaker implements AsyncIterable<SpeakerEvent> {
           }
           return;
         } catch (error) {
-          if (!this.shouldRetry(error)) throw error;
+          // Only a lost connection is retried: a status error is the server's answer about this text.
+          if (this.cancelled || this.speakerOptions.signal?.aborted) throw error;
+          const { retry, delayMs } = decideRetry(error, this.attempt + 1, this.maxRetries, { ...TTS_SPEAKER_RETRY_BACKOFF, retryable: isLostConnection });
+          if (!retry) throw error;
           this.attempt += 1;
-          const delayMs = backoffDelayMs(this.attempt - 1, { baseDelayMs: 200, maxDelayMs: 2_000 });
           yield { type: 'restart', fromSentence: this.completed, attempt: this.attempt, error: error as InworldError };
           await sleep(delayMs, this.speakerOptions.signal);
           this.reopen();
@@ -144,13 +146,6 @@ export class SentenceSpeaker implements AsyncIterable<SpeakerEvent> {
       this.cancelled = true;
       this.wakeWriters();
     }
-  }
-
-  private shouldRetry(error: unknown): boolean {
-    // Only a lost connection is retried: a status error is the server's answer about this text.
-    if (this.cancelled || this.speakerOptions.signal?.aborted) return false;
-    if (error instanceof UserAbortError || !(error instanceof ConnectionError) || retriesExhausted(error)) return false;
-    return this.attempt < this.maxRetries;
   }
 
   /** A new context (on a new or another pooled connection), and every unfinished sentence again. */

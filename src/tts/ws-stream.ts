@@ -1,68 +1,23 @@
 // One TTS context on a WebSocket connection, seen by the caller as a writable text stream and an
 // async iterable of audio chunks. Frames are pipelined: `create`, text and flushes go out at once,
-// never waiting for `contextCreated` (docs/protocol.md#tts-websocket). Timestamps restart at 0 with every generation on the
-// wire; here they carry a running offset so they stay monotonic for the whole stream (docs/protocol.md#tts-websocket).
+// never waiting for `contextCreated` (docs/protocol.md#tts-websocket). The audio and its running timeline across
+// generations are stream-timeline.ts's; this file keeps the context's state and deadlines.
 import { randomUUID } from 'node:crypto';
-import { AudioDurationMeter, meteredContainerFor } from '../audio/duration-meter.js';
 import { ConnectionError, InworldError, TimeoutError, UserAbortError, makeApiError } from '../core/errors.js';
-import { lastEndSeconds, offsetTimestamps, parseTimestampInfo, type Timestamps } from './timestamps.js';
-import { stripWavHeader } from '../audio/wav-reader.js';
+import { AudioTimeline } from './stream-timeline.js';
 import {
-  closeMessage,
-  createMessage,
-  flushMessage,
-  sendTextMessage,
-  type ServerMessage,
-  type WireTimestampInfo,
-  type WsCreateConfig,
-} from './ws-protocol.js';
+  CLOSE_GRACE_MS,
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_KEEPALIVE_INTERVAL_MS,
+  DEFAULT_SERVER_SILENCE_TIMEOUT_MS,
+  type TtsStreamChunk,
+  type TtsStreamOptions,
+} from './stream-types.js';
+import { closeMessage, createMessage, flushMessage, sendTextMessage, type ServerMessage, type WsCreateConfig } from './ws-protocol.js';
 import type { ContextRoute, TtsWsSession } from './ws-session.js';
 import { splitForSendText } from './ws-text.js';
 
-/** How long `contextClosed` may take after `close_context` before the context is declared stuck. */
-export const DEFAULT_CLOSE_TIMEOUT_MS = 60_000;
-/**
- * A context with no frame sent for this long gets an empty `send_text`, as Pipecat and
- * Vision-Agents do: the server pauses a connection after 10 minutes without activity (docs/protocol.md#tts-websocket), which
- * a quiet pipe (`tail -f`) would otherwise hit.
- */
-export const DEFAULT_KEEPALIVE_INTERVAL_MS = 60_000;
-/**
- * How long a context with a generation outstanding (text flushed, `flushCompleted` not yet seen)
- * may hear nothing from the server before it fails with a retryable TimeoutError: a stalled
- * server must not hang a stream.
- */
-export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
-/**
- * After `close_context`, once every generation has completed, the consumer has all its audio; if
- * `contextClosed` is this late the iteration ends anyway (the slot waits for the close deadline).
- */
-export const CLOSE_GRACE_MS = 2_000;
-
-/** What a {@link TtsStream} yields: audio, and the end of each generation. */
-export type TtsStreamChunk =
-  /**
-   * Audio (headers stripped for LINEAR16/WAV) and/or timestamps in seconds from the start of the
-   * stream (running offset applied); ASYNC transport sends timestamp-only chunks (empty audio).
-   */
-  | { type: 'audio'; audio: Buffer; timestamps?: Timestamps; generation: number }
-  /** The server finished one generation (`flushCompleted`); `endSeconds` is where the next one's timestamps start. */
-  | { type: 'generationEnd'; generation: number; endSeconds: number };
-
-/** Per-stream settings: context id, deadlines, keepalive, header stripping, cancellation. */
-export interface TtsStreamOptions {
-  /** Client-chosen context id; a random one by default. */
-  contextId?: string;
-  /** Deadline for `contextClosed` after `end()`; a context stuck closing then fails and frees its slot. */
-  closeTimeoutMs?: number;
-  /** Empty `send_text` after this long without a frame (0 disables). Default 60 s. */
-  keepaliveIntervalMs?: number;
-  /** Strip RIFF headers from LINEAR16/WAV chunks so the audio is plain s16le. Default true. */
-  stripHeaders?: boolean;
-  /** Silence from the server allowed while a generation is outstanding (0 disables). Default 30 s. */
-  idleTimeoutMs?: number;
-  signal?: AbortSignal;
-}
+export * from './stream-types.js';
 
 type State = 'open' | 'closing' | 'closed' | 'failed';
 
@@ -89,14 +44,9 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
   private error: InworldError | undefined;
   private readonly queue: TtsStreamChunk[] = [];
   private wake: (() => void) | undefined;
-  private generation = 0;
-  private offsetSeconds = 0;
-  private generationEndSeconds = 0;
-  /** Measures the audio received, which places each generation where its audio really starts. */
-  private readonly meter: AudioDurationMeter | undefined;
+  private readonly timeline: AudioTimeline;
   private closeTimer: NodeJS.Timeout | undefined;
   private readonly closeTimeoutMs: number;
-  private readonly strip: boolean;
   private readonly settledListeners: Array<(error: InworldError | undefined) => void> = [];
   private iterating = false;
   private readonly signal: AbortSignal | undefined;
@@ -114,13 +64,8 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
     this.contextId = options.contextId ?? randomUUID().replace(/-/g, '').slice(0, 16);
     this.config = config;
     this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
-    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-    const encoding = config.audioConfig?.audioEncoding;
-    this.strip = (options.stripHeaders ?? true) && (encoding === 'LINEAR16' || encoding === 'WAV');
-    // LINEAR16 keeps a WAV header on every chunk unless stripped: then there is nothing to measure.
-    const container = encoding === 'LINEAR16' && !this.strip ? undefined : meteredContainerFor(encoding);
-    const rate = config.audioConfig?.sampleRateHertz ?? 0;
-    this.meter = container && (rate > 0 || container === 'mp3' || container === 'ogg_opus') ? new AudioDurationMeter(container, rate) : undefined;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_SERVER_SILENCE_TIMEOUT_MS;
+    this.timeline = new AudioTimeline(config.audioConfig, options.stripHeaders ?? true);
     this.outbox.push(createMessage(this.contextId, config));
     this.signal = options.signal;
     const keepaliveMs = options.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS;
@@ -134,7 +79,7 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
 
   /** Seconds of audio timeline completed so far (the running timestamp offset). */
   get elapsedSeconds(): number {
-    return this.offsetSeconds;
+    return this.timeline.offsetSeconds;
   }
 
   /** The consumer's view: no more chunks will come. */
@@ -259,21 +204,22 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
       case 'contextCreated':
         this.serverConfig = message.config;
         return;
-      case 'audioChunk':
-        if (!this.done) this.pushAudio(message.audioBase64, message.timestampInfo);
+      case 'audioChunk': {
+        if (this.done) return;
+        const chunk = this.timeline.audioChunk(message.audioBase64, message.timestampInfo);
+        if (chunk) this.enqueue(chunk);
         return;
+      }
       case 'flushCompleted': {
-        const generation = this.generation;
-        this.advanceOffset();
-        this.generation += 1;
+        const end = this.timeline.endGeneration();
         if (this.pendingGenerations > 0) this.pendingGenerations -= 1;
         this.armIdleTimer();
-        if (!this.done) this.enqueue({ type: 'generationEnd', generation, endSeconds: this.offsetSeconds });
+        if (!this.done) this.enqueue(end);
         this.maybeEndAfterClose();
         return;
       }
       case 'contextClosed':
-        this.advanceOffset();
+        this.timeline.advance();
         this.finish('closed');
         this.release();
         return;
@@ -290,30 +236,6 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
         return;
       }
     }
-  }
-
-  /**
-   * The next generation's timestamps start where this one ended: at the end of the audio received
-   * so far (measured from the bytes: trailing silence and encoder padding included), or at its last
-   * timestamp when the audio cannot be measured (LK's rule).
-   */
-  private advanceOffset(): void {
-    const end = this.meter ? this.meter.seconds : this.generationEndSeconds;
-    this.offsetSeconds = Math.max(this.offsetSeconds, end);
-  }
-
-  private pushAudio(audioBase64: string | undefined, info: WireTimestampInfo | undefined): void {
-    let audio: Buffer = audioBase64 ? Buffer.from(audioBase64, 'base64') : Buffer.alloc(0);
-    if (this.strip) audio = stripWavHeader(audio).audio;
-    const parsed = info ? parseTimestampInfo(info) : undefined;
-    const timestamps = parsed ? offsetTimestamps(parsed, this.offsetSeconds) : undefined;
-    const hasTimes = (timestamps?.words?.length ?? 0) + (timestamps?.characters?.length ?? 0) > 0;
-    if (hasTimes) this.generationEndSeconds = Math.max(this.generationEndSeconds, lastEndSeconds(timestamps));
-    if (audio.length === 0 && !hasTimes) return;
-    this.meter?.push(audio);
-    const chunk: TtsStreamChunk = { type: 'audio', audio, generation: this.generation };
-    if (hasTimes) chunk.timestamps = timestamps;
-    this.enqueue(chunk);
   }
 
   private keepalive(): void {

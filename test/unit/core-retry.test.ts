@@ -13,10 +13,15 @@ import {
 } from '../../src/core/errors.js';
 import {
   DEFAULT_RETRY_MAX_DELAY_MS,
+  BATCH_LINE_RETRY_BACKOFF,
   MAX_RETRY_AFTER_MS,
+  STT_RETRY_BACKOFF,
+  TTS_SPEAKER_RETRY_BACKOFF,
   backoffDelayMs,
   decideRetry,
+  isLostConnection,
   isRetryableError,
+  markRetriesExhausted,
   markDelivered,
   parseRetryAfterMs,
   sleep,
@@ -56,6 +61,34 @@ test('backoff grows exponentially to the cap; jitter modes stay in range', () =>
       assert.ok(equal >= cap / 2 - 1 && equal <= cap);
     }),
   );
+});
+
+test('STT reconnect delays grow exponentially with jitter and stay capped', () => {
+  // Moved from the STT recovery tests: the same figures, now from the one backoff function.
+  const reconnectDelayMs = (attempt: number, baseMs: number, random: () => number) =>
+    backoffDelayMs(attempt - 1, { ...STT_RETRY_BACKOFF, baseDelayMs: baseMs, random });
+  assert.equal(reconnectDelayMs(1, 250, () => 0.5), 250);
+  assert.equal(reconnectDelayMs(3, 250, () => 0.5), 1000);
+  assert.ok(reconnectDelayMs(30, 250, () => 1) <= 6000);
+  assert.ok(reconnectDelayMs(1, 250, () => 0) >= 200);
+});
+
+test("each caller's timing is kept: STT 250 ms ±20 % to 5 s, speaker 200 ms to 2 s, batch lines 300 ms doubling", () => {
+  const middle = () => 0.5;
+  assert.equal(backoffDelayMs(0, { ...STT_RETRY_BACKOFF, random: middle }), 250);
+  assert.equal(backoffDelayMs(20, { ...STT_RETRY_BACKOFF, random: () => 0 }), 4000);
+  assert.equal(backoffDelayMs(0, { ...TTS_SPEAKER_RETRY_BACKOFF, random: () => 0.999999 }), 200);
+  assert.equal(backoffDelayMs(9, { ...TTS_SPEAKER_RETRY_BACKOFF, random: () => 0 }), 1000);
+  assert.deepEqual([0, 1, 2, 5].map((n) => backoffDelayMs(n, BATCH_LINE_RETRY_BACKOFF)), [300, 600, 1200, 9600]);
+});
+
+test('a lost connection is retried by the speaker rule; a status answer or spent handshake retries are not', () => {
+  const policy = { retryable: isLostConnection };
+  assert.equal(decideRetry(new ConnectionError('dropped'), 1, 2, policy).retry, true);
+  assert.equal(decideRetry(new ConnectionError('dropped'), 3, 2, policy).retry, false);
+  assert.equal(decideRetry(makeApiError({ status: 503 }), 1, 2, policy).retry, false);
+  assert.equal(decideRetry(markRetriesExhausted(new ConnectionError('refused')), 1, 2, policy).retry, false);
+  assert.equal(decideRetry(new UserAbortError(), 1, 2, policy).retry, false);
 });
 
 test('decideRetry honours the budget and Retry-After', () => {

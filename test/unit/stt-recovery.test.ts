@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { AudioBlocks, reconnectDelayMs, ReplayBuffer, type OutItem } from '../../src/stt/recovery.js';
+import { AudioBlocks, ReplayBuffer, type OutItem } from '../../src/stt/recovery.js';
 
 function audio(startByte: number, length: number): OutItem {
   return { kind: 'audio', data: Buffer.alloc(length, startByte % 251), startByte };
@@ -62,13 +62,6 @@ test('property: replayed audio is exactly the unacknowledged suffix, contiguous 
       assert.equal(at, Math.max(offset, expectedStart));
     }),
   );
-});
-
-test('reconnect delays grow exponentially with jitter and stay capped', () => {
-  assert.equal(reconnectDelayMs(1, 250, () => 0.5), 250);
-  assert.equal(reconnectDelayMs(3, 250, () => 0.5), 1000);
-  assert.ok(reconnectDelayMs(30, 250, () => 1) <= 6000);
-  assert.ok(reconnectDelayMs(1, 250, () => 0) >= 200);
 });
 
 test('consecutive chunks of one buffer are held as one item and replayed in chunk-size pieces', () => {

@@ -295,22 +295,19 @@ async function checkKeyAccepted(context: CommandContext, emulator: boolean): Pro
 async function checkWebSocket(context: CommandContext): Promise<CheckResult> {
   const base = { id: 'websocket', label: 'WebSocket', required: false };
   const url = context.client.wsUrl(TTS_WS_PATH);
-  const { WebSocket } = await import('ws');
-  const { webSocketAgent } = await import('../../core/proxy.js');
-  const agent = await webSocketAgent(url);
+  const { loadWebSocket, openWebSocket } = await import('../../core/ws-connection.js');
+  await loadWebSocket(); // the time measured is the network's, not the module load
   const started = performance.now();
-  const outcome = await new Promise<{ ok: boolean; why?: string }>((resolve) => {
-    const socket = new WebSocket(url, { headers: context.client.headers(), handshakeTimeout: context.client.timeoutMs, agent });
-    socket.once('open', () => {
-      resolve({ ok: true });
+  const outcome = await openWebSocket({ url, headers: (id) => context.client.headers(id), handshakeTimeoutMs: context.client.timeoutMs }).then(
+    ({ socket }): { ok: boolean; why?: string } => {
       socket.close(1000);
-    });
-    socket.once('unexpected-response', (_request, response) => {
-      resolve({ ok: false, why: `the upgrade was answered with HTTP ${response.statusCode}` });
-      socket.terminate();
-    });
-    socket.once('error', (error) => resolve({ ok: false, why: error.message }));
-  });
+      return { ok: true };
+    },
+    (error: InworldError) => {
+      const status = (error as { status?: number }).status;
+      return { ok: false, why: status !== undefined ? `the upgrade was answered with HTTP ${status}` : error.message };
+    },
+  );
   const ms = Math.round(performance.now() - started);
   if (outcome.ok) return { ...base, status: 'ok', detail: `${url.origin} accepts the streaming connection (${ms} ms)`, ms };
   return {

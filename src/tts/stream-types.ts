@@ -1,0 +1,47 @@
+// The public types and defaults of a TTS context stream (TtsStream).
+import type { Timestamps } from './timestamps.js';
+
+/** How long `contextClosed` may take after `close_context` before the context is declared stuck. */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 60_000;
+/**
+ * A context with no frame sent for this long gets an empty `send_text`, as Pipecat and
+ * Vision-Agents do: the server pauses a connection after 10 minutes without activity (docs/protocol.md#tts-websocket), which
+ * a quiet pipe (`tail -f`) would otherwise hit.
+ */
+export const DEFAULT_KEEPALIVE_INTERVAL_MS = 60_000;
+/**
+ * How long a context with a generation outstanding (text flushed, `flushCompleted` not yet seen)
+ * may hear nothing from the server before it fails with a retryable TimeoutError: a stalled
+ * server must not hang a stream.
+ */
+export const DEFAULT_SERVER_SILENCE_TIMEOUT_MS = 30_000;
+/**
+ * After `close_context`, once every generation has completed, the consumer has all its audio; if
+ * `contextClosed` is this late the iteration ends anyway (the slot waits for the close deadline).
+ */
+export const CLOSE_GRACE_MS = 2_000;
+
+/** What a {@link TtsStream} yields: audio, and the end of each generation. */
+export type TtsStreamChunk =
+  /**
+   * Audio (headers stripped for LINEAR16/WAV) and/or timestamps in seconds from the start of the
+   * stream (running offset applied); ASYNC transport sends timestamp-only chunks (empty audio).
+   */
+  | { type: 'audio'; audio: Buffer; timestamps?: Timestamps; generation: number }
+  /** The server finished one generation (`flushCompleted`); `endSeconds` is where the next one's timestamps start. */
+  | { type: 'generationEnd'; generation: number; endSeconds: number };
+
+/** Per-stream settings: context id, deadlines, keepalive, header stripping, cancellation. */
+export interface TtsStreamOptions {
+  /** Client-chosen context id; a random one by default. */
+  contextId?: string;
+  /** Deadline for `contextClosed` after `end()`; a context stuck closing then fails and frees its slot. */
+  closeTimeoutMs?: number;
+  /** Empty `send_text` after this long without a frame (0 disables). Default 60 s. */
+  keepaliveIntervalMs?: number;
+  /** Strip RIFF headers from LINEAR16/WAV chunks so the audio is plain s16le. Default true. */
+  stripHeaders?: boolean;
+  /** Silence from the server allowed while a generation is outstanding (0 disables). Default 30 s. */
+  idleTimeoutMs?: number;
+  signal?: AbortSignal;
+}
