@@ -48,7 +48,7 @@ export async function openContext(options: GlobalOptions, env = process.env): Pr
   noteConnection(keySource, client.maxRetries);
   if (keySource.kind === 'config-file' && !options.quiet) {
     // Say so if other users can read the file the key came from.
-    const { looseConfigWarningSync } = await import('./config-file.js');
+    const { looseConfigWarningSync } = await import('./setup/config-file.js');
     const warning = looseConfigWarningSync(keySource.path);
     if (warning) note(warning);
   }

@@ -17,52 +17,52 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'say',
     description: 'synthesize text to speech (HTTP streaming) into a file, standard output or the speakers',
-    load: async () => (await import('./commands/say.js')).sayCommand(),
+    load: async () => (await import('./synthesis/say.js')).sayCommand(),
   },
   {
     name: 'stream',
     description: 'speak text from standard input (or a file) sentence by sentence as it arrives, over the TTS WebSocket',
-    load: async () => (await import('./commands/stream.js')).streamCommand(),
+    load: async () => (await import('./synthesis/stream.js')).streamCommand(),
   },
   {
     name: 'transcribe',
     description: 'transcribe speech from the microphone, an audio file or standard input (streaming STT)',
-    load: async () => (await import('./commands/transcribe.js')).transcribeCommand(),
+    load: async () => (await import('./transcription/transcribe.js')).transcribeCommand(),
   },
   {
     name: 'voices',
     description: 'list the voices available to your key',
-    load: async () => (await import('./commands/voices.js')).voicesCommand(),
+    load: async () => (await import('./voices/voices.js')).voicesCommand(),
   },
   {
     name: 'emulator',
     description: 'run a local Inworld-compatible server (REST + WebSocket, TTS + STT + voices) for offline work and tests',
-    load: async () => (await import('./commands/emulator.js')).emulatorCommand(),
+    load: async () => (await import('./setup/emulator.js')).emulatorCommand(),
   },
   {
     name: 'config',
     description: 'show or change defaults and credentials in the config file',
-    load: async () => (await import('./commands/config.js')).configCommand(),
+    load: async () => (await import('./setup/config.js')).configCommand(),
   },
   {
     name: 'login',
     description: 'save your API key to the config file after checking it with the API',
-    load: async () => (await import('./commands/login.js')).loginCommand(),
+    load: async () => (await import('./setup/login.js')).loginCommand(),
   },
   {
     name: 'logout',
     description: 'remove your API key from the config file',
-    load: async () => (await import('./commands/logout.js')).logoutCommand(),
+    load: async () => (await import('./setup/logout.js')).logoutCommand(),
   },
   {
     name: 'doctor',
     description: 'check Node, the API key, the network and WebSocket, audio output, microphone and ffmpeg, with fixes',
-    load: async () => (await import('./commands/doctor.js')).doctorCommand(),
+    load: async () => (await import('./setup/doctor.js')).doctorCommand(),
   },
   {
     name: 'completion',
     description: 'print the shell completion script (bash, zsh or fish)',
-    load: async () => (await import('./commands/completion.js')).completionCommand(),
+    load: async () => (await import('./setup/completion.js')).completionCommand(),
   },
 ];
 

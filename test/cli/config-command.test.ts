@@ -324,7 +324,7 @@ describe('the client reads what config writes', () => {
 
 describe('looseConfigWarningSync (for commands that read the key from the file)', () => {
   test('warns with the chmod fix for a group/other-readable file, says nothing otherwise', async () => {
-    const { looseConfigWarningSync } = await import('../../src/cli/config-file.js');
+    const { looseConfigWarningSync } = await import('../../src/cli/setup/config-file.js');
     assert.equal(looseConfigWarningSync(configPath), undefined, 'absent file');
     mkdirSync(join(home, 'inworld'), { recursive: true });
     writeFileSync(configPath, '{}', { mode: 0o600 });

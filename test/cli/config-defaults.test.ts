@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, test } from 'node:test';
 import { Command } from 'commander';
-import { applyConfigDefaults } from '../../src/cli/config-defaults.js';
-import { DEFAULT_MODEL, DEFAULT_VOICE, addSynthesisFlags, type SynthesisFlags } from '../../src/cli/synthesis-flags.js';
+import { applyConfigDefaults } from '../../src/cli/setup/config-defaults.js';
+import { DEFAULT_MODEL, DEFAULT_VOICE, addSynthesisFlags, type SynthesisFlags } from '../../src/cli/synthesis/synthesis-flags.js';
 import { ValidationError } from '../../src/core/errors.js';
 
 let configPath: string;

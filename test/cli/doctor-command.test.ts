@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { checkNode, type CheckResult } from '../../src/cli/commands/doctor.js';
+import { checkNode, type CheckResult } from '../../src/cli/setup/doctor.js';
 import { findExecutable } from '../../src/audio/find-executable.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { fakeAlsa } from '../helpers/alsa.js';

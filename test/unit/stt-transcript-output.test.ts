@@ -2,9 +2,9 @@
 // rewritten in place), the voice-profile line, and captions with and without word timestamps.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TranscriptDisplay } from '../../src/cli/transcript-display.js';
-import { formatVoiceProfile } from '../../src/cli/transcript-format.js';
-import { renderTranscriptCaptions } from '../../src/cli/transcript-output.js';
+import { TranscriptDisplay } from '../../src/cli/transcription/transcript-display.js';
+import { formatVoiceProfile } from '../../src/cli/transcription/transcript-format.js';
+import { renderTranscriptCaptions } from '../../src/cli/transcription/transcript-output.js';
 import type { SttEvent } from '../../src/stt/events.js';
 
 function sink(isTTY: boolean) {

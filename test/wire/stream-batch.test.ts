@@ -1,11 +1,11 @@
-// Batch synthesis over the WebSocket pool (src/cli/batch.ts) against the emulator.
+// Batch synthesis over the WebSocket pool (src/cli/synthesis/batch.ts) against the emulator.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { InworldClient } from '../../src/core/client.js';
-import { runBatch, type BatchRunOptions } from '../../src/cli/batch.js';
+import { runBatch, type BatchRunOptions } from '../../src/cli/synthesis/batch.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { TEST_API_KEY, TTS_WS_PATH, startTtsEmulator } from '../emulator/tts-ws-helpers.js';
 

@@ -3,7 +3,7 @@
 // stderr, rewritten in place, only when stderr is a terminal. JSON mode: every event as one
 // line of NDJSON on stdout.
 
-import type { SttEvent } from '../stt/events.js';
+import type { SttEvent } from '../../stt/events.js';
 import { eventJson, formatVoiceProfile } from './transcript-format.js';
 
 export interface DisplayOptions {

@@ -7,13 +7,13 @@
 // Each source is "primed" here: its first chunk is read before the command connects, so a file
 // ffmpeg cannot decode, or a WAV cut short in its header, is a usage error (exit 2) with no request.
 
-import type { RecorderName } from '../audio/microphone.js';
+import type { RecorderName } from '../../audio/microphone.js';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import type { PcmSource } from '../audio/source.js';
-import { looksLikeWav } from '../audio/wav-reader.js';
-import { ValidationError } from '../core/errors.js';
-import { fileError } from '../core/file-errors.js';
+import type { PcmSource } from '../../audio/source.js';
+import { looksLikeWav } from '../../audio/wav-reader.js';
+import { ValidationError } from '../../core/errors.js';
+import { fileError } from '../../core/file-errors.js';
 import type { SourceKind, TranscribeSource } from './transcript-source.js';
 
 const MIN_RATE_HZ = 8_000;
@@ -48,7 +48,7 @@ async function prime(kind: SourceKind, description: string, source: PcmSource): 
 /** The source as the API can take it: its own rate within 8–48 kHz, else resampled to 16 kHz. */
 async function withinApiRates(source: PcmSource): Promise<{ source: PcmSource; note: string }> {
   if (source.sampleRate >= MIN_RATE_HZ && source.sampleRate <= MAX_RATE_HZ) return { source, note: `at ${source.sampleRate} Hz` };
-  const { resampleSource } = await import('../audio/resampler.js');
+  const { resampleSource } = await import('../../audio/resampler.js');
   return { source: resampleSource(source, RESAMPLE_RATE_HZ), note: `resampled from ${source.sampleRate} to ${RESAMPLE_RATE_HZ} Hz` };
 }
 
@@ -67,7 +67,7 @@ export async function openAudioFile(path: string): Promise<TranscribeSource> {
     throw fileError('read', path, error, { beforeRequest: true });
   }
   if (looksLikeWav(head)) {
-    const { openWavSource } = await import('../audio/wav-source.js');
+    const { openWavSource } = await import('../../audio/wav-source.js');
     const wav = await openWavSource(path);
     const { sampleRate, channels } = wav.info;
     const { encoding } = wav;
@@ -75,7 +75,7 @@ export async function openAudioFile(path: string): Promise<TranscribeSource> {
     return prime('file', `${path}: WAV ${sampleRate} Hz, ${channels} channel(s), ${encoding}; sent as 16-bit mono ${note}`, source);
   }
   if (head.length === 0) throw new ValidationError(`${path} is empty`);
-  const { openFfmpegSource } = await import('../audio/ffmpeg-source.js');
+  const { openFfmpegSource } = await import('../../audio/ffmpeg-source.js');
   return prime('file', `${path}: decoded by ffmpeg to 16-bit mono at ${DECODE_RATE_HZ} Hz`, openFfmpegSource(path, { sampleRate: DECODE_RATE_HZ }));
 }
 
@@ -100,7 +100,7 @@ export async function openStdinAudio(head: Buffer, rest: AsyncIterable<Buffer>, 
   });
   try {
     if (looksLikeWav(head)) {
-      const { openWavSource } = await import('../audio/wav-source.js');
+      const { openWavSource } = await import('../../audio/wav-source.js');
       const wav = await openWavSource(stream, { name });
       const { source, note } = await withinApiRates(withRelease(wav));
       return prime('stdin', `WAV on standard input, ${wav.info.sampleRate} Hz, ${wav.info.channels} channel(s); sent ${note}`, source);
@@ -111,7 +111,7 @@ export async function openStdinAudio(head: Buffer, rest: AsyncIterable<Buffer>, 
         hint: 'Add --sample-rate <hz> (and --channels <n> if not mono)',
       });
     }
-    const { openRawPcmSource } = await import('../audio/raw-source.js');
+    const { openRawPcmSource } = await import('../../audio/raw-source.js');
     const raw16 = withRelease(openRawPcmSource(stream, { sampleRate: raw.sampleRate, channels: raw.channels ?? 1, name }));
     const { source, note } = await withinApiRates(raw16);
     const audio: AsyncIterable<Buffer> = source;
@@ -132,7 +132,7 @@ export async function openStdinAudio(head: Buffer, rest: AsyncIterable<Buffer>, 
 
 /** The default microphone at 16 kHz mono (arecord on Linux, sox's rec elsewhere). */
 export async function openMicrophone(recorder?: RecorderName): Promise<TranscribeSource> {
-  const microphone = await import('../audio/microphone.js');
+  const microphone = await import('../../audio/microphone.js');
   const mic = await microphone.openMicrophone({ sampleRate: microphone.DEFAULT_MIC_RATE_HZ, recorder });
   return {
     kind: 'mic',

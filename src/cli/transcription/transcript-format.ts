@@ -1,8 +1,8 @@
 // How transcription events look to people (one line per final, a compact voice profile) and to
 // programs (`--json`: one object per line with a `type`).
 
-import type { SttEvent } from '../stt/events.js';
-import type { VoiceProfile } from '../stt/protocol.js';
+import type { SttEvent } from '../../stt/events.js';
+import type { VoiceProfile } from '../../stt/protocol.js';
 
 /** Category order and names as the contract lists them. */
 const PROFILE_CATEGORIES: ReadonlyArray<[keyof VoiceProfile & string, string]> = [

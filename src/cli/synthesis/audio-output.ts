@@ -2,10 +2,10 @@
 // --encoding), standard output, the speakers, or a file plus the speakers (--play). The plan is
 // made and checked before any request; the sink is opened before the request too, so a missing
 // directory or audio device fails fast with nothing sent.
-import { ValidationError } from '../core/errors.js';
-import type { AudioEncoding, OutputFormat, ServerEncoding } from '../audio/formats.js';
-import type { PlayerName } from '../audio/players.js';
-import type { AudioSink } from '../audio/sink.js';
+import { ValidationError } from '../../core/errors.js';
+import type { AudioEncoding, OutputFormat, ServerEncoding } from '../../audio/formats.js';
+import type { PlayerName } from '../../audio/players.js';
+import type { AudioSink } from '../../audio/sink.js';
 import type { SynthesisFlags } from './synthesis-flags.js';
 import { DEFAULT_SAMPLE_RATE_HZ } from './synthesis-flags.js';
 
@@ -33,8 +33,8 @@ export interface PlanContext {
 }
 
 export async function planAudioOutput(flags: SynthesisFlags, context: PlanContext): Promise<AudioOutputPlan> {
-  const { resolveOutputFormat } = await import('../audio/formats.js');
-  const { isPlayerName, PLAYER_NAMES } = await import('../audio/players.js');
+  const { resolveOutputFormat } = await import('../../audio/formats.js');
+  const { isPlayerName, PLAYER_NAMES } = await import('../../audio/players.js');
   const toStdout = flags.output === '-' || (flags.output === undefined && !context.stdoutIsTTY);
   const destination: Destination = flags.output !== undefined && flags.output !== '-' ? 'file' : toStdout ? 'stdout' : 'speakers';
   const format = resolveOutputFormat({ path: destination === 'file' ? flags.output : undefined, encoding: flags.encoding });
@@ -83,14 +83,14 @@ export async function openAudioOutput(plan: AudioOutputPlan, env: NodeJS.Process
   const opened: AudioSink[] = [];
   try {
     if (plan.destination === 'file') {
-      const { openRawFileSink, openWavFileSink } = await import('../audio/file-sink.js');
+      const { openRawFileSink, openWavFileSink } = await import('../../audio/file-sink.js');
       opened.push(wav ? await openWavFileSink(plan.path!, wav) : await openRawFileSink(plan.path!));
     } else if (plan.destination === 'stdout') {
-      const { openStdoutSink } = await import('../audio/stdout-sink.js');
+      const { openStdoutSink } = await import('../../audio/stdout-sink.js');
       opened.push(openStdoutSink({ wav }));
     }
     if (plan.destination === 'speakers' || plan.play) {
-      const { openSpeakers } = await import('../audio/speaker-sink.js');
+      const { openSpeakers } = await import('../../audio/speaker-sink.js');
       opened.push(await openSpeakers({ sampleRate: plan.sampleRateHertz, player: plan.player, env }));
     }
   } catch (error) {
@@ -98,7 +98,7 @@ export async function openAudioOutput(plan: AudioOutputPlan, env: NodeJS.Process
     throw error;
   }
   if (opened.length === 1) return opened[0]!;
-  const { TeeSink } = await import('../audio/tee-sink.js');
+  const { TeeSink } = await import('../../audio/tee-sink.js');
   return new TeeSink(opened);
 }
 

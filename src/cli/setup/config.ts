@@ -14,7 +14,7 @@ import {
   storedValue,
   updateConfigFile,
   type ConfigKeySpec,
-} from '../config-file.js';
+} from './config-file.js';
 import { registerSecret } from '../exit.js';
 import { note } from '../ui.js';
 

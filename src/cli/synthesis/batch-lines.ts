@@ -4,8 +4,8 @@
 // a failure found halfway through the run.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { ValidationError } from '../core/errors.js';
-import type { TtsStreamSynthesisOptions } from '../tts/ws-options.js';
+import { ValidationError } from '../../core/errors.js';
+import type { TtsStreamSynthesisOptions } from '../../tts/ws-options.js';
 
 export interface BatchItem {
   line: number;

@@ -4,7 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Voice } from '../voices/types.js';
+import type { Voice } from '../../voices/types.js';
 
 /** Where the completion scripts look (they spell the same path in shell). */
 export function voiceCachePath(env: NodeJS.ProcessEnv = process.env): string {
@@ -18,7 +18,7 @@ export async function cacheVoiceIds(voices: readonly Voice[], fromEmulator: bool
   try {
     await mkdir(dirname(path), { recursive: true });
     // Atomically: a completion reading the file meanwhile sees the old list or the new, never half.
-    const { writeFileAtomically } = await import('../core/atomic-file.js');
+    const { writeFileAtomically } = await import('../../core/atomic-file.js');
     await writeFileAtomically(path, `${voices.map((voice) => voice.id).join('\n')}\n`);
   } catch {
     // A read-only home is fine: completion just offers no voice ids.

@@ -15,9 +15,9 @@ import {
 import { describeKeptTranscript, interruptSignal, reportKept } from '../interrupt.js';
 import { languageFlag } from '../language-code.js';
 import { addGlobalOptions, choiceOption, nonNegativeInt, numberInRange, positiveInt, type GlobalOptions } from '../options.js';
-import { TranscriptDisplay } from '../transcript-display.js';
-import { TranscriptFile, transcriptFormatFor } from '../transcript-output.js';
-import { openTranscribeSource, type TranscribeSource } from '../transcript-source.js';
+import { TranscriptDisplay } from './transcript-display.js';
+import { TranscriptFile, transcriptFormatFor } from './transcript-output.js';
+import { openTranscribeSource, type TranscribeSource } from './transcript-source.js';
 import { colorLevel, note } from '../ui.js';
 
 /** After Ctrl-C: how long finals may still arrive before the command stops waiting. */

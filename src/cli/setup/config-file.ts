@@ -6,11 +6,11 @@ import { chmod, lstat, mkdir, open, realpath, stat, unlink } from 'node:fs/promi
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { parseBaseUrl } from '../core/config.js';
-import { readConfigRecord } from '../core/config-file.js';
-import { InworldError, ValidationError } from '../core/errors.js';
-import { fileError } from '../core/file-errors.js';
-import { languageCode, languageProblem } from './language-code.js';
+import { parseBaseUrl } from '../../core/config.js';
+import { readConfigRecord } from '../../core/config-file.js';
+import { InworldError, ValidationError } from '../../core/errors.js';
+import { fileError } from '../../core/file-errors.js';
+import { languageCode, languageProblem } from '../language-code.js';
 
 /** Owner read/write only: the file may hold the API key. */
 export const CONFIG_FILE_MODE = 0o600;
@@ -153,7 +153,7 @@ function quoteIfNeeded(path: string): string {
 export async function writeConfigRecord(path: string, record: Record<string, unknown>): Promise<string> {
   const target = await resolveTarget(path);
   await ensurePrivateDir(dirname(target));
-  const { writeFileAtomically } = await import('../core/atomic-file.js');
+  const { writeFileAtomically } = await import('../../core/atomic-file.js');
   const text = `${JSON.stringify(record, null, 2)}\n`;
   return writeFileAtomically(target, text, { mode: CONFIG_FILE_MODE, what: 'config file', usageErrors: 'all', durable: true });
 }

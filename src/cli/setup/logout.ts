@@ -4,7 +4,7 @@
 import { Command, Option } from 'commander';
 import { defaultConfigPath, readConfigRecord } from '../../core/config-file.js';
 import { mask } from '../../core/log.js';
-import { findConfigKey, storedSpellings, storedValue, updateConfigFile } from '../config-file.js';
+import { findConfigKey, storedSpellings, storedValue, updateConfigFile } from './config-file.js';
 import { registerSecret } from '../exit.js';
 import { note } from '../ui.js';
 

@@ -11,7 +11,7 @@ import { mask } from '../../core/log.js';
 import { TTS_WS_PATH } from '../../tts/ws-protocol.js';
 import { findExecutable } from '../../audio/find-executable.js';
 import { PLAYERS, defaultPlayerOrder, resolveSpeakerPackage, type PlayerName } from '../../audio/players.js';
-import { formatMode, looseConfigMode } from '../config-file.js';
+import { formatMode, looseConfigMode } from './config-file.js';
 import type { CommandContext } from '../context.js';
 import { registerSecret } from '../exit.js';
 import { colorLevel, painter } from '../ui.js';

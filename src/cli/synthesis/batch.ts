@@ -10,9 +10,9 @@ import { createReadStream } from 'node:fs';
 import { access, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { InworldClient } from '../core/client.js';
-import { AuthenticationError, BadRequestError, InworldError, NotFoundError, PermissionDeniedError, UserAbortError, ValidationError } from '../core/errors.js';
-import type { TtsStreamSynthesisOptions } from '../tts/ws-options.js';
+import type { InworldClient } from '../../core/client.js';
+import { AuthenticationError, BadRequestError, InworldError, NotFoundError, PermissionDeniedError, UserAbortError, ValidationError } from '../../core/errors.js';
+import type { TtsStreamSynthesisOptions } from '../../tts/ws-options.js';
 import { DEFAULT_BATCH_CONCURRENCY } from './batch-options.js';
 import { checkBatchFile, defaultLineName, parseBatchLine, type BatchItem, type OptionsCheck } from './batch-lines.js';
 
@@ -70,7 +70,7 @@ export interface BatchCheck {
  * it is valid (one streaming pass), and the directory can be made. Returns the lines to speak.
  */
 export async function prepareBatch(options: Pick<BatchRunOptions, 'file' | 'outDir'>, lines?: BatchCheck): Promise<number | undefined> {
-  const { assertReadableFile, fileError } = await import('../core/file-errors.js');
+  const { assertReadableFile, fileError } = await import('../../core/file-errors.js');
   await assertReadableFile(options.file, 'batch file');
   const count = lines ? await checkBatchFile(options.file, lines.defaults, lines.check) : undefined;
   if (count === 0) return count; // nothing to speak: no directory either
@@ -81,7 +81,7 @@ export async function prepareBatch(options: Pick<BatchRunOptions, 'file' | 'outD
   }
   // A file is created and removed again: the one check that holds for a read-only disk or a
   // directory the user may not write to (root passes any access() check).
-  const { tempNameBeside } = await import('../core/atomic-file.js');
+  const { tempNameBeside } = await import('../../core/atomic-file.js');
   const probe = tempNameBeside(join(options.outDir, 'inworld-check'));
   try {
     await (await open(probe, 'wx')).close();
@@ -105,7 +105,7 @@ export function retryCanHelp(error: InworldError | undefined): boolean {
 export async function runBatch(client: InworldClient, options: BatchRunOptions): Promise<BatchSummary> {
   // What the batch needs loads at once, `ws` included (otherwise it starts only when the pool is
   // created), while the file and directory are checked.
-  const loading = Promise.all([import('../tts/pool.js'), loadLineIo(), import('../core/ws-connection.js').then((m) => m.loadWebSocket())]);
+  const loading = Promise.all([import('../../tts/pool.js'), loadLineIo(), import('../../core/ws-connection.js').then((m) => m.loadWebSocket())]);
   loading.catch(() => undefined); // reported by the await below, unless prepareBatch fails first
   await prepareBatch(options);
   const concurrency = Math.max(1, options.concurrency ?? DEFAULT_BATCH_CONCURRENCY);
@@ -215,9 +215,9 @@ type LineIo = Awaited<ReturnType<typeof loadLineIo>>;
 
 async function loadLineIo() {
   const [{ openRawFileSink, openWavFileSink }, { wavHeader }, { sleep, decideRetry, BATCH_LINE_RETRY_BACKOFF }] = await Promise.all([
-    import('../audio/file-sink.js'),
-    import('../audio/wav-writer.js'),
-    import('../core/retry.js'),
+    import('../../audio/file-sink.js'),
+    import('../../audio/wav-writer.js'),
+    import('../../core/retry.js'),
   ]);
   return { openRawFileSink, openWavFileSink, wavHeader, sleep, decideRetry, BATCH_LINE_RETRY_BACKOFF };
 }
@@ -227,7 +227,7 @@ async function loadLineIo() {
  * created mid-run, so failing to create it is a failure (exit 1), not a usage error.
  */
 async function writeWhole(path: string, chunks: Buffer[]): Promise<void> {
-  const { writeFileAtomically } = await import('../core/atomic-file.js');
+  const { writeFileAtomically } = await import('../../core/atomic-file.js');
   await writeFileAtomically(path, chunks, { usageErrors: 'none' });
 }
 
@@ -243,7 +243,7 @@ interface HeldAudio {
  * in memory for writeLine; longer audio streams into its file here and the outcome comes back.
  */
 async function synthesizeLine(
-  pool: import('../tts/pool.js').TtsPool,
+  pool: import('../../tts/pool.js').TtsPool,
   io: LineIo,
   item: BatchItem,
   path: string,

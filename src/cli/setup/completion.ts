@@ -1,6 +1,6 @@
 // `inworld completion <bash|zsh|fish>`: prints the completion script for the shell.
 import { Argument, Command } from 'commander';
-import { SHELLS, completionScript, type Shell } from '../completion.js';
+import { SHELLS, completionScript, type Shell } from './completion-scripts.js';
 
 export function completionCommand(): Command {
   return new Command('completion')

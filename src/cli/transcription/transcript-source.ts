@@ -6,8 +6,8 @@
 // What is sent: 16-bit mono PCM at the input's own rate when it is within the API's 8–48 kHz (no
 // resampling needed); other formats and rates are decoded by ffmpeg to 16 kHz (transcript-audio.ts).
 
-import type { RecorderName } from '../audio/microphone.js';
-import { ValidationError } from '../core/errors.js';
+import type { RecorderName } from '../../audio/microphone.js';
+import { ValidationError } from '../../core/errors.js';
 
 export type SourceKind = 'mic' | 'file' | 'stdin';
 

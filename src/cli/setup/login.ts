@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import { defaultConfigPath } from '../../core/config-file.js';
 import { AuthenticationError, InworldError, PermissionDeniedError, UserAbortError, ValidationError } from '../../core/errors.js';
 import { mask } from '../../core/log.js';
-import { findConfigKey, storedSpellings, updateConfigFile } from '../config-file.js';
+import { findConfigKey, storedSpellings, updateConfigFile } from './config-file.js';
 import { registerSecret } from '../exit.js';
 import { addGlobalOptions, type GlobalOptions } from '../options.js';
 import { note } from '../ui.js';
@@ -116,7 +116,7 @@ async function verifyKey(key: string, flags: LoginFlags): Promise<Verification> 
     const voices = await listVoices(context.client, { signal: interruptSignal() });
     const ms = Math.round(performance.now() - started);
     // The key's own voices are now known: shell completion of --voice can offer them.
-    const { cacheVoiceIds } = await import('../voice-cache.js');
+    const { cacheVoiceIds } = await import('../voices/voice-cache.js');
     const { emulatorRequested } = await import('../context.js');
     await cacheVoiceIds(voices, emulatorRequested(flags));
     return { baseUrl: context.client.connection.baseUrl.href, voices: voices.length, ms };

@@ -1,15 +1,15 @@
 // `inworld say`: synthesizes text over HTTP streaming into a file, standard output or the speakers.
 import { Argument, Command, Option } from 'commander';
 import { InworldError, ValidationError } from '../../core/errors.js';
-import { addBatchOptions, type BatchFlags } from '../batch-options.js';
-import { applyConfigDefaults } from '../config-defaults.js';
-import { describeDestination, openAudioOutput, planAudioOutput, type AudioOutputPlan } from '../audio-output.js';
+import { addBatchOptions, type BatchFlags } from './batch-options.js';
+import { applyConfigDefaults } from '../setup/config-defaults.js';
+import { describeDestination, openAudioOutput, planAudioOutput, type AudioOutputPlan } from './audio-output.js';
 import { describeKeptAudio, interruptSignal, reportKept } from '../interrupt.js';
 import { addGlobalOptions, type GlobalOptions } from '../options.js';
-import { addSynthesisFlags, toSynthesisOptions, type SynthesisFlags } from '../synthesis-flags.js';
-import { readText } from '../text-input.js';
-import { LiveCaptions } from '../live-captions.js';
-import { Timings } from '../timings.js';
+import { addSynthesisFlags, toSynthesisOptions, type SynthesisFlags } from './synthesis-flags.js';
+import { readText } from './text-input.js';
+import { LiveCaptions } from './live-captions.js';
+import { Timings } from './timings.js';
 import { createUi, note } from '../ui.js';
 
 export interface SayFlags extends SynthesisFlags, GlobalOptions, BatchFlags {
@@ -119,12 +119,12 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
         throw signal.reason;
       }
       await sink.abort(error);
-      const { withVoiceSuggestion } = await import('../voice-suggest.js');
+      const { withVoiceSuggestion } = await import('../voices/voice-suggest.js');
       throw await withVoiceSuggestion(error, context.client, flags.voice);
     }
     ui.stopProgress();
     if (subtitles) {
-      const { writeCaptionsFile } = await import('../captions-file.js');
+      const { writeCaptionsFile } = await import('./captions-file.js');
       await writeCaptionsFile(subtitles, words);
     }
     await commitOutputs([subtitles], sink);
@@ -188,7 +188,7 @@ async function runSayBatch(words: string[], flags: SayFlags): Promise<void> {
   }
   const plan = await planAudioOutput({ ...flags, output: `batch${format.extension}` }, { stdoutIsTTY: false });
   const { text: _text, ...defaults } = toSynthesisOptions('', flags, plan);
-  const [{ prepareBatch, runBatch }, { buildWsCreateConfig }] = await Promise.all([import('../batch.js'), import('../../tts/ws-options.js')]);
+  const [{ prepareBatch, runBatch }, { buildWsCreateConfig }] = await Promise.all([import('./batch.js'), import('../../tts/ws-options.js')]);
   buildWsCreateConfig(defaults); // the flags themselves, before any line
   const outDir = flags.outDir ?? '.';
   const lines = await prepareBatch({ file: flags.batch!, outDir }, { defaults, check: buildWsCreateConfig });
@@ -228,7 +228,7 @@ async function runSayBatch(words: string[], flags: SayFlags): Promise<void> {
     ui.stopProgress();
     ui.info(`Batch: ${summary.written} written, ${summary.skipped} already done, ${summary.failed} failed`);
     if (summary.failed > 0) {
-      const { retryCanHelp } = await import('../batch.js');
+      const { retryCanHelp } = await import('./batch.js');
       const hint = summary.results.some((result) => result.status === 'failed' && retryCanHelp(result.error))
         ? 'Run the same command again to retry only those lines'
         : 'Fix those lines; a re-run skips the files already written';

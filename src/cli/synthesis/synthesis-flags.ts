@@ -1,11 +1,11 @@
 // The synthesis flags `say` and `stream` share (voice, model, format, prosody, timestamps), parsed
 // and range-checked at the command boundary so bad values exit 2 before any request.
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { AUDIO_ENCODINGS, type AudioEncoding } from '../audio/formats.js';
-import type { SynthesisOptions } from '../tts/options.js';
+import { AUDIO_ENCODINGS, type AudioEncoding } from '../../audio/formats.js';
+import type { SynthesisOptions } from '../../tts/options.js';
 import type { AudioOutputPlan } from './audio-output.js';
-import { languageFlag } from './language-code.js';
-import { choiceOption, numberInRange, positiveInt } from './options.js';
+import { languageFlag } from '../language-code.js';
+import { choiceOption, numberInRange, positiveInt } from '../options.js';
 
 export const DEFAULT_VOICE = 'Ashley';
 export const DEFAULT_MODEL = 'inworld-tts-1.5-max';

@@ -8,10 +8,10 @@ import { APIError, InworldError, UserAbortError, ValidationError } from '../../c
 import { AUDIO_ENCODINGS } from '../../audio/formats.js';
 import type { FileSink } from '../../audio/file-sink.js';
 import type { AudioSink } from '../../audio/sink.js';
-import { describeDestination, openAudioOutput, planAudioOutput, type AudioOutputPlan } from '../audio-output.js';
+import { describeDestination, openAudioOutput, planAudioOutput, type AudioOutputPlan } from './audio-output.js';
 import { describeKeptAudio, interruptSignal, reportKept } from '../interrupt.js';
 import { addGlobalOptions, nonNegativeInt, positiveInt, type GlobalOptions } from '../options.js';
-import { addSynthesisFlags, toSynthesisOptions, type SynthesisFlags } from '../synthesis-flags.js';
+import { addSynthesisFlags, toSynthesisOptions, type SynthesisFlags } from './synthesis-flags.js';
 import type { SpeakerEvent } from '../../tts/ws-speaker.js';
 import type { TtsStreamSynthesisOptions } from '../../tts/ws-options.js';
 import { TTS_WS_ENCODINGS } from '../../tts/options.js';
@@ -68,7 +68,7 @@ Examples:
   $ echo "Offline test." | inworld stream -o test.wav --emulator`,
     )
     .action(async (flags: StreamFlags, self: Command) => {
-      const { applyConfigDefaults } = await import('../config-defaults.js');
+      const { applyConfigDefaults } = await import('../setup/config-defaults.js');
       await runStream(applyConfigDefaults(flags, self));
     });
 }
@@ -122,7 +122,7 @@ async function runStream(flags: StreamFlags): Promise<void> {
     await speak({ flags, plan, options, input, sink, subtitles, pool, signal, progress, maxRetries: context.client.maxRetries });
   } catch (error) {
     if (signal.aborted) throw error;
-    const { withVoiceSuggestion } = await import('../voice-suggest.js');
+    const { withVoiceSuggestion } = await import('../voices/voice-suggest.js');
     throw await withVoiceSuggestion(error, context.client, options.voiceId ?? flags.voice);
   } finally {
     await subtitles?.abort();
@@ -154,11 +154,11 @@ async function speak(job: SpeakJob): Promise<void> {
   const { SentenceSpeaker } = await import('../../tts/ws-speaker.js');
   const { liveSentences, DEFAULT_AMBIGUOUS_FLUSH_MS, DEFAULT_IDLE_FLUSH_MS } = await import('../../tts/live-sentences.js');
   const { isRewindable } = await import('../../audio/sink.js');
-  const { Timings } = await import('../timings.js');
+  const { Timings } = await import('./timings.js');
   const timings = new Timings();
   const speaker = new SentenceSpeaker(job.pool, job.options, { signal, maxRetries: job.maxRetries });
   const wantWords = flags.subtitles !== undefined;
-  const { LiveCaptions } = await import('../live-captions.js');
+  const { LiveCaptions } = await import('./live-captions.js');
   const captions = flags.captions ? new LiveCaptions(process.stderr, plan.destination === 'speakers' || plan.play) : undefined;
   const words: Array<{ text: string; start: number; end: number; sentence: number }> = [];
   const { AudioDurationMeter, meteredContainerFor } = await import('../../audio/duration-meter.js');
@@ -267,11 +267,11 @@ async function speak(job: SpeakJob): Promise<void> {
   }
   if (speaker.sentenceCount === 0) {
     await sink.abort(new Error('no input'));
-    const { nothingToSpeak } = await import('../text-input.js');
+    const { nothingToSpeak } = await import('./text-input.js');
     throw nothingToSpeak(`${flags.file !== undefined ? `the file ${flags.file}` : 'standard input'} has no words`, 'stream');
   }
   if (job.subtitles) {
-    const { writeCaptionsFile } = await import('../captions-file.js');
+    const { writeCaptionsFile } = await import('./captions-file.js');
     await writeCaptionsFile(job.subtitles, words);
   }
   const { commitOutputs } = await import('../output-files.js');

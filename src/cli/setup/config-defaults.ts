@@ -2,8 +2,8 @@
 // contract's: a flag on the command line wins, then the config file, then the built-in default.
 // Commander has already put the built-in default in the flags, so we ask it where each value came
 // from and only replace values the user did not type.
-import { defaultConfigPath, readConfigFile } from '../core/config-file.js';
-import { ValidationError } from '../core/errors.js';
+import { defaultConfigPath, readConfigFile } from '../../core/config-file.js';
+import { ValidationError } from '../../core/errors.js';
 import { findConfigKey, parseLanguage } from './config-file.js';
 
 /** The flags this fills in, by their commander option name (attribute name). */

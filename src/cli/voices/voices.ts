@@ -48,14 +48,14 @@ Examples:
     )
     .action(async (flags: VoicesFlags) => {
       if (flags.preview !== undefined) {
-        const { runSay } = await import('./say.js');
-        const { DEFAULT_MODEL } = await import('../synthesis-flags.js');
+        const { runSay } = await import('../synthesis/say.js');
+        const { DEFAULT_MODEL } = await import('../synthesis/synthesis-flags.js');
         await runSay([PREVIEW_TEXT], { ...flags, voice: flags.preview, model: DEFAULT_MODEL, output: flags.output });
         return;
       }
       const { emulatorRequested, openContext } = await import('../context.js');
       const { listVoices } = await import('../../voices/list.js');
-      const { cacheVoiceIds } = await import('../voice-cache.js');
+      const { cacheVoiceIds } = await import('./voice-cache.js');
       const context = await openContext(flags);
       try {
         const voices = await listVoices(context.client, { language: flags.lang, legacyOnly: flags.legacy, signal: interruptSignal() });

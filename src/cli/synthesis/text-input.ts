@@ -2,8 +2,8 @@
 // stdin is a pipe). Text is checked before any request: empty, binary or invalid UTF-8 input is a
 // usage error naming the fix.
 import { readFile } from 'node:fs/promises';
-import { ValidationError } from '../core/errors.js';
-import { fileError } from '../core/file-errors.js';
+import { ValidationError } from '../../core/errors.js';
+import { fileError } from '../../core/file-errors.js';
 
 export interface TextSource {
   words: string[];

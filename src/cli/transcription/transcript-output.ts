@@ -4,10 +4,10 @@
 // (also after Ctrl-C or a failure, with what arrived), so it is never left half-written.
 
 import { extname } from 'node:path';
-import type { TurnTiming, WordTiming } from '../audio/captions.js';
-import type { FileSink } from '../audio/file-sink.js';
-import { ValidationError } from '../core/errors.js';
-import type { SttEvent } from '../stt/events.js';
+import type { TurnTiming, WordTiming } from '../../audio/captions.js';
+import type { FileSink } from '../../audio/file-sink.js';
+import { ValidationError } from '../../core/errors.js';
+import type { SttEvent } from '../../stt/events.js';
 
 export type TranscriptFormat = 'txt' | 'json' | 'srt' | 'vtt';
 const FORMATS: readonly TranscriptFormat[] = ['txt', 'json', 'srt', 'vtt'];
@@ -35,7 +35,7 @@ export class TranscriptFile {
   /** Checks and reserves the file before any audio is sent (see output-files.ts). */
   static async open(path: string): Promise<TranscriptFile> {
     const format = transcriptFormatFor(path);
-    const { openSideOutput } = await import('./output-files.js');
+    const { openSideOutput } = await import('../output-files.js');
     return new TranscriptFile(path, format, await openSideOutput(path));
   }
 
@@ -48,7 +48,7 @@ export class TranscriptFile {
   async write(): Promise<void> {
     const body = await this.#render();
     await this.#file.write(Buffer.from(body));
-    const { commitOutputs } = await import('./output-files.js');
+    const { commitOutputs } = await import('../output-files.js');
     await commitOutputs([this.#file]);
   }
 
@@ -80,7 +80,7 @@ function finalsText(events: readonly SttEvent[]): string {
  * over the turn's text.
  */
 export async function renderTranscriptCaptions(format: 'srt' | 'vtt', events: readonly SttEvent[]): Promise<string> {
-  const { renderCaptions, renderTurnCaptions } = await import('../audio/captions.js');
+  const { renderCaptions, renderTurnCaptions } = await import('../../audio/captions.js');
   const spoken = events.filter((event): event is Extract<SttEvent, { type: 'final' }> => event.type === 'final' && event.text.trim() !== '');
   if (spoken.length > 0 && spoken.every((final) => final.words.length > 0)) {
     const words: WordTiming[] = spoken.flatMap((final) => final.words.map((word) => ({ word: word.word, start: word.startMs / 1000, end: word.endMs / 1000 })));

@@ -1,7 +1,7 @@
 // The `say --batch` flags, apart from the batch runner so that a plain `say` does not load the
 // runner's modules (readline, the pool) before its request.
 import { Option, type Command } from 'commander';
-import { positiveInt } from './options.js';
+import { positiveInt } from '../options.js';
 
 export const DEFAULT_BATCH_CONCURRENCY = 10;
 

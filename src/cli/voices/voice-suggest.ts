@@ -1,7 +1,7 @@
 // "Did you mean …": when the server does not know a voice id, look at the voice list for the
 // nearest ids (voice ids are case-sensitive, so "ashley" and "Ashly" are the usual slips).
-import type { InworldClient } from '../core/client.js';
-import { NotFoundError } from '../core/errors.js';
+import type { InworldClient } from '../../core/client.js';
+import { NotFoundError } from '../../core/errors.js';
 
 /** Ids within this many edits (after case folding) are offered. */
 const MAX_SUGGESTION_DISTANCE = 3;
@@ -40,7 +40,7 @@ export async function withVoiceSuggestion(error: unknown, client: InworldClient,
   if (!(error instanceof NotFoundError) || !/voice/i.test(error.serverMessage)) return error;
   let hint = 'Run `inworld voices` to see the voice ids';
   try {
-    const { listVoices } = await import('../voices/list.js');
+    const { listVoices } = await import('../../voices/list.js');
     const voices = await listVoices(client, { maxRetries: 0 });
     const near = nearestIds(voiceId, voices.map((voice) => voice.id));
     if (near.length > 0) hint = `Did you mean ${near.map((id) => `"${id}"`).join(' or ')}? Voice ids are case-sensitive`;
