@@ -85,7 +85,6 @@ export function functionSizes(fileName: string, text: string): FunctionSize[] {
  */
 const KNOWN_LONG_FILES: string[] = [
   'cli/setup/doctor.ts',
-  'tts/http.ts',
 ];
 const KNOWN_LONG_FUNCTIONS: string[] = [
   'cli/setup/config.ts: configCommand',
