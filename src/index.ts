@@ -31,7 +31,7 @@ export {
 } from './core/errors.js';
 
 // Text-to-speech.
-export type { AudioFormat, SynthesisCallOptions, SynthesisChunk, SynthesisResult, Usage } from './tts/http.js';
+export type { AudioFormat, SynthesisCallOptions, SynthesisChunk, SynthesisResult, Usage } from './tts/http-types.js';
 export {
   DELIVERY_MODES,
   TEXT_NORMALIZATION_VALUES,

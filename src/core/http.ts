@@ -4,15 +4,17 @@
 //  - a first-byte deadline (connect + response headers) and an idle deadline between body chunks,
 //    both surfacing as TimeoutError; the idle clock is paused while the consumer holds a chunk, so a
 //    slow consumer (a speaker applying backpressure) is not mistaken for a stalled server;
-//  - network failures as ConnectionError with a readable message, non-2xx as the APIError subclass
-//    for the status (gRPC body parsed, request ids, Retry-After), an aborted signal as UserAbortError;
+//  - network failures as ConnectionError with a readable message (core/network-errors.ts), non-2xx
+//    as the APIError subclass for the status (gRPC body parsed, request ids, Retry-After), an
+//    aborted signal as UserAbortError;
 //  - a body exposed as an async iterable: breaking out of the loop (or close()) aborts the request
 //    and frees the socket.
 // Retries are not done here: callers wrap attempts with core/retry.ts, since only they know whether
 // output has already reached the user.
 import { randomUUID } from 'node:crypto';
 import type { InworldClient } from './client.js';
-import { ConnectionError, InworldError, ProtocolError, TimeoutError, UserAbortError, makeApiError, parseRpcStatus, type APIError } from './errors.js';
+import { ProtocolError, TimeoutError, UserAbortError, makeApiError, parseRpcStatus, type APIError } from './errors.js';
+import { mapNetworkError } from './network-errors.js';
 import { abortError, parseRetryAfterMs } from './retry.js';
 import { sendRequest, type RawResponse } from './transport.js';
 
@@ -91,43 +93,127 @@ function serverRequestIdOf(headers: Record<string, string | string[] | undefined
   return undefined;
 }
 
+/**
+ * Everything that can end one request, behind one AbortController: the caller's signal, our
+ * deadlines, and the consumer leaving the loop. The abort reason says which one it was.
+ */
+class RequestLifetime {
+  private readonly controller = new AbortController();
+  private readonly onCallerAbort: () => void;
+  private timer: NodeJS.Timeout | undefined;
+  private finished = false;
+
+  constructor(private readonly callerSignal: AbortSignal | undefined) {
+    this.onCallerAbort = () => this.controller.abort(abortError(callerSignal!));
+    callerSignal?.addEventListener('abort', this.onCallerAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Starts (or restarts) a deadline; at `ms` the request is aborted with a TimeoutError. */
+  arm(ms: number, message: string): void {
+    this.disarm();
+    if (!hasDeadline(ms)) return;
+    this.timer = setTimeout(() => this.controller.abort(new TimeoutError(message, { hint: 'Retry, or raise --timeout if the network is slow.' })), ms);
+    this.timer.unref();
+  }
+
+  disarm(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  abort(reason: Error): void {
+    this.controller.abort(reason);
+  }
+
+  /** The request is over: no deadline runs and the caller's signal is let go (idempotent). */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.disarm();
+    this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
+  }
+}
+
+/** What the body reader needs to know about its request, for deadlines and the debug log. */
+interface BodyContext {
+  url: URL;
+  requestId: string;
+  idleMs: number;
+  log: InworldClient['logger'];
+  elapsed: () => string;
+}
+
+/**
+ * A 2xx response's body as an async iterable under the idle deadline, which runs only while the
+ * reader waits for the server; and close(), which aborts the request unless the body was fully read.
+ */
+function readBody(rawBody: UndiciBody, lifetime: RequestLifetime, context: BodyContext): Pick<StreamResponse, 'body' | 'close'> {
+  const { url, requestId, idleMs, log, elapsed } = context;
+  let bytes = 0;
+  let done = false;
+  const close = () => {
+    if (done) return;
+    done = true;
+    lifetime.finish();
+    if (!rawBody.destroyed) {
+      lifetime.abort(new UserAbortError('Response closed by the caller'));
+      rawBody.destroy();
+    }
+  };
+
+  async function* body(): AsyncGenerator<Buffer> {
+    try {
+      lifetime.arm(idleMs, `The server stopped sending after ${bytes} bytes: nothing for ${idleMs} ms (request ${requestId}).`);
+      for await (const chunk of rawBody) {
+        lifetime.disarm();
+        bytes += chunk.length;
+        yield chunk;
+        lifetime.arm(idleMs, `The server stopped sending after ${bytes} bytes: nothing for ${idleMs} ms (request ${requestId}).`);
+      }
+      done = true;
+      lifetime.finish();
+      log.debug(`HTTP ${url.pathname} body complete: ${bytes} bytes in ${elapsed()}`);
+    } catch (error) {
+      const mapped = mapNetworkError(error, lifetime.signal, url, requestId);
+      log.debug(`HTTP ${url.pathname} body failed after ${bytes} bytes, ${elapsed()}: ${mapped.message}`);
+      throw mapped;
+    } finally {
+      // Reached on normal end, on error, and when the consumer breaks out (return()).
+      close();
+    }
+  }
+
+  return { body: body(), close };
+}
+
+/** The start of a non-2xx response's body (for its error), after which the request is over. */
+async function readErrorBody(rawBody: UndiciBody, lifetime: RequestLifetime): Promise<string> {
+  try {
+    return await readLimited(rawBody, MAX_ERROR_BODY_BYTES);
+  } catch {
+    return ''; // The status alone still makes a useful error.
+  } finally {
+    lifetime.finish();
+    rawBody.destroy();
+  }
+}
+
 /** Performs one request and resolves once a 2xx response's headers have arrived. */
 export async function requestStream(client: InworldClient, options: HttpRequestOptions): Promise<StreamResponse> {
   const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
   const url = buildUrl(client, options.path, options.query);
   const requestId = options.requestId ?? randomUUID();
   const firstByteMs = options.timeoutMs ?? client.timeoutMs;
-  const idleMs = options.idleTimeoutMs ?? firstByteMs;
   const log = client.logger;
   const started = performance.now();
   const elapsed = () => `${Math.round(performance.now() - started)} ms`;
 
   if (options.signal?.aborted) throw abortError(options.signal);
-
-  // One controller for everything that can end the request: the caller's signal, our deadlines,
-  // and the consumer leaving the loop. Its reason says which one it was.
-  const controller = new AbortController();
-  const onCallerAbort = () => controller.abort(abortError(options.signal!));
-  options.signal?.addEventListener('abort', onCallerAbort, { once: true });
-
-  let timer: NodeJS.Timeout | undefined;
-  const disarm = () => {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-  };
-  const arm = (ms: number, message: string) => {
-    disarm();
-    if (!hasDeadline(ms)) return;
-    timer = setTimeout(() => controller.abort(new TimeoutError(message, { hint: 'Retry, or raise --timeout if the network is slow.' })), ms);
-    timer.unref();
-  };
-  let finished = false;
-  const finish = () => {
-    if (finished) return;
-    finished = true;
-    disarm();
-    options.signal?.removeEventListener('abort', onCallerAbort);
-  };
+  const lifetime = new RequestLifetime(options.signal);
 
   const headers: Record<string, string> = { ...client.headers(requestId), Accept: 'application/json' };
   let payload: string | undefined;
@@ -137,75 +223,34 @@ export async function requestStream(client: InworldClient, options: HttpRequestO
   }
 
   log.debug(`HTTP ${method} ${url.href} request-id=${requestId}${payload ? ` body=${payload.length}B` : ''}`);
-  arm(firstByteMs, `No response from ${url.host} within ${firstByteMs} ms (request ${requestId}).`);
+  lifetime.arm(firstByteMs, `No response from ${url.host} within ${firstByteMs} ms (request ${requestId}).`);
 
   let response: RawResponse;
   try {
-    response = await sendRequest(url, { method, headers, body: payload, signal: controller.signal });
+    response = await sendRequest(url, { method, headers, body: payload, signal: lifetime.signal });
   } catch (error) {
-    finish();
-    const mapped = mapNetworkError(error, controller.signal, url, requestId);
+    lifetime.finish();
+    const mapped = mapNetworkError(error, lifetime.signal, url, requestId);
     log.debug(`HTTP ${method} ${url.pathname} failed after ${elapsed()}: ${mapped.message}`);
     throw mapped;
   }
 
   const status = response.statusCode;
-  const responseHeaders = response.headers;
-  const serverRequestId = serverRequestIdOf(responseHeaders, requestId);
+  const serverRequestId = serverRequestIdOf(response.headers, requestId);
   const rawBody = response.body as unknown as UndiciBody;
   log.debug(`HTTP ${status} ${url.pathname} headers after ${elapsed()}${serverRequestId ? ` server-request-id=${serverRequestId}` : ''}`);
 
   if (status < 200 || status >= 300) {
-    let text = '';
-    try {
-      text = await readLimited(rawBody, MAX_ERROR_BODY_BYTES);
-    } catch {
-      // The status alone still makes a useful error.
-    } finally {
-      finish();
-      rawBody.destroy();
-    }
-    throw apiErrorFromResponse(status, text, responseHeaders, requestId, serverRequestId);
+    const text = await readErrorBody(rawBody, lifetime);
+    throw apiErrorFromResponse(status, text, response.headers, requestId, serverRequestId);
   }
 
   // Headers are in: the first-byte deadline is met. The idle deadline starts when the consumer
   // starts reading, so a caller that looks at the status first is not timed out meanwhile.
-  disarm();
-  let bytes = 0;
-  let done = false;
-  const close = () => {
-    if (done) return;
-    done = true;
-    finish();
-    if (!rawBody.destroyed) {
-      controller.abort(new UserAbortError('Response closed by the caller'));
-      rawBody.destroy();
-    }
-  };
-
-  async function* body(): AsyncGenerator<Buffer> {
-    try {
-      arm(idleMs, `The server stopped sending after ${bytes} bytes: nothing for ${idleMs} ms (request ${requestId}).`);
-      for await (const chunk of rawBody) {
-        disarm();
-        bytes += chunk.length;
-        yield chunk;
-        arm(idleMs, `The server stopped sending after ${bytes} bytes: nothing for ${idleMs} ms (request ${requestId}).`);
-      }
-      done = true;
-      finish();
-      log.debug(`HTTP ${url.pathname} body complete: ${bytes} bytes in ${elapsed()}`);
-    } catch (error) {
-      const mapped = mapNetworkError(error, controller.signal, url, requestId);
-      log.debug(`HTTP ${url.pathname} body failed after ${bytes} bytes, ${elapsed()}: ${mapped.message}`);
-      throw mapped;
-    } finally {
-      // Reached on normal end, on error, and when the consumer breaks out (return()).
-      close();
-    }
-  }
-
-  return { status, headers: responseHeaders, requestId, serverRequestId, body: body(), close };
+  lifetime.disarm();
+  const idleMs = options.idleTimeoutMs ?? firstByteMs;
+  const { body, close } = readBody(rawBody, lifetime, { url, requestId, idleMs, log, elapsed });
+  return { status, headers: response.headers, requestId, serverRequestId, body, close };
 }
 
 export interface JsonResponse<T> {
@@ -282,75 +327,4 @@ export function apiErrorFromResponse(
     body,
     retryAfterMs,
   });
-}
-
-const REFUSED_CODES: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'DNS lookup failed',
-  ECONNRESET: 'connection reset',
-  EPIPE: 'connection closed',
-  ETIMEDOUT: 'connection timed out',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ENETDOWN: 'network down',
-  EADDRNOTAVAIL: 'address not available',
-  UND_ERR_SOCKET: 'connection closed unexpectedly',
-  UND_ERR_CLOSED: 'connection closed',
-};
-const TLS_CODES = new Set([
-  'CERT_HAS_EXPIRED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'EPROTO',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-]);
-
-function errorCodes(error: unknown): string[] {
-  const codes: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-    const errors = (current as { errors?: unknown }).errors;
-    if (Array.isArray(errors)) for (const inner of errors) codes.push(...errorCodes(inner));
-    current = (current as { cause?: unknown }).cause;
-  }
-  return codes;
-}
-
-/** Maps whatever undici, ws or Node threw into the error tree, preferring the abort reason we set. */
-export function mapNetworkError(error: unknown, signal: AbortSignal | undefined, url: URL, requestId: string): InworldError {
-  if (signal?.aborted) {
-    const reason: unknown = signal.reason;
-    if (reason instanceof InworldError) return reason;
-    return new UserAbortError('Request was aborted', { cause: reason });
-  }
-  if (error instanceof InworldError) return error;
-  const codes = errorCodes(error);
-  const where = url.host;
-  const flag = url.protocol === 'ws:' || url.protocol === 'wss:' ? '--ws-url' : '--base-url';
-  const secure = url.protocol === 'https:' || url.protocol === 'wss:';
-  const target = secure ? `Check ${flag}, your network or proxy.` : `Check ${flag} or your network.`;
-  if (codes.includes('UND_ERR_CONNECT_TIMEOUT') || codes.includes('UND_ERR_HEADERS_TIMEOUT') || codes.includes('UND_ERR_BODY_TIMEOUT')) {
-    return new TimeoutError(`Timed out talking to ${where} (request ${requestId}).`, { cause: error, hint: target });
-  }
-  const tls = codes.find((code) => TLS_CODES.has(code) || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL'));
-  if (tls) {
-    return new ConnectionError(`TLS handshake with ${where} failed (${tls}). ${target}`, { cause: error, retryable: false });
-  }
-  for (const code of codes) {
-    const reason = REFUSED_CODES[code];
-    if (reason === undefined) continue;
-    const lost = code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED';
-    const message = lost
-      ? `Connection to ${where} was lost (${reason}) (request ${requestId}). ${target}`
-      : `Cannot connect to ${where} (${reason}). ${target}`;
-    return new ConnectionError(message, { cause: error });
-  }
-  const detail = error instanceof Error ? error.message : String(error);
-  return new ConnectionError(`Request to ${where} failed: ${detail} (request ${requestId}). ${target}`, { cause: error });
 }

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
 import { ConnectionError, makeApiError, parseRpcStatus, TimeoutError, type InworldError } from './errors.js';
-import { mapNetworkError } from './http.js';
+import { mapNetworkError } from './network-errors.js';
 import { webSocketAgent } from './proxy.js';
 import { abortError, parseRetryAfterMs } from './retry.js';
 

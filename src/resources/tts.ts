@@ -1,7 +1,8 @@
 // `inworld.tts`: text-to-speech. HTTP synthesis is stateless; WebSocket streams share one pool
 // per Inworld instance, created on first use.
 import type { InworldClient } from '../core/client.js';
-import { synthesize, synthesizeStream, type SynthesisCallOptions, type SynthesisChunk, type SynthesisResult } from '../tts/http.js';
+import { synthesize, synthesizeStream } from '../tts/http.js';
+import type { SynthesisCallOptions, SynthesisChunk, SynthesisResult } from '../tts/http-types.js';
 import type { SynthesisOptions } from '../tts/options.js';
 import { TtsPool, type TtsPoolOptions } from '../tts/pool.js';
 import type { TtsStreamSynthesisOptions } from '../tts/ws-options.js';

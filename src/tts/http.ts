@@ -24,397 +24,37 @@
 // STREAMINFO totals as a headerPatch for a seekable file.
 //
 // Retries (core/retry.ts) happen per part and only before that part produced anything.
-import { randomUUID } from 'node:crypto';
+//
+// The pieces: http-types.ts (the public chunk, result and call types), http-response.ts (one
+// response line read into audio, timestamps and usage), audio-assembler.ts (a response's audio
+// normalised and measured), http-part.ts (one part's streaming request and its retries),
+// part-pump.ts (a part read ahead into a bounded queue). This file plans the parts and runs them.
+import { measureDuration } from '../audio/duration-meter.js';
+import { createPartJoiner, type PartJoiner } from '../audio/part-joiner.js';
 import type { InworldClient } from '../core/client.js';
-import { APIError, ProtocolError, UserAbortError, makeApiError, parseRpcStatus } from '../core/errors.js';
-import { requestJson, requestStream } from '../core/http.js';
-import { AudioDurationMeter, measureDuration } from '../audio/duration-meter.js';
-import { createPartJoiner, type HeaderPatch, type PartJoiner } from '../audio/part-joiner.js';
-import { decodeNdjson } from '../core/ndjson.js';
-import { abortError, decideRetry, sleep, withRetry, type RetryInfo } from '../core/retry.js';
+import { UserAbortError } from '../core/errors.js';
+import { requestJson } from '../core/http.js';
+import { abortError, withRetry } from '../core/retry.js';
+import { AudioAssembler, containerFor } from './audio-assembler.js';
+import { streamPart, type PartResultSummary } from './http-part.js';
+import { parseStreamLine } from './http-response.js';
+import type { AudioFormat, SynthesisCallOptions, SynthesisChunk, SynthesisResult, Usage } from './http-types.js';
 import {
   TTS_HTTP_MAX_TEXT_CHARS,
   buildSynthesisBody,
-  bytesPerSecond,
-  isPcm16Encoding,
   validateSynthesisOptions,
-  type AudioEncoding,
   type ResolvedSynthesisOptions,
   type SynthesisOptions,
 } from './options.js';
+import { PartPump } from './part-pump.js';
 import { chunkText } from './sentences.js';
-import { appendTimestamps, offsetTimestamps, parseTimestampInfo, type Timestamps } from './timestamps.js';
-import { stripWavHeader, type WavInfo } from '../audio/wav-reader.js';
+import { appendTimestamps, offsetTimestamps, type Timestamps } from './timestamps.js';
 
-export const TTS_STREAM_PATH = '/tts/v1/voice:stream';
 export const TTS_SYNC_PATH = '/tts/v1/voice';
 /** Parts requested at once for long text (the one being consumed plus the next). */
 export const DEFAULT_MAX_PARTS_IN_FLIGHT = 2;
 /** Audio a not-yet-consumed part may buffer before it stops reading its response. */
 export const DEFAULT_MAX_BUFFERED_BYTES_PER_PART = 8 * 1024 * 1024;
-
-/** What the server billed for one synthesis. */
-export interface Usage {
-  processedCharactersCount?: number;
-  modelId?: string;
-}
-
-/** What the audio bytes of a synthesis are: encoding, container, rate and channels. */
-export interface AudioFormat {
-  encoding: AudioEncoding;
-  /** What `audio` holds: raw s16le PCM, raw G.711, or the encoder's own container bytes. */
-  container: 'pcm_s16le' | 'mulaw' | 'alaw' | 'mp3' | 'ogg_opus' | 'flac';
-  sampleRateHertz: number;
-  channels: number;
-}
-
-/** One piece of an HTTP streaming synthesis: audio and/or timestamps, in order. */
-export interface SynthesisChunk {
-  audio?: Buffer;
-  timestamps?: Timestamps;
-  usage?: Usage;
-  /** On the first chunk that carries audio. */
-  format?: AudioFormat;
-  /** Index of the text part (request) this chunk came from; 0 unless the text was split. */
-  part: number;
-  /** On the first chunk of each part: the `x-request-id` of the request that produced it. */
-  requestId?: string;
-  /**
-   * On the last chunk of a multi-part FLAC: bytes to write over the output at `offset` once all of
-   * it is written (STREAMINFO's totals, sent as "unknown"). For a seekable file; a pipe may ignore it.
-   */
-  headerPatch?: HeaderPatch;
-}
-
-/** Per-call settings for HTTP synthesis: cancellation, deadlines, retries and long-text splitting. */
-export interface SynthesisCallOptions {
-  signal?: AbortSignal;
-  /** Connect/first-byte and idle deadline per request; defaults to client.timeoutMs. */
-  timeoutMs?: number;
-  /** Defaults to client.maxRetries. */
-  maxRetries?: number;
-  /** Longest text per request; longer text is split at sentence boundaries. Default 2000. */
-  maxTextChars?: number;
-  maxPartsInFlight?: number;
-  maxBufferedBytesPerPart?: number;
-  /** Called before each retry of a part, with the failure and the delay. */
-  onRetry?: (info: RetryInfo & { part: number }) => void;
-  /** Called with the text of each part before it is requested. */
-  onPart?: (info: { part: number; parts: number; text: string }) => void;
-  /** Override retry backoff (tests). */
-  retryBaseDelayMs?: number;
-}
-
-/** One parsed `:stream` line (or the whole `/tts/v1/voice` body). */
-interface ParsedResult {
-  audio?: Buffer;
-  timestamps?: Timestamps;
-  usage?: Usage;
-}
-
-const BASE64 = /^[A-Za-z0-9+/\-_]*={0,2}$/;
-const EQUALS_SIGN = 0x3d;
-
-/** Decodes base64 strictly: invalid characters or a bad length are a ProtocolError, not silent garbage. */
-export function decodeBase64Audio(value: unknown, requestId?: string): Buffer {
-  if (typeof value !== 'string') {
-    throw new ProtocolError({ serverMessage: `audioContent is ${typeof value}, expected a base64 string`, requestId }, { retryable: true });
-  }
-  // Fast path (every chunk of every response): Node skips characters it cannot decode, so a clean
-  // string is exactly one whose decoded length matches its unpadded length.
-  const decoded = Buffer.from(value, 'base64');
-  let unpaddedLength = value.length;
-  while (unpaddedLength > 0 && value.charCodeAt(unpaddedLength - 1) === EQUALS_SIGN) unpaddedLength -= 1;
-  if (unpaddedLength % 4 !== 1 && decoded.length === Math.floor((unpaddedLength * 3) / 4)) return decoded;
-  // Slow path: tolerate whitespace, reject anything else.
-  const compact = value.replace(/\s+/g, '');
-  const unpadded = compact.replace(/=+$/, '');
-  if (!BASE64.test(compact) || unpadded.length % 4 === 1) {
-    // Retryable: a garbled response is worth one more try while nothing has been delivered.
-    throw new ProtocolError({ serverMessage: `audioContent is not valid base64 (${compact.length} characters)`, requestId }, { retryable: true });
-  }
-  return Buffer.from(unpadded.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-}
-
-function parseUsage(value: unknown): Usage | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  const record = value as Record<string, unknown>;
-  const usage: Usage = {};
-  const count = Number(record.processedCharactersCount);
-  if (record.processedCharactersCount !== undefined && Number.isFinite(count)) usage.processedCharactersCount = count;
-  if (typeof record.modelId === 'string') usage.modelId = record.modelId;
-  return usage;
-}
-
-function errorFromLine(errorValue: unknown, requestId: string, status?: number): APIError {
-  const rpc = parseRpcStatus({ error: errorValue });
-  const grpcCode = rpc.grpcCode ?? 2; // UNKNOWN when the server gave no code
-  return makeApiError({
-    grpcCode,
-    status,
-    serverMessage: rpc.message ?? 'error in the response stream',
-    requestId,
-    body: { error: errorValue },
-  });
-}
-
-/**
- * Reads one `:stream` line: `{result:{…}}`, `{error:{…}}` (thrown as APIError), or, tolerantly, a
- * bare result object. Unknown shapes return undefined.
- */
-export function parseStreamLine(value: unknown, requestId: string): ParsedResult | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ProtocolError(
-      { serverMessage: `unexpected line in the response stream: ${JSON.stringify(value).slice(0, 80)}`, requestId },
-      { retryable: true },
-    );
-  }
-  const record = value as Record<string, unknown>;
-  if (record.error !== undefined && record.error !== null) throw errorFromLine(record.error, requestId);
-  const result = (record.result && typeof record.result === 'object' ? record.result : record) as Record<string, unknown>;
-  const status = result.status as { code?: unknown } | undefined;
-  if (status && typeof status === 'object' && typeof status.code === 'number' && status.code !== 0) {
-    throw errorFromLine(status, requestId);
-  }
-  const parsed: ParsedResult = {};
-  if (result.audioContent !== undefined && result.audioContent !== null && result.audioContent !== '') {
-    parsed.audio = decodeBase64Audio(result.audioContent, requestId);
-  }
-  const timestamps = parseTimestampInfo(result.timestampInfo);
-  if (timestamps) parsed.timestamps = timestamps;
-  const usage = parseUsage(result.usage);
-  if (usage) parsed.usage = usage;
-  if (parsed.audio === undefined && parsed.timestamps === undefined && parsed.usage === undefined) return undefined;
-  return parsed;
-}
-
-function containerFor(encoding: AudioEncoding): AudioFormat['container'] {
-  switch (encoding) {
-    case 'MULAW':
-      return 'mulaw';
-    case 'ALAW':
-      return 'alaw';
-    case 'MP3':
-      return 'mp3';
-    case 'OGG_OPUS':
-      return 'ogg_opus';
-    case 'FLAC':
-      return 'flac';
-    default:
-      return 'pcm_s16le';
-  }
-}
-
-/**
- * Per-response audio normaliser: strips WAV headers for headerful-PCM encodings, keeps 16-bit
- * samples whole across chunks (an odd byte waits for the next chunk), counts raw bytes.
- */
-export class AudioAssembler {
-  readonly encoding: AudioEncoding;
-  sampleRateHertz: number;
-  channels = 1;
-  /** Audio bytes handed out (after header removal). */
-  bytes = 0;
-  private carry: Buffer | undefined;
-  private readonly frameBytes: number;
-  private readonly raw: boolean;
-  /** Created with the first audio, once a WAV header may have given the true rate and channels. */
-  private meter: AudioDurationMeter | undefined;
-  wav?: WavInfo;
-
-  constructor(encoding: AudioEncoding, sampleRateHertz: number) {
-    this.encoding = encoding;
-    this.sampleRateHertz = sampleRateHertz;
-    this.raw = bytesPerSecond(encoding, sampleRateHertz) !== undefined;
-    this.frameBytes = isPcm16Encoding(encoding) ? 2 : 1;
-  }
-
-  /** Returns the audio to hand out for one decoded chunk (possibly empty). */
-  push(chunk: Buffer): Buffer {
-    if (!this.raw) {
-      this.bytes += chunk.length;
-      this.measure(chunk);
-      return chunk;
-    }
-    const stripped = stripWavHeader(chunk);
-    if (stripped.wav && !this.wav) {
-      this.wav = stripped.wav;
-      if (stripped.wav.sampleRate > 0) this.sampleRateHertz = stripped.wav.sampleRate;
-      if (stripped.wav.channels > 0) this.channels = stripped.wav.channels;
-    }
-    let audio = stripped.audio;
-    if (this.carry) {
-      audio = Buffer.concat([this.carry, audio]);
-      this.carry = undefined;
-    }
-    const frame = this.frameBytes * this.channels;
-    const extra = audio.length % frame;
-    if (extra !== 0) {
-      this.carry = Buffer.from(audio.subarray(audio.length - extra));
-      audio = audio.subarray(0, audio.length - extra);
-    }
-    this.bytes += audio.length;
-    this.measure(audio);
-    return audio;
-  }
-
-  private measure(audio: Buffer): void {
-    if (audio.length === 0) return;
-    this.meter ??= new AudioDurationMeter(containerFor(this.encoding), this.sampleRateHertz, this.channels);
-    this.meter.push(audio);
-  }
-
-  /** Bytes left over at the end of a response that do not make a whole sample (dropped). */
-  get danglingBytes(): number {
-    return this.carry?.length ?? 0;
-  }
-
-  /** Seconds of audio handed out so far, measured from the bytes (every encoding). */
-  durationSeconds(): number {
-    return this.meter?.seconds ?? 0;
-  }
-
-  format(): AudioFormat {
-    return { encoding: this.encoding, container: containerFor(this.encoding), sampleRateHertz: this.sampleRateHertz, channels: this.channels };
-  }
-}
-
-interface PartResultSummary {
-  durationSeconds: number;
-}
-
-/** One request's chunks, with retries before the first chunk. Timestamps relative to this part. */
-async function* streamPart(
-  client: InworldClient,
-  resolved: ResolvedSynthesisOptions,
-  text: string,
-  part: number,
-  call: SynthesisCallOptions,
-  signal: AbortSignal,
-  summary: PartResultSummary,
-): AsyncGenerator<SynthesisChunk> {
-  const body = buildSynthesisBody({ ...resolved, text });
-  const maxRetries = call.maxRetries ?? client.maxRetries;
-  for (let attempt = 1; ; attempt += 1) {
-    const requestId = randomUUID();
-    const assembler = new AudioAssembler(resolved.audioConfig.audioEncoding, resolved.audioConfig.sampleRateHertz);
-    // Audio or timestamps handed on: from then on a retry would repeat output, so none happens.
-    let delivered = false;
-    let formatSent = false;
-    try {
-      const response = await requestStream(client, { method: 'POST', path: TTS_STREAM_PATH, body, signal, timeoutMs: call.timeoutMs, requestId });
-      for await (const value of decodeNdjson(response.body)) {
-        const parsed = parseStreamLine(value, requestId);
-        if (!parsed) continue;
-        const chunk: SynthesisChunk = { part };
-        if (parsed.audio) {
-          const audio = assembler.push(parsed.audio);
-          if (audio.length > 0) chunk.audio = audio;
-        }
-        if (parsed.timestamps) chunk.timestamps = parsed.timestamps;
-        if (parsed.usage) chunk.usage = parsed.usage;
-        if (chunk.audio === undefined && chunk.timestamps === undefined && chunk.usage === undefined) continue;
-        if (chunk.audio && !formatSent) {
-          chunk.format = assembler.format();
-          formatSent = true;
-        }
-        if (!delivered) chunk.requestId = requestId;
-        if (chunk.audio || chunk.timestamps) delivered = true;
-        yield chunk;
-      }
-      if (assembler.danglingBytes > 0) {
-        client.logger.debug(`TTS part ${part}: dropped ${assembler.danglingBytes} trailing byte(s) that do not form a whole sample`);
-      }
-      summary.durationSeconds = assembler.durationSeconds();
-      return;
-    } catch (error) {
-      if (signal.aborted) throw abortError(signal);
-      // Never retry once anything of this part reached the caller: the output would repeat.
-      if (delivered) throw error;
-      const decision = decideRetry(error, attempt, maxRetries, { baseDelayMs: call.retryBaseDelayMs });
-      if (!decision.retry) throw error;
-      client.logger.debug(`TTS part ${part}: attempt ${attempt} failed (${(error as Error).message}); retrying in ${decision.delayMs} ms`);
-      call.onRetry?.({ attempt, error, delayMs: decision.delayMs, part });
-      await sleep(decision.delayMs, signal);
-    }
-  }
-}
-
-/**
- * Runs a part's generator ahead of consumption into a bounded queue. The consumer drains it when
- * the part's turn comes; until then the pump pauses whenever the queue holds maxBytes of audio.
- */
-class PartPump {
-  private readonly queue: SynthesisChunk[] = [];
-  private queuedBytes = 0;
-  private finished = false;
-  private failure: { error: unknown } | undefined;
-  private wakeConsumer: (() => void) | undefined;
-  private wakePump: (() => void) | undefined;
-  private cancelled = false;
-  readonly settled: Promise<void>;
-
-  constructor(
-    private readonly source: AsyncGenerator<SynthesisChunk>,
-    private readonly maxBytes: number,
-  ) {
-    this.settled = this.run();
-  }
-
-  private async run(): Promise<void> {
-    try {
-      for await (const chunk of this.source) {
-        this.queue.push(chunk);
-        this.queuedBytes += chunk.audio?.length ?? 0;
-        this.signalConsumer();
-        while (this.queuedBytes >= this.maxBytes && !this.cancelled) {
-          await new Promise<void>((resolve) => (this.wakePump = resolve));
-        }
-        if (this.cancelled) break;
-      }
-    } catch (error) {
-      this.failure = { error };
-    } finally {
-      this.finished = true;
-      this.signalConsumer();
-    }
-  }
-
-  private signalConsumer(): void {
-    const wake = this.wakeConsumer;
-    this.wakeConsumer = undefined;
-    wake?.();
-  }
-
-  private signalPump(): void {
-    const wake = this.wakePump;
-    this.wakePump = undefined;
-    wake?.();
-  }
-
-  async *drain(): AsyncGenerator<SynthesisChunk> {
-    for (;;) {
-      const chunk = this.queue.shift();
-      if (chunk) {
-        this.queuedBytes -= chunk.audio?.length ?? 0;
-        this.signalPump();
-        yield chunk;
-        continue;
-      }
-      if (this.finished) {
-        if (this.failure) throw this.failure.error;
-        return;
-      }
-      await new Promise<void>((resolve) => (this.wakeConsumer = resolve));
-    }
-  }
-
-  /** Stops reading; the request itself is ended by the shared AbortSignal. */
-  cancel(): void {
-    this.cancelled = true;
-    this.signalPump();
-  }
-}
 
 /** Validates, applies defaults and splits the text into request-sized parts. */
 export function planSynthesis(options: SynthesisOptions, maxTextChars: number = TTS_HTTP_MAX_TEXT_CHARS): { resolved: ResolvedSynthesisOptions; parts: string[] } {
@@ -495,18 +135,6 @@ function joinInto(chunk: SynthesisChunk, joined: Buffer): void {
   else delete chunk.audio;
 }
 
-/** The whole result of a one-shot synthesis. */
-export interface SynthesisResult {
-  /** The whole audio: raw PCM / G.711 for fixed-rate encodings (headers removed), else the encoder's bytes. */
-  audio: Buffer;
-  format: AudioFormat;
-  timestamps?: Timestamps;
-  /** Summed over all parts. */
-  usage?: Usage;
-  /** Audio length in seconds, measured from the audio bytes of every part. */
-  durationSeconds: number;
-  parts: number;
-}
 
 /** Appends one whole part's audio through the joiner; returns the part's offset, if joined. */
 function joinPart(joiner: PartJoiner | undefined, audio: Buffer, into: Buffer[], last: boolean): number | undefined {

@@ -2,9 +2,11 @@
 // with every other test:
 //   - the emulator (src/emulator) imports nothing else under src/: it is an independent
 //     implementation of the service, so it and the client check each other;
-//   - client code (src/core, src/tts, src/stt, src/voices, src/audio, src/client.ts, src/index.ts) never imports
-//     the command line (src/cli);
-//   - src/audio (files, devices, WAV) never imports src/tts or src/stt.
+//   - client code (src/core, src/tts, src/stt, src/voices, src/audio, src/resources, src/inworld.ts,
+//     src/index.ts) never imports the command line (src/cli);
+//   - src/audio (files, devices, WAV) never imports src/tts or src/stt;
+//   - src/core is the floor: it imports nothing else under src/ (not tts, stt, voices, audio, cli,
+//     resources, inworld.ts, index.ts, nor the emulator).
 // Every import and export-from specifier is read, static and dynamic (`import('...')`).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -50,13 +52,16 @@ function importEdges(): Edge[] {
 }
 
 const inPart = (path: string, part: string): boolean => path === part || path.startsWith(`${part}/`);
-const CLIENT_PARTS = ['core', 'tts', 'stt', 'voices', 'audio', 'client.ts', 'client.js', 'index.ts', 'index.js'];
+const CLIENT_PARTS = ['core', 'tts', 'stt', 'voices', 'audio', 'resources', 'inworld.ts', 'inworld.js', 'index.ts', 'index.js'];
+/** A path relative to src/ that leaves src/ (package.json, say). */
+const outsideSrc = (path: string): boolean => path.startsWith('../');
 const isClient = (path: string): boolean => CLIENT_PARTS.some((part) => inPart(path, part));
 
 const RULES: Record<string, (edge: Edge) => boolean> = {
   'the emulator imports nothing outside src/emulator': ({ from, to }) => inPart(from, 'emulator') && !inPart(to, 'emulator'),
   'client code does not import src/cli': ({ from, to }) => isClient(from) && inPart(to, 'cli'),
   'src/audio does not import src/tts or src/stt': ({ from, to }) => inPart(from, 'audio') && (inPart(to, 'tts') || inPart(to, 'stt')),
+  'src/core imports nothing else under src/': ({ from, to }) => inPart(from, 'core') && !inPart(to, 'core') && !outsideSrc(to),
 };
 
 /**
@@ -67,6 +72,7 @@ const KNOWN_VIOLATIONS: Record<string, string[]> = {
   'the emulator imports nothing outside src/emulator': [],
   'client code does not import src/cli': [],
   'src/audio does not import src/tts or src/stt': [],
+  'src/core imports nothing else under src/': [],
 };
 
 const edges = importEdges();
@@ -75,6 +81,7 @@ test('the import scan sees the code base (a scan that finds nothing cannot fail)
   assert.ok(edges.length > 200, `only ${edges.length} relative imports found under src/`);
   assert.ok(edges.some((edge) => edge.from === 'emulator/index.ts' && edge.to === 'emulator/server/server.js'));
   assert.ok(edges.some((edge) => inPart(edge.from, 'cli') && isClient(edge.to)), 'the CLI uses the client');
+  assert.ok(edges.some((edge) => inPart(edge.from, 'core') && inPart(edge.to, 'core')), 'core imports within core');
 });
 
 test('the specifier reader finds static, export-from, side-effect and dynamic imports, not comments', () => {
@@ -89,6 +96,16 @@ test('the specifier reader finds static, export-from, side-effect and dynamic im
     "/* import('./h.js') */",
   ].join('\n');
   assert.deepEqual(specifiers(source).sort(), ['../b.js', './a.js', './c.js', './d.js', './e.js', './f.js']);
+});
+
+test('the floor rule flags core importing any other part, and nothing outside src/', () => {
+  const floor = RULES['src/core imports nothing else under src/']!;
+  for (const to of ['tts/http.js', 'stt/session.js', 'voices/list.js', 'audio/wav-reader.js', 'cli/ui.js', 'resources/tts.js', 'inworld.js', 'index.js', 'emulator/index.js']) {
+    assert.equal(floor({ from: 'core/http.ts', to }), true, to);
+  }
+  assert.equal(floor({ from: 'core/http.ts', to: 'core/errors.js' }), false);
+  assert.equal(floor({ from: 'core/version.ts', to: '../package.json' }), false);
+  assert.equal(floor({ from: 'tts/http.ts', to: 'cli/ui.js' }), false);
 });
 
 for (const [rule, breaks] of Object.entries(RULES)) {

@@ -7,7 +7,7 @@ import { after, test } from 'node:test';
 import fc from 'fast-check';
 import { InworldError, ProtocolError } from '../../src/core/errors.js';
 import { NdjsonDecoder } from '../../src/core/ndjson.js';
-import { decodeBase64Audio, parseStreamLine } from '../../src/tts/http.js';
+import { decodeBase64Audio, parseStreamLine } from '../../src/tts/http-response.js';
 import { parseTimestampInfo } from '../../src/tts/timestamps.js';
 import { parseServerMessage as parseTtsMessage } from '../../src/tts/ws-protocol.js';
 import { parseServerMessage as parseSttMessage } from '../../src/stt/protocol.js';

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProtocolError, ServerError } from '../../src/core/errors.js';
-import { AudioAssembler, decodeBase64Audio, parseStreamLine } from '../../src/tts/http.js';
+import { AudioAssembler } from '../../src/tts/audio-assembler.js';
+import { decodeBase64Audio, parseStreamLine } from '../../src/tts/http-response.js';
 import { lastEndSeconds, offsetTimestamps, parseTimestampInfo } from '../../src/tts/timestamps.js';
 import { parseWavHeader, stripWavHeader } from '../../src/audio/wav-reader.js';
 

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { InworldClient } from '../../src/core/client.js';
 import { measureDuration } from '../../src/audio/duration-meter.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { synthesize, synthesizeStream, type SynthesisChunk } from '../../src/tts/http.js';
+import { synthesize, synthesizeStream } from '../../src/tts/http.js';
+import type { SynthesisChunk } from '../../src/tts/http-types.js';
 
 let emulator: RunningEmulator;
 before(async () => {

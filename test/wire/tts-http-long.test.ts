@@ -4,7 +4,9 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { InworldClient } from '../../src/core/client.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { TTS_STREAM_PATH, TTS_SYNC_PATH, synthesize, synthesizeStream, type SynthesisChunk } from '../../src/tts/http.js';
+import { TTS_STREAM_PATH } from '../../src/tts/http-part.js';
+import type { SynthesisChunk } from '../../src/tts/http-types.js';
+import { TTS_SYNC_PATH, synthesize, synthesizeStream } from '../../src/tts/http.js';
 
 const LATENCY_MS = 300;
 let emulator: RunningEmulator;

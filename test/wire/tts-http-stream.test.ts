@@ -15,7 +15,9 @@ import {
   ValidationError,
 } from '../../src/core/errors.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { TTS_STREAM_PATH, synthesize, synthesizeStream, type SynthesisChunk, type SynthesisCallOptions } from '../../src/tts/http.js';
+import { TTS_STREAM_PATH } from '../../src/tts/http-part.js';
+import type { SynthesisCallOptions, SynthesisChunk } from '../../src/tts/http-types.js';
+import { synthesize, synthesizeStream } from '../../src/tts/http.js';
 import type { AudioEncoding, SynthesisOptions } from '../../src/tts/options.js';
 
 let emulator: RunningEmulator;

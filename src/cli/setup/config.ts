@@ -66,118 +66,127 @@ Examples:
   $ inworld config unset language
   $ $EDITOR "$(inworld config path)"`,
     );
-
-  config.addCommand(
-    new Command('set')
-      .description('set a key (use - as the value to read it from standard input)')
-      .addArgument(keyArgument())
-      .addArgument(new Argument('<value>', 'the value, or - to read it from standard input'))
-      .addOption(quietOption())
-      .action(async (name: string, value: string, flags: QuietFlag) => {
-        const spec = findConfigKey(name);
-        let raw = value;
-        if (value === '-') {
-          const { readSecret } = await import('../prompt.js');
-          raw = (await readSecret(`${spec.name}${spec.secret ? ' (hidden)' : ''}: `)).value;
-        } else if (spec.secret) {
-          note('inworld: tip: `inworld config set api-key -` (or `inworld login`) reads the key from standard input and keeps it out of shell history', flags);
-        }
-        if (spec.secret) registerSecret(raw.trim());
-        const parsed = spec.parse(raw);
-        if (spec.secret) registerSecret(parsed);
-        const path = defaultConfigPath();
-        const written = await updateConfigFile(
-          path,
-          (record) => {
-            for (const key of storedSpellings(spec)) delete record[key];
-            record[spec.field] = parsed;
-          },
-          (line) => note(line, flags),
-        );
-        note(`Set ${spec.name} to ${display(spec, parsed)} in ${written}`, flags);
-      }),
-  );
-
-  config.addCommand(
-    new Command('get')
-      .description('print the value of a key (the API key masked)')
-      .addArgument(keyArgument())
-      .addOption(quietOption())
-      .action(async (name: string, flags: QuietFlag) => {
-        const spec = findConfigKey(name);
-        const path = defaultConfigPath();
-        const value = storedValue(readConfigRecord(path), spec);
-        await warnIfLoose(path, flags);
-        if (value === undefined) {
-          // Empty output (exit 0), as `gh config get` does, so `$(inworld config get voice)` is simply empty.
-          note(`inworld: ${spec.name} is not set in ${path}`, flags);
-          return;
-        }
-        if (spec.secret) registerSecret(value);
-        process.stdout.write(`${display(spec, value)}\n`);
-      }),
-  );
-
-  config.addCommand(
-    new Command('unset')
-      .description('remove a key from the config file')
-      .addArgument(keyArgument())
-      .addOption(quietOption())
-      .action(async (name: string, flags: QuietFlag) => {
-        const spec = findConfigKey(name);
-        const path = defaultConfigPath();
-        const record = readConfigRecord(path);
-        if (storedSpellings(spec).every((key) => !(key in record))) {
-          note(`inworld: ${spec.name} was not set in ${path}`, flags);
-          return;
-        }
-        const written = await updateConfigFile(
-          path,
-          (current) => {
-            for (const key of storedSpellings(spec)) delete current[key];
-          },
-          (line) => note(line, flags),
-        );
-        note(`Removed ${spec.name} from ${written}`, flags);
-      }),
-  );
-
-  config.addCommand(
-    new Command('list')
-      .alias('ls')
-      .description('print every key that is set, as key=value (the API key masked)')
-      .addOption(new Option('--json', 'print a JSON object instead'))
-      .addOption(quietOption())
-      .action(async (flags: QuietFlag & { json?: boolean }) => {
-        const path = defaultConfigPath();
-        const record = readConfigRecord(path);
-        await warnIfLoose(path, flags);
-        const shown: Record<string, string> = {};
-        for (const spec of CONFIG_KEYS) {
-          const value = storedValue(record, spec);
-          if (value === undefined) continue;
-          if (spec.secret) registerSecret(value);
-          shown[spec.name] = display(spec, value);
-          const env = ENV_OVERRIDES[spec.name];
-          if (env && process.env[env]) note(`inworld: note: ${env} is set and takes precedence over ${spec.name} from the file`, flags);
-        }
-        if (flags.json) {
-          process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
-        } else if (Object.keys(shown).length === 0) {
-          note(`inworld: nothing set in ${path}`, flags);
-        } else {
-          process.stdout.write(Object.entries(shown).map(([key, value]) => `${key}=${value}\n`).join(''));
-        }
-      }),
-  );
-
-  config.addCommand(
-    new Command('path')
-      .description('print the config file path (it need not exist yet)')
-      .action(() => {
-        process.stdout.write(`${defaultConfigPath()}\n`);
-      }),
-  );
-
+  config.addCommand(setCommand());
+  config.addCommand(getCommand());
+  config.addCommand(unsetCommand());
+  config.addCommand(listCommand());
+  config.addCommand(pathCommand());
   return config;
+}
+
+/** `config set <key> <value>`: writes one key (the key from stdin with `-`). */
+function setCommand(): Command {
+  return new Command('set')
+    .description('set a key (use - as the value to read it from standard input)')
+    .addArgument(keyArgument())
+    .addArgument(new Argument('<value>', 'the value, or - to read it from standard input'))
+    .addOption(quietOption())
+    .action(async (name: string, value: string, flags: QuietFlag) => {
+      const spec = findConfigKey(name);
+      let raw = value;
+      if (value === '-') {
+        const { readSecret } = await import('../prompt.js');
+        raw = (await readSecret(`${spec.name}${spec.secret ? ' (hidden)' : ''}: `)).value;
+      } else if (spec.secret) {
+        note('inworld: tip: `inworld config set api-key -` (or `inworld login`) reads the key from standard input and keeps it out of shell history', flags);
+      }
+      if (spec.secret) registerSecret(raw.trim());
+      const parsed = spec.parse(raw);
+      if (spec.secret) registerSecret(parsed);
+      const path = defaultConfigPath();
+      const written = await updateConfigFile(
+        path,
+        (record) => {
+          for (const key of storedSpellings(spec)) delete record[key];
+          record[spec.field] = parsed;
+        },
+        (line) => note(line, flags),
+      );
+      note(`Set ${spec.name} to ${display(spec, parsed)} in ${written}`, flags);
+    });
+}
+
+/** `config get <key>`: prints one stored value. */
+function getCommand(): Command {
+  return new Command('get')
+    .description('print the value of a key (the API key masked)')
+    .addArgument(keyArgument())
+    .addOption(quietOption())
+    .action(async (name: string, flags: QuietFlag) => {
+      const spec = findConfigKey(name);
+      const path = defaultConfigPath();
+      const value = storedValue(readConfigRecord(path), spec);
+      await warnIfLoose(path, flags);
+      if (value === undefined) {
+        // Empty output (exit 0), as `gh config get` does, so `$(inworld config get voice)` is simply empty.
+        note(`inworld: ${spec.name} is not set in ${path}`, flags);
+        return;
+      }
+      if (spec.secret) registerSecret(value);
+      process.stdout.write(`${display(spec, value)}\n`);
+    });
+}
+
+/** `config unset <key>`: removes one key. */
+function unsetCommand(): Command {
+  return new Command('unset')
+    .description('remove a key from the config file')
+    .addArgument(keyArgument())
+    .addOption(quietOption())
+    .action(async (name: string, flags: QuietFlag) => {
+      const spec = findConfigKey(name);
+      const path = defaultConfigPath();
+      const record = readConfigRecord(path);
+      if (storedSpellings(spec).every((key) => !(key in record))) {
+        note(`inworld: ${spec.name} was not set in ${path}`, flags);
+        return;
+      }
+      const written = await updateConfigFile(
+        path,
+        (current) => {
+          for (const key of storedSpellings(spec)) delete current[key];
+        },
+        (line) => note(line, flags),
+      );
+      note(`Removed ${spec.name} from ${written}`, flags);
+    });
+}
+
+/** `config list`: prints every key that is set. */
+function listCommand(): Command {
+  return new Command('list')
+    .alias('ls')
+    .description('print every key that is set, as key=value (the API key masked)')
+    .addOption(new Option('--json', 'print a JSON object instead'))
+    .addOption(quietOption())
+    .action(async (flags: QuietFlag & { json?: boolean }) => {
+      const path = defaultConfigPath();
+      const record = readConfigRecord(path);
+      await warnIfLoose(path, flags);
+      const shown: Record<string, string> = {};
+      for (const spec of CONFIG_KEYS) {
+        const value = storedValue(record, spec);
+        if (value === undefined) continue;
+        if (spec.secret) registerSecret(value);
+        shown[spec.name] = display(spec, value);
+        const env = ENV_OVERRIDES[spec.name];
+        if (env && process.env[env]) note(`inworld: note: ${env} is set and takes precedence over ${spec.name} from the file`, flags);
+      }
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+      } else if (Object.keys(shown).length === 0) {
+        note(`inworld: nothing set in ${path}`, flags);
+      } else {
+        process.stdout.write(Object.entries(shown).map(([key, value]) => `${key}=${value}\n`).join(''));
+      }
+    });
+}
+
+/** `config path`: prints where the file is. */
+function pathCommand(): Command {
+  return new Command('path')
+    .description('print the config file path (it need not exist yet)')
+    .action(() => {
+      process.stdout.write(`${defaultConfigPath()}\n`);
+    });
 }
