@@ -2,7 +2,7 @@
 // with every other test:
 //   - the emulator (src/emulator) imports nothing else under src/: it is an independent
 //     implementation of the service, so it and the client check each other;
-//   - client code (src/core, src/tts, src/stt, src/voices, src/audio, src/client.ts, src/index.ts) never imports
+//   - client code (src/core, src/tts, src/stt, src/voices, src/pronunciations, src/audio, src/client.ts, src/index.ts) never imports
 //     the command line (src/cli);
 //   - src/audio (files, devices, WAV) never imports src/tts or src/stt.
 // Every import and export-from specifier is read, static and dynamic (`import('...')`).
@@ -50,7 +50,7 @@ function importEdges(): Edge[] {
 }
 
 const inPart = (path: string, part: string): boolean => path === part || path.startsWith(`${part}/`);
-const CLIENT_PARTS = ['core', 'tts', 'stt', 'voices', 'audio', 'client.ts', 'client.js', 'index.ts', 'index.js'];
+const CLIENT_PARTS = ['core', 'tts', 'stt', 'voices', 'pronunciations', 'audio', 'client.ts', 'client.js', 'index.ts', 'index.js'];
 const isClient = (path: string): boolean => CLIENT_PARTS.some((part) => inPart(path, part));
 
 const RULES: Record<string, (edge: Edge) => boolean> = {
