@@ -131,7 +131,7 @@ export async function updateDictionary(
 }
 
 /** What a read-then-write tells the user on a conflict: this one reads again when run again. */
-const RERUN_HINT = 'The dictionary changed while this ran and nothing was written; run it again to apply the change to the current contents.';
+const RERUN_HINT = 'Conflict: the dictionary changed while this ran, so nothing was written; run it again to apply the change to the current contents.';
 
 /**
  * Adds entries (an entry for a word already there in that language replaces it): a read, then

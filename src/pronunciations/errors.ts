@@ -13,7 +13,7 @@ export class StaleEtagError extends APIError {
   readonly dictionary: string;
 
   constructor(dictionary: string, fields: APIErrorFields, options: InworldErrorOptions = {}) {
-    super(fields, { hint: 'The dictionary changed since it was read and nothing was written; read it again and reapply the change.', ...options, retryable: false });
+    super(fields, { hint: 'Conflict: the dictionary changed since that etag was read, so nothing was written; read it again and reapply the change.', ...options, retryable: false });
     this.dictionary = dictionary;
   }
 }
