@@ -5,7 +5,7 @@ import { addPronunciationOptions, openSession, printJson, type PronunciationFlag
 
 export function showCommand(): Command {
   const command = new Command('show')
-    .description("show a dictionary's entries")
+    .description('show the entries of a dictionary')
     .addArgument(new Argument('<name>', 'display name, id or resource name of the dictionary'));
   addPronunciationOptions(command, 'print the dictionary as a JSON object');
   return command.action(async (name: string, flags: PronunciationFlags) => {
