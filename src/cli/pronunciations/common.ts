@@ -18,7 +18,7 @@ export function workspaceOf(flags: { workspace?: string }, env: NodeJS.ProcessEn
 /** Adds --workspace, --json and the global options to a subcommand. */
 export function addPronunciationOptions(command: Command, json = 'print the result as JSON on stdout'): Command {
   command
-    .addOption(new Option('--workspace <id>', `workspace of the dictionaries (env ${WORKSPACE_ENV_VAR}; default ${DEFAULT_WORKSPACE})`))
+    .addOption(new Option('--workspace <id>', `workspace of the dictionaries (else env ${WORKSPACE_ENV_VAR}, else "${DEFAULT_WORKSPACE}")`))
     .addOption(new Option('--json', json));
   return addGlobalOptions(command);
 }
