@@ -10,7 +10,8 @@ import { resolveDictionaryName } from '../../src/pronunciations/protocol.js';
 
 test('IPA written solid: a letter per symbol, modifiers and tied letters kept with it, stress on its own', () => {
   assert.deepEqual(parseIpa('/kæt/'), ['k', 'æ', 't']);
-  assert.deepEqual(parseIpa('təˈmɑːtoʊ'), ['t', 'ə', 'ˈ', 'm', 'ɑː', 't', 'o', 'ʊ']);
+  assert.deepEqual(parseIpa('təˈmɑːtoʊ'), ['t', 'ə', 'ˈ', 'm', 'ɑː', 't', 'oʊ']);
+  assert.deepEqual(parseIpa('/ˈtʃeɪndʒ/'), ['ˈ', 'tʃ', 'eɪ', 'n', 'dʒ'], 'diphthongs and affricates are one phoneme each');
   assert.deepEqual(parseIpa('[t͡ʃʰiː]'), ['t͡ʃʰ', 'iː']);
   assert.deepEqual(parseIpa('ẽ'), ['ẽ'], 'a combining tilde stays on its letter');
   assert.equal(formatIpa(parseIpa('/təˈmeɪtoʊ/')), '/təˈmeɪtoʊ/');
@@ -48,7 +49,7 @@ test('CSV errors carry the line and column', () => {
 test('a CSV import: header row optional, languages normalised, IPA split', () => {
   const withHeader = entriesFromCsv('Headword,Language,IPA\ntomato,en_US,/təˈmeɪtoʊ/\n"Nguyen, Jr",en-US,w ɪ n\n', 'words.csv');
   assert.deepEqual(withHeader, [
-    { displayHeadword: 'tomato', languageCode: 'en-US', phoneSymbols: ['t', 'ə', 'ˈ', 'm', 'e', 'ɪ', 't', 'o', 'ʊ'] },
+    { displayHeadword: 'tomato', languageCode: 'en-US', phoneSymbols: ['t', 'ə', 'ˈ', 'm', 'eɪ', 't', 'oʊ'] },
     { displayHeadword: 'Nguyen, Jr', languageCode: 'en-US', phoneSymbols: ['w', 'ɪ', 'n'] },
   ]);
   assert.deepEqual(entriesFromCsv('cat,en-US,/kæt/', 'one.csv'), [{ displayHeadword: 'cat', languageCode: 'en-US', phoneSymbols: ['k', 'æ', 't'] }]);
