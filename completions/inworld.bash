@@ -9,10 +9,18 @@ _inworld() {
   prev="${COMP_WORDS[COMP_CWORD-1]}"
   command="${COMP_WORDS[1]}"
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=( $(compgen -W "say stream transcribe voices emulator config login logout doctor completion help --help --version" -- "$cur") )
+    COMPREPLY=( $(compgen -W "say stream transcribe voices pronunciations emulator config login logout doctor completion help --help --version" -- "$cur") )
     return
   fi
   case "$command" in
+    pronunciations)
+      if [ "$COMP_CWORD" -eq 2 ]; then
+        COMPREPLY=( $(compgen -W "list show create add remove delete --help" -- "$cur") )
+        return
+      fi
+      case "${COMP_WORDS[2]}" in
+      esac
+      ;;
     config)
       if [ "$COMP_CWORD" -eq 2 ]; then
         COMPREPLY=( $(compgen -W "set get unset list path --help" -- "$cur") )
@@ -42,6 +50,7 @@ _inworld() {
         --timestamp-transport) COMPREPLY=( $(compgen -W "sync async" -- "$cur") ); return ;;
         --normalize) COMPREPLY=( $(compgen -W "on off" -- "$cur") ); return ;;
         --subtitles) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
+        --pronunciation-dict) return ;;
         --batch) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
         --out-dir) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
         --concurrency) return ;;
@@ -52,7 +61,7 @@ _inworld() {
         --retries) return ;;
       esac
       if [[ "$cur" == -* ]]; then
-        COMPREPLY=( $(compgen -W "--file -f --timings --captions --json --output -o --play --player --voice --model --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --batch --out-dir --concurrency --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+        COMPREPLY=( $(compgen -W "--file -f --timings --captions --json --output -o --play --player --voice --model --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --pronunciation-dict --batch --out-dir --concurrency --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
       else
         COMPREPLY=( $(compgen -f -- "$cur") )
       fi
@@ -78,13 +87,14 @@ _inworld() {
         --timestamp-transport) COMPREPLY=( $(compgen -W "sync async" -- "$cur") ); return ;;
         --normalize) COMPREPLY=( $(compgen -W "on off" -- "$cur") ); return ;;
         --subtitles) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
+        --pronunciation-dict) return ;;
         --api-key) return ;;
         --base-url) return ;;
         --ws-url) return ;;
         --timeout) return ;;
         --retries) return ;;
       esac
-      COMPREPLY=( $(compgen -W "--file -f --buffer-chars --idle-flush --max-buffer-delay --json --timings --captions --output -o --play --player --voice --model --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+      COMPREPLY=( $(compgen -W "--file -f --buffer-chars --idle-flush --max-buffer-delay --json --timings --captions --output -o --play --player --voice --model --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --pronunciation-dict --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
       ;;
     transcribe)
       case "$prev" in

@@ -63,3 +63,18 @@ export type { SttOptions } from './stt/options.js';
 // Voices.
 export type { ListVoicesOptions } from './voices/list.js';
 export type { Voice } from './voices/types.js';
+
+// Pronunciation dictionaries.
+export type { Pronunciations } from './resources/pronunciations.js';
+export { StaleEtagError } from './pronunciations/errors.js';
+export type {
+  CreateDictionaryInput,
+  DeleteDictionaryOptions,
+  EntrySelector,
+  PronunciationCallOptions,
+  PronunciationDictionary,
+  PronunciationEntry,
+  RemoveEntriesResult,
+  UpdateDictionaryInput,
+  UpdateDictionaryOptions,
+} from './pronunciations/types.js';

@@ -1,5 +1,5 @@
 // The library's front door: one object that owns a resolved configuration and hands out the API
-// resources (`tts`, `stt`, `voices`). Importing it loads no network module; the WebSocket pool is
+// resources (`tts`, `stt`, `voices`, `pronunciations`). Importing it loads no network module; the WebSocket pool is
 // created on the first `tts.stream()` and closed by `close()`.
 import { InworldClient } from './core/client.js';
 import type { Logger } from './core/log.js';
@@ -7,6 +7,8 @@ import type { TtsPoolOptions } from './tts/pool.js';
 import { TextToSpeech } from './resources/tts.js';
 import { SpeechToText } from './resources/stt.js';
 import { Voices } from './resources/voices.js';
+import { Pronunciations } from './resources/pronunciations.js';
+import { DEFAULT_WORKSPACE, WORKSPACE_ENV_VAR } from './pronunciations/protocol.js';
 
 /**
  * Options for {@link Inworld}. Every connection setting falls back to the environment
@@ -32,6 +34,8 @@ export interface InworldOptions {
   logger?: Logger;
   /** Settings for the WebSocket connection pool behind `tts.stream()`. */
   pool?: TtsPoolOptions;
+  /** Workspace of `pronunciations` (dictionary ids are resolved in it); else INWORLD_WORKSPACE_ID, else `default`. */
+  workspace?: string;
 }
 
 /**
@@ -50,6 +54,8 @@ export class Inworld implements AsyncDisposable {
   readonly stt: SpeechToText;
   /** The voice catalogue. */
   readonly voices: Voices;
+  /** Named pronunciation dictionaries (TTS-2 requests can name up to three). */
+  readonly pronunciations: Pronunciations;
 
   /**
    * Resolves the key and endpoints once; nothing is sent until the first call.
@@ -61,6 +67,8 @@ export class Inworld implements AsyncDisposable {
     this.tts = new TextToSpeech(client, options.pool);
     this.stt = new SpeechToText(client);
     this.voices = new Voices(client);
+    const env = options.env ?? process.env;
+    this.pronunciations = new Pronunciations(client, options.workspace?.trim() || env[WORKSPACE_ENV_VAR]?.trim() || DEFAULT_WORKSPACE);
   }
 
   /**

@@ -35,6 +35,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./voices/voices.js')).voicesCommand(),
   },
   {
+    name: 'pronunciations',
+    description: 'manage pronunciation dictionaries (headword, language, IPA) for TTS-2',
+    load: async () => (await import('./pronunciations/pronunciations.js')).pronunciationsCommand(),
+  },
+  {
     name: 'emulator',
     description: 'run a local Inworld-compatible server (REST + WebSocket, TTS + STT + voices) for offline work and tests',
     load: async () => (await import('./setup/emulator.js')).emulatorCommand(),

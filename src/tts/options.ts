@@ -41,6 +41,8 @@ export const MP3_BIT_RATE_RANGE_BPS = [32_000, 320_000] as const;
 export const OPUS_BIT_RATE_RANGE_BPS = [32_000, 192_000] as const;
 export const SPEAKING_RATE_RANGE = [0.5, 1.5] as const;
 export const MAX_TEMPERATURE = 2;
+/** Pronunciation dictionaries one request may name (TTS-2 models only). */
+export const MAX_PRONUNCIATION_DICTIONARIES = 3;
 
 /** The audio to produce: encoding, sample rate, bit rate, speaking rate. */
 export interface AudioConfig {
@@ -71,6 +73,11 @@ export interface SynthesisOptions {
   deliveryMode?: DeliveryMode;
   /** `:stream` and WebSocket only: SYNC sends timestamps with the audio, ASYNC after it. */
   timestampTransportStrategy?: TimestampTransportStrategy;
+  /**
+   * Resource names (`workspaces/{ws}/pronunciationDictionaries/{id}`, a dictionary's `name`) of
+   * up to 3 pronunciation dictionaries whose entries this request uses. TTS-2 models only.
+   */
+  pronunciationDictionaries?: string[];
 }
 
 /** The options with every default applied. */
@@ -180,7 +187,22 @@ export function validateSynthesisOptions(options: SynthesisOptions, validate: Va
       fail(`Language must be a BCP-47 code such as en-US or ja-JP (got ${JSON.stringify(options.language)}); fix --language.`);
     }
   }
+  checkPronunciationDictionaries(options.pronunciationDictionaries, resolved.modelId);
   return resolved;
+}
+
+function checkPronunciationDictionaries(names: unknown, modelId: string): void {
+  if (names === undefined) return;
+  if (!Array.isArray(names) || names.some((name) => typeof name !== 'string' || name.trim() === '')) {
+    fail('Pronunciation dictionaries must be a list of dictionary names; fix --pronunciation-dict.');
+  }
+  if (names.length > MAX_PRONUNCIATION_DICTIONARIES) {
+    fail(`${names.length} pronunciation dictionaries: a request may use at most ${MAX_PRONUNCIATION_DICTIONARIES}; drop some --pronunciation-dict.`);
+  }
+  // The simple rule until models carry their capabilities: every TTS-2 model id starts so.
+  if (names.length > 0 && !modelId.startsWith('inworld-tts-2')) {
+    fail(`Pronunciation dictionaries work with TTS-2 models only, not ${modelId}; add --model inworld-tts-2 or drop --pronunciation-dict.`);
+  }
 }
 
 /** Wire form of everything but the text: the WebSocket `create` message body and the HTTP body minus `text`. */
@@ -194,6 +216,12 @@ export interface SynthesisConfigWire {
   language?: string;
   deliveryMode?: DeliveryMode;
   timestampTransportStrategy?: TimestampTransportStrategy;
+  pronunciationDictionarySettings?: PronunciationDictionarySettingsWire;
+}
+
+/** The dictionaries a request selects, as the service spells them. */
+export interface PronunciationDictionarySettingsWire {
+  dictionaries: { dictionary: string }[];
 }
 
 export interface SynthesisBodyWire extends SynthesisConfigWire {
@@ -223,6 +251,9 @@ export function buildSynthesisConfig(options: Omit<SynthesisOptions, 'text'> & {
   if (resolved.deliveryMode !== undefined) wire.deliveryMode = resolved.deliveryMode;
   if (resolved.timestampTransportStrategy !== undefined && build.includeTransportStrategy !== false) {
     wire.timestampTransportStrategy = resolved.timestampTransportStrategy;
+  }
+  if (resolved.pronunciationDictionaries !== undefined && resolved.pronunciationDictionaries.length > 0) {
+    wire.pronunciationDictionarySettings = { dictionaries: resolved.pronunciationDictionaries.map((dictionary) => ({ dictionary })) };
   }
   return wire;
 }

@@ -28,6 +28,7 @@ export interface WsCreateConfig {
   autoMode?: boolean;
   bufferCharThreshold?: number;
   maxBufferDelayMs?: number;
+  pronunciationDictionarySettings?: { dictionaries: { dictionary: string }[] };
 }
 
 export function createMessage(contextId: string, config: WsCreateConfig): string {

@@ -2,7 +2,7 @@
 // with every other test:
 //   - the emulator (src/emulator) imports nothing else under src/: it is an independent
 //     implementation of the service, so it and the client check each other;
-//   - client code (src/core, src/tts, src/stt, src/voices, src/audio, src/resources, src/inworld.ts,
+//   - client code (src/core, src/tts, src/stt, src/voices, src/pronunciations, src/audio, src/resources, src/inworld.ts,
 //     src/index.ts) never imports the command line (src/cli);
 //   - src/audio (files, devices, WAV) never imports src/tts or src/stt;
 //   - src/core is the floor: it imports nothing else under src/ (not tts, stt, voices, audio, cli,
@@ -52,7 +52,7 @@ function importEdges(): Edge[] {
 }
 
 const inPart = (path: string, part: string): boolean => path === part || path.startsWith(`${part}/`);
-const CLIENT_PARTS = ['core', 'tts', 'stt', 'voices', 'audio', 'resources', 'inworld.ts', 'inworld.js', 'index.ts', 'index.js'];
+const CLIENT_PARTS = ['core', 'tts', 'stt', 'voices', 'pronunciations', 'audio', 'resources', 'inworld.ts', 'inworld.js', 'index.ts', 'index.js'];
 /** A path relative to src/ that leaves src/ (package.json, say). */
 const outsideSrc = (path: string): boolean => path.startsWith('../');
 const isClient = (path: string): boolean => CLIENT_PARTS.some((part) => inPart(path, part));

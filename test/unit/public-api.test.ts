@@ -21,6 +21,7 @@ const PUBLIC_RUNTIME_EXPORTS = [
   'ProtocolError',
   'RateLimitError',
   'ServerError',
+  'StaleEtagError',
   'TEXT_NORMALIZATION_VALUES',
   'TIMESTAMP_TYPES',
   'TTS_HTTP_ENCODINGS',

@@ -82,6 +82,10 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
   const { commitOutputs, openWithSideOutput } = await import('../output-files.js');
   let subtitles: import('../../audio/file-sink.js').FileSink | undefined;
   try {
+    if (options.pronunciationDictionaries) {
+      const { resolvePronunciationDictionaries } = await import('../pronunciations/dictionary-flag.js');
+      await resolvePronunciationDictionaries(context.client, options, signal);
+    }
     // The subtitles file is checked (and reserved) with the audio file, before the request.
     const { main: sink, side } = await openWithSideOutput(flags.subtitles, () => openAudioOutput(plan));
     subtitles = side;
@@ -203,6 +207,10 @@ async function runSayBatch(words: string[], flags: SayFlags): Promise<void> {
   let written = 0;
   const signal = interruptSignal();
   try {
+    if (defaults.pronunciationDictionaries) {
+      const { resolvePronunciationDictionaries } = await import('../pronunciations/dictionary-flag.js');
+      await resolvePronunciationDictionaries(context.client, defaults, signal);
+    }
     const summary = await runBatch(context.client, {
       file: flags.batch!,
       outDir,

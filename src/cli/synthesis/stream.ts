@@ -116,6 +116,10 @@ async function runStream(flags: StreamFlags): Promise<void> {
   const { openWithSideOutput } = await import('../output-files.js');
   let subtitles: FileSink | undefined;
   try {
+    if (options.pronunciationDictionaries) {
+      const { resolvePronunciationDictionaries } = await import('../pronunciations/dictionary-flag.js');
+      await resolvePronunciationDictionaries(context.client, options, signal);
+    }
     // The subtitles file is checked (and reserved) with the audio file, before the first request.
     const { main: sink, side } = await openWithSideOutput(flags.subtitles, () => openAudioOutput(plan));
     subtitles = side;

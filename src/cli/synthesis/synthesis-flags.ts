@@ -32,6 +32,8 @@ export interface SynthesisFlags {
   timestampTransport?: (typeof TIMESTAMP_TRANSPORTS)[number];
   normalize?: (typeof NORMALIZE)[number];
   subtitles?: string;
+  /** Dictionary names, ids or resource names as typed; resolved to resource names before sending. */
+  pronunciationDict?: string[];
   output?: string;
   play?: boolean;
   player?: string;
@@ -60,7 +62,24 @@ export function addSynthesisFlags(command: Command, options: SynthesisFlagOption
     .addOption(choiceOption('--timestamps <kind>', 'ask for word or character timestamps', TIMESTAMP_KINDS))
     .addOption(choiceOption('--timestamp-transport <mode>', 'timestamps with the audio (sync) or trailing it (async)', TIMESTAMP_TRANSPORTS))
     .addOption(choiceOption('--normalize <mode>', 'text normalization of numbers and dates', NORMALIZE))
-    .addOption(new Option('--subtitles <path>', 'write captions to a .srt or .vtt file (implies word timestamps)').argParser(subtitlePath));
+    .addOption(new Option('--subtitles <path>', 'write captions to a .srt or .vtt file (implies word timestamps)').argParser(subtitlePath))
+    .addOption(
+      new Option('--pronunciation-dict <name>', `use a pronunciation dictionary (name, id or resource name; repeatable, up to ${MAX_PRONUNCIATION_DICTS}; TTS-2 models)`).argParser(
+        collectDictionaries,
+      ),
+    );
+}
+
+/** Most --pronunciation-dict flags one command takes: what one request may name. */
+export const MAX_PRONUNCIATION_DICTS = 3;
+
+function collectDictionaries(value: string, previous: string[] | undefined): string[] {
+  if (value.trim() === '') throw new InvalidArgumentError('--pronunciation-dict needs a dictionary name (see `inworld pronunciations list`).');
+  const all = [...(previous ?? []), value.trim()];
+  if (all.length > MAX_PRONUNCIATION_DICTS) {
+    throw new InvalidArgumentError(`--pronunciation-dict is given ${all.length} times; a request uses at most ${MAX_PRONUNCIATION_DICTS} dictionaries.`);
+  }
+  return all;
 }
 
 function sampleRate(value: string): number {
@@ -92,5 +111,6 @@ export function toSynthesisOptions(text: string, flags: SynthesisFlags, plan: Au
     language: flags.language,
     deliveryMode: flags.deliveryMode,
     timestampTransportStrategy: flags.timestampTransport === 'async' ? 'ASYNC' : flags.timestampTransport === 'sync' ? 'SYNC' : undefined,
+    pronunciationDictionaries: flags.pronunciationDict,
   };
 }

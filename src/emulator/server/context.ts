@@ -14,6 +14,7 @@ import type { ResolvedEmulatorOptions } from './options.js';
 import type { RecordedRequest, RequestRecorder } from './recorder.js';
 import type { SpeechEngine } from '../tts/speech.js';
 import type { VoiceCatalogue } from '../voices/types.js';
+import type { PronunciationStore } from '../pronunciations/store.js';
 
 export interface EmulatorLogger {
   /** One line about a request or event; printed unless the emulator is quiet. */
@@ -32,6 +33,8 @@ export interface EmulatorContext {
   /** Creates an incremental encoder (see encoders.ts for framing rules). */
   createEncoder(options: EncoderOptions): AudioEncoder;
   readonly voices: VoiceCatalogue;
+  /** Named pronunciation dictionaries, shared by their API and by synthesis. */
+  readonly pronunciations: PronunciationStore;
   readonly recorder: RequestRecorder;
   /** The record of the request / handshake being handled; append WS messages with recorder.appendMessage. */
   readonly record: RecordedRequest;

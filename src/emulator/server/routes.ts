@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleSttTranscribe } from '../stt/rest.js';
 import { handleSynthesize, handleSynthesizeStream } from '../tts/http.js';
 import { handleGetVoice, handleLegacyVoices, handleListVoices } from '../voices/http.js';
+import { handlePronunciations, matchPronunciationPath } from '../pronunciations/http.js';
 import type { EmulatorContext } from './context.js';
 import { EmulatorError, GRPC_INVALID_ARGUMENT, GRPC_NOT_FOUND, GRPC_UNIMPLEMENTED } from './grpc.js';
 import { sendJson } from './http-io.js';
@@ -60,6 +61,11 @@ export async function route(runtime: ServerRuntime, req: RoutedRequest, ctx: Emu
     case '/':
       return sendJson(response, 200, { name: 'inworld-emulator', engine: runtime.speech.name });
     default: {
+      const dictionaries = matchPronunciationPath(path);
+      if (dictionaries) {
+        if (method !== 'GET' && method !== 'DELETE') requireJson();
+        return handlePronunciations(dictionaries, { method, url, body, response }, ctx);
+      }
       const workspace = WORKSPACE_VOICES.exec(path);
       if (workspace) {
         allow('GET');

@@ -7,6 +7,7 @@ import { createEncoder } from '../codecs/encoders.js';
 import { type FaultAction, FaultRegistry } from '../faults/rules.js';
 import { createSpeechEngine, espeakAvailable, type SpeechEngine } from '../tts/speech.js';
 import { createVoiceCatalogue } from '../voices/catalogue.js';
+import { PronunciationStore } from '../pronunciations/store.js';
 import type { EmulatorContext, EmulatorLogger } from './context.js';
 import { EmulatorError, GRPC_RESOURCE_EXHAUSTED } from './grpc.js';
 import { type EmulatorOptions, type ResolvedEmulatorOptions, resolveEmulatorOptions } from './options.js';
@@ -38,6 +39,7 @@ export function createRuntime(input: EmulatorOptions): ServerRuntime {
   for (const rule of input.faults ?? []) faults.add(rule);
   const recorder = new RequestRecorder();
   const voices = createVoiceCatalogue();
+  const pronunciations = new PronunciationStore();
   const speech = createSpeechEngine(options.engine, voices);
   const closingController = new AbortController();
   const closing = closingController.signal;
@@ -63,6 +65,7 @@ export function createRuntime(input: EmulatorOptions): ServerRuntime {
       speech,
       createEncoder,
       voices,
+      pronunciations,
       recorder,
       record,
       matchedFaults,

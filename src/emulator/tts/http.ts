@@ -7,6 +7,7 @@ import { JSON_CONTENT_TYPE } from '../server/http-io.js';
 import type { RenderedSpeech, TimedText } from './speech.js';
 import { buildTimestampInfo, modelHasPhoneticDetails, tokenTimes } from './timestamps.js';
 import { parseTtsHttpRequest, TtsHttpRequest } from './request.js';
+import { entriesFor, renderPronounced } from '../pronunciations/synthesis.js';
 
 /** How many times slower than real time a `slow` fault paces the stream when it names no factor. */
 const DEFAULT_SLOW_FACTOR = 2;
@@ -16,12 +17,13 @@ function usage(count: number, modelId: string): { processedCharactersCount: numb
 }
 
 async function render(request: TtsHttpRequest, ctx: EmulatorContext): Promise<RenderedSpeech> {
-  return ctx.speech.render(request.text, {
+  const options = {
     sampleRateHz: request.sampleRateHz,
     speakingRate: request.speakingRate,
     voiceId: request.voiceId,
     ...(request.language ? { language: request.language } : {}),
-  });
+  };
+  return renderPronounced(ctx.speech, request.text, options, entriesFor(ctx.pronunciations, request.pronunciationDictionaries, request.language));
 }
 
 function timedUnits(request: TtsHttpRequest, speech: RenderedSpeech, ctx: EmulatorContext): TimedText[] {
@@ -35,6 +37,7 @@ export async function handleSynthesize(_request: IncomingMessage, response: Serv
     transport: 'http',
     voices: ctx.voices,
     unknownVoice: ctx.options.unknownVoice,
+    pronunciations: ctx.pronunciations,
     maxChars: ctx.options.limits.synthesizeChars,
   });
   const speech = await render(request, ctx);
@@ -56,6 +59,7 @@ export async function handleSynthesizeStream(_request: IncomingMessage, response
     transport: 'http',
     voices: ctx.voices,
     unknownVoice: ctx.options.unknownVoice,
+    pronunciations: ctx.pronunciations,
     maxChars: ctx.options.limits.streamChars,
   });
   const speech = await render(request, ctx);

@@ -5,6 +5,8 @@ import { EmulatorError, GRPC_INVALID_ARGUMENT, GRPC_NOT_FOUND, invalidArgument }
 import { isObject, JsonObject, readEnum, readInteger, readNumber, readObject, readString } from '../server/json-fields.js';
 import type { ResolvedEmulatorOptions } from '../server/options.js';
 import type { VoiceCatalogue } from '../voices/types.js';
+import { readDictionarySettings } from '../pronunciations/synthesis.js';
+import type { PronunciationStore } from '../pronunciations/store.js';
 import { DEFAULT_TTS_SAMPLE_RATE_HZ, G711_SAMPLE_RATE_HZ, MAX_TTS_SAMPLE_RATE_HZ, MIN_TTS_SAMPLE_RATE_HZ } from '../codecs/sample-rates.js';
 
 export const KNOWN_TTS_MODELS = [
@@ -29,6 +31,8 @@ export interface SynthesisConfig {
   applyTextNormalization: 'ON' | 'OFF' | 'AUTO';
   deliveryMode: 'STABLE' | 'BALANCED' | 'CREATIVE';
   language?: string;
+  /** Resource names of the pronunciation dictionaries the request selects (checked to exist). */
+  pronunciationDictionaries: string[];
 }
 
 export interface TtsHttpRequest extends SynthesisConfig {
@@ -52,6 +56,8 @@ export interface ParseSynthesisOptions {
   transport: 'http' | 'ws';
   voices: VoiceCatalogue;
   unknownVoice: ResolvedEmulatorOptions['unknownVoice'];
+  /** Where `pronunciationDictionarySettings` names are looked up; without it they are not read. */
+  pronunciations?: PronunciationStore;
 }
 
 /** Validates the synthesis fields of `body` (an HTTP body or the inside of a WS `create`). */
@@ -81,6 +87,7 @@ export function parseSynthesisConfig(body: unknown, options: ParseSynthesisOptio
     const code = options.unknownVoice === 'invalid-argument' ? GRPC_INVALID_ARGUMENT : GRPC_NOT_FOUND;
     throw new EmulatorError(code, `Unknown voice: ${voiceId} not found`);
   }
+  const pronunciationDictionaries = options.pronunciations ? readDictionarySettings(body, modelId, options.pronunciations) : [];
 
   const g711 = encoding === 'MULAW' || encoding === 'ALAW';
   const sampleRateHz = sampleRate ? sampleRate : g711 ? G711_SAMPLE_RATE_HZ : DEFAULT_TTS_SAMPLE_RATE_HZ;
@@ -121,6 +128,7 @@ export function parseSynthesisConfig(body: unknown, options: ParseSynthesisOptio
     applyTextNormalization: normalization === 'ON' || normalization === 'OFF' ? normalization : 'AUTO',
     deliveryMode: deliveryMode === 'STABLE' || deliveryMode === 'CREATIVE' ? deliveryMode : 'BALANCED',
     ...(language ? { language } : {}),
+    pronunciationDictionaries,
   };
 }
 

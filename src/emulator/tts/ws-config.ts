@@ -4,7 +4,8 @@
 // ignored, wrong JSON types rejected (they become a top-level `error`); bad values are rejected per
 // context (a status error).
 import type { EmulatorAudioEncoding } from '../codecs/encoders.js';
-import { GRPC_INVALID_ARGUMENT } from '../server/grpc.js';
+import { EmulatorError, GRPC_INVALID_ARGUMENT } from '../server/grpc.js';
+import { readDictionarySettings } from '../pronunciations/synthesis.js';
 import { DEFAULT_TTS_SAMPLE_RATE_HZ, G711_SAMPLE_RATE_HZ, MAX_TTS_SAMPLE_RATE_HZ, MIN_TTS_SAMPLE_RATE_HZ } from '../codecs/sample-rates.js';
 
 export const WS_ENCODINGS: readonly EmulatorAudioEncoding[] = ['LINEAR16', 'PCM', 'MP3', 'OGG_OPUS', 'ALAW', 'MULAW', 'WAV'];
@@ -95,6 +96,8 @@ export interface ContextConfig {
   autoMode: boolean;
   bufferCharThreshold: number;
   maxBufferDelayMs: number;
+  /** Resource names from `pronunciationDictionarySettings` (their existence is checked at create). */
+  pronunciationDictionaries: string[];
   echo: Record<string, unknown>;
 }
 
@@ -154,6 +157,7 @@ export function parseCreateConfig(body: Record<string, unknown>, limits: ConfigL
   if (!Number.isInteger(maxBufferDelayMs) || maxBufferDelayMs < 0) {
     throw new ConfigValueError(GRPC_INVALID_ARGUMENT, `maxBufferDelayMs must be a non-negative integer, got ${maxBufferDelayMs}`);
   }
+  const pronunciationDictionaries = readDictionaries(body, modelId);
   const effectiveTransport = transport === 'ASYNC' ? 'ASYNC' : 'SYNC';
   const effectiveTimestamps = timestampType === 'WORD' || timestampType === 'CHARACTER' ? timestampType : 'NONE';
 
@@ -170,6 +174,7 @@ export function parseCreateConfig(body: Record<string, unknown>, limits: ConfigL
   echo.maxBufferDelayMs = maxBufferDelayMs;
   echo.autoMode = autoMode ?? false;
   echo.timestampTransportStrategy = effectiveTransport;
+  if (pronunciationDictionaries.length > 0) echo.pronunciationDictionarySettings = { dictionaries: pronunciationDictionaries.map((dictionary) => ({ dictionary })) };
 
   return {
     voiceId,
@@ -185,8 +190,19 @@ export function parseCreateConfig(body: Record<string, unknown>, limits: ConfigL
     autoMode: (autoMode as boolean | undefined) ?? false,
     bufferCharThreshold,
     maxBufferDelayMs,
+    pronunciationDictionaries,
     echo,
   };
+}
+
+/** The dictionaries a create selects; a refusal is a status error for the context. */
+function readDictionaries(body: Record<string, unknown>, modelId: string): string[] {
+  try {
+    return readDictionarySettings(body, modelId);
+  } catch (error) {
+    if (error instanceof EmulatorError) throw new ConfigValueError(error.grpcCode, error.message);
+    throw error;
+  }
 }
 
 /**

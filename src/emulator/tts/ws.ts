@@ -34,6 +34,7 @@ import {
 } from './ws-config.js';
 import { TtsSocketConnection } from './ws-connection.js';
 import { faultMatchesContext, type TtsWsFault } from './ws-faults.js';
+import { entriesFor, missingDictionary, renderPronounced } from '../pronunciations/synthesis.js';
 
 export const MAX_CONTEXTS_PER_CONNECTION = 5;
 
@@ -119,6 +120,8 @@ class TtsSocketSession extends TtsSocketConnection {
       this.sendStatus(id, this.unknownVoiceCode(), `Unknown voice: ${config.voiceId} not found`);
       return;
     }
+    const missing = missingDictionary(config.pronunciationDictionaries, this.context.pronunciations);
+    if (missing) return this.sendStatus(id, GRPC_NOT_FOUND, `Pronunciation dictionary ${missing} not found`);
     const index = this.createdCount++;
     const ctx: TtsContext = {
       id,
@@ -276,12 +279,13 @@ class TtsSocketSession extends TtsSocketConnection {
     // event loop before their first chunks (the service synthesizes in parallel on its own
     // hardware). Generations of one context still run one after another (the chain).
     const started = performance.now();
-    const speech = await this.context.speech.render(spoken, {
+    const entries = entriesFor(this.context.pronunciations, config.pronunciationDictionaries, config.language);
+    const speech = await renderPronounced(this.context.speech, spoken, {
       sampleRateHz: config.sampleRateHz,
       speakingRate: config.speakingRate,
       voiceId: config.voiceId,
       language: config.language,
-    });
+    }, entries);
     if (this.closed || ctx.dead) return;
     const frames = audioFrames(ctx.id, config, this.encoderFor(ctx, config, speech.samples.length), spoken, speech, this.context.options.streamChunkMs);
     const remainingMs = latencyMs - (performance.now() - started);
