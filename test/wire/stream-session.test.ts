@@ -1,11 +1,12 @@
 // The WebSocket TTS stream (one context) against the emulator on a real socket.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { WebSocketServer } from 'ws';
 import { InworldClient } from '../../src/core/client.js';
-import { APIError, AuthenticationError, ValidationError } from '../../src/core/errors.js';
+import { APIError, AuthenticationError, ConnectionError, ValidationError } from '../../src/core/errors.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { TtsPool } from '../../src/tts/pool.js';
 import type { TtsStream, TtsStreamChunk } from '../../src/tts/ws-stream.js';
@@ -274,4 +275,45 @@ describe('TtsStream over the emulator', () => {
       await new Promise((resolve) => http.close(resolve));
     }
   });
+
+  it('an error frame that came with the upgrade response fails the stream (the server may speak first)', async () => {
+    // One write holds the 101 answer and a top-level error frame, so the client reads both at once,
+    // before any code of ours has had a turn: a listener attached later would never see the frame.
+    const http = createServer();
+    const sockets: Socket[] = [];
+    http.on('upgrade', (request, socket: Socket) => {
+      sockets.push(socket);
+      const accept = createHash('sha1').update(`${request.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+      const answer = `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`;
+      socket.write(Buffer.concat([Buffer.from(answer), textFrame(JSON.stringify({ error: { code: 13, message: 'kaput', details: [] } }))]));
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const port = (http.address() as AddressInfo).port;
+    try {
+      const bare = new InworldClient({ apiKey: 'k', baseUrl: `http://127.0.0.1:${port}/`, configPath: null, env: {}, maxRetries: 0 });
+      const pool = new TtsPool(bare);
+      const stream = pool.stream(PCM16K);
+      stream.sendText('Never spoken.', { flush: true });
+      stream.end();
+      // INTERNAL is retryable, so it comes as the connection's failure with the server's status inside.
+      await assert.rejects(collect(stream), (error: unknown) => {
+        assert.ok(error instanceof ConnectionError, String(error));
+        assert.ok(error.cause instanceof APIError && error.cause.grpcCode === 13, String(error.cause));
+        assert.match(error.message, /gRPC 13 INTERNAL: kaput/);
+        return true;
+      });
+      await pool.close();
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => http.close(resolve));
+    }
+  });
 });
+
+/** One unmasked server-to-client text frame (payload under 64 KiB). */
+function textFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const header = payload.length < 126 ? Buffer.from([0x81, payload.length]) : Buffer.from([0x81, 126, payload.length >> 8, payload.length & 0xff]);
+  return Buffer.concat([header, payload]);
+}
