@@ -9,7 +9,7 @@ import { InworldClient } from '../../src/core/client.js';
 import { APIError, AuthenticationError, ConnectionError, ValidationError } from '../../src/core/errors.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { TtsPool } from '../../src/tts/pool.js';
-import type { TtsStream, TtsStreamChunk } from '../../src/tts/ws-stream.js';
+import { CLOSE_GRACE_MS, type TtsStream, type TtsStreamChunk } from '../../src/tts/ws-stream.js';
 import { TEST_API_KEY, TTS_WS_PATH, startTtsEmulator } from '../emulator/tts-ws-helpers.js';
 
 let emulator: RunningEmulator;
@@ -267,6 +267,55 @@ describe('TtsStream over the emulator', () => {
       const stream = pool.stream(PCM16K, { contextId: 'quiet', keepaliveIntervalMs: 20 });
       const message = await keepalive;
       assert.deepEqual(message, { contextId: 'quiet', send_text: { text: '' } });
+      stream.cancel();
+      await pool.close();
+    } finally {
+      for (const socket of wss.clients) socket.terminate();
+      wss.close();
+      await new Promise((resolve) => http.close(resolve));
+    }
+  });
+
+  it('without contextClosed, ends once the server has been quiet for the grace after complete audio, never cutting late audio', { timeout: 10_000 }, async () => {
+    // The audio of the one generation, then more frames each less than the grace apart but
+    // together longer than it, and never contextClosed.
+    const gapMs = Math.round(CLOSE_GRACE_MS * 0.7);
+    const http = createServer();
+    const wss = new WebSocketServer({ server: http });
+    wss.on('connection', (socket) => {
+      socket.on('message', async (data) => {
+        const message = JSON.parse(data.toString());
+        if (!message.close_context) return;
+        const send = (event: Record<string, unknown>) => socket.send(JSON.stringify({ result: { contextId: message.contextId, ...event, status: { code: 0, message: '', details: [] } } }));
+        const pcm = Buffer.alloc(3200, 1).toString('base64');
+        send({ contextCreated: {} });
+        send({ audioChunk: { audioContent: pcm } });
+        send({ flushCompleted: {} });
+        for (let i = 0; i < 3; i++) {
+          await new Promise((resolve) => setTimeout(resolve, gapMs));
+          send({ audioChunk: { audioContent: pcm } });
+        }
+      });
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const port = (http.address() as AddressInfo).port;
+    try {
+      const bare = new InworldClient({ apiKey: 'k', baseUrl: `http://127.0.0.1:${port}/`, configPath: null, env: {} });
+      const pool = new TtsPool(bare);
+      const stream = pool.stream(PCM16K);
+      stream.sendText('One sentence.', { flush: true });
+      stream.end();
+      let audioBytes = 0;
+      let lastAudioAt = 0;
+      for await (const chunk of stream) {
+        if (chunk.type !== 'audio') continue;
+        audioBytes += chunk.audio.length;
+        lastAudioAt = performance.now();
+      }
+      const quietMs = performance.now() - lastAudioAt;
+      assert.equal(audioBytes, 4 * 3200, 'audio arriving after flushCompleted is kept');
+      assert.ok(quietMs >= CLOSE_GRACE_MS - 20, `ended ${Math.round(quietMs)} ms after the last frame, before the grace`);
+      assert.ok(quietMs < CLOSE_GRACE_MS + 1000, `waited ${Math.round(quietMs)} ms after the last frame`);
       stream.cancel();
       await pool.close();
     } finally {
