@@ -4,7 +4,10 @@
 //  - the same, corrected for the extra audio MP3 adds per request (encoder delay and padding):
 //    the WAV cue plus (this file's duration − the WAV file's) × (requests − 1) / requests;
 //  - the duration the CLI printed against ffprobe's duration of the file it wrote, and against
-//    what ffmpeg decodes (ffprobe reads a chained Ogg or concatenated FLAC by its first header).
+//    what ffmpeg decodes. A multi-part output is one joined stream, so the two agree unless the
+//    join is wrong: ffprobe believes what the file states (FLAC's STREAMINFO totals, the last Ogg
+//    granule position, an MP3's size over its bit rate), decoding counts the samples. (For Ogg
+//    Opus ffprobe also counts the 6.5 ms pre-skip that decoders drop.)
 // Usage: npm run build && node --import tsx bench/caption-drift.ts  (about a minute)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

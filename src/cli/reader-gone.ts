@@ -2,6 +2,15 @@
 // next write fails with EPIPE. That is the reader's choice, not a failure: the command stops its
 // work through the same signal as Ctrl-C (so files are finished and sockets closed), says nothing
 // more, and exits 0. Other write failures on these streams stop the command with an error.
+//
+// A command with nothing left to write (`stream` waiting on a live pipe that paused) never makes
+// that next write, so it would wait for input nobody will hear. Where the stream is a socket (what
+// Node, socat and service managers give a child), an empty write fails with EPIPE once the reader
+// has closed its end, and not while it merely stopped sending, so an empty write now and then
+// notices the reader leaving without writing anything. A pipe from a shell's `|` accepts an empty
+// write whoever reads it (Linux tells only poll(2), which Node does not offer), so there the
+// command notices at its next real write, as `cat` does.
+import { fstatSync, writeSync } from 'node:fs';
 import { InworldError, UserAbortError } from '../core/errors.js';
 import { abortCommand } from './interrupt.js';
 
@@ -23,6 +32,9 @@ const GONE_CODES = new Set(['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED']);
  */
 export const READER_GONE_GRACE_MS = 3_000;
 
+/** How often an idle socket on stdout or stderr is checked for a reader that left. */
+export const READER_CHECK_INTERVAL_MS = 200;
+
 let gone: StreamName | undefined;
 
 /** Which stream's reader left, if one did. */
@@ -42,11 +54,42 @@ function watch(name: StreamName, stream: NodeJS.WriteStream): void {
       abortCommand(new WriteFailed(name, error));
       return;
     }
-    if (gone) return;
-    gone = name;
-    abortCommand(new ReaderGone(name));
-    setTimeout(() => process.exit(0), READER_GONE_GRACE_MS);
+    stopCommand(name);
   });
+  checkWhileIdle(name, name === 'stdout' ? 1 : 2);
+}
+
+function stopCommand(name: StreamName): void {
+  if (gone) return;
+  gone = name;
+  abortCommand(new ReaderGone(name));
+  setTimeout(() => process.exit(0), READER_GONE_GRACE_MS);
+}
+
+/** For a socket: an empty write every so often, which fails once the reader has closed its end. */
+function checkWhileIdle(name: StreamName, fd: number): void {
+  if (!isSocket(fd)) return;
+  const timer = setInterval(() => {
+    try {
+      writeSync(fd, EMPTY);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === undefined || !GONE_CODES.has(code)) return; // the real writes report real failures
+      clearInterval(timer);
+      stopCommand(name);
+    }
+  }, READER_CHECK_INTERVAL_MS);
+  timer.unref(); // checking must not keep a finished command alive
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function isSocket(fd: number): boolean {
+  try {
+    return fstatSync(fd).isSocket();
+  } catch {
+    return false;
+  }
 }
 
 /** A write to stdout or stderr failed for a reason other than its reader leaving (a full disk). */

@@ -50,6 +50,10 @@ export interface OpenWebSocketOptions {
 }
 
 export interface OpenedWebSocket {
+  /**
+   * Open but paused: the server may speak first (a connection-level error frame), and a frame read
+   * before anyone listens would be dropped. Attach the listeners, then call `socket.resume()`.
+   */
   socket: WebSocket;
   /** The X-Request-Id the handshake was sent with. */
   requestId: string;
@@ -87,7 +91,11 @@ export async function openWebSocket(options: OpenWebSocketOptions): Promise<Open
         resolve({ socket, requestId });
       }
     };
-    const onOpen = () => finish();
+    const onOpen = () => {
+      // Frames that came with the upgrade are still unread here; they wait for the caller's listeners.
+      socket.pause();
+      finish();
+    };
     const onAbort = () => finish(abortError(signal!));
     // ws reports its own handshakeTimeout as an error "Opening handshake has timed out".
     const onError = (error: Error) => finish(/timed out/i.test(error.message) ? timedOut() : mapNetworkError(error, undefined, url, requestId));

@@ -207,6 +207,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
           continue;
         }
         if (this.#stopped) {
+          socket.resume(); // paused sockets never read the server's answer to the close
           socket.close(CLOSE_NORMAL, 'client stopped');
           return;
         }

@@ -69,6 +69,7 @@ export class SttConnection {
       }
       settle({ kind: 'lost', reason: describeClose(code, reason) });
     });
+    socket.resume(); // openWebSocket hands it over paused, so nothing the server said first is lost
   }
 
   /** Ends the connection as failed for good (a server error not worth retrying). */

@@ -16,10 +16,13 @@ export const DEFAULT_KEEPALIVE_INTERVAL_MS = 60_000;
  */
 export const DEFAULT_SERVER_SILENCE_TIMEOUT_MS = 30_000;
 /**
- * After `close_context`, once every generation has completed, the consumer has all its audio; if
- * `contextClosed` is this late the iteration ends anyway (the slot waits for the close deadline).
+ * After `close_context`, once every generation has completed, the consumer has all its audio, and
+ * `contextClosed` should follow at once or within a round trip (docs/protocol.md#tts-websocket).
+ * When nothing at all has come for this long since the close or the last frame, the iteration
+ * ends without it (the slot waits for the close deadline). Every frame of the context starts the
+ * wait again, so audio still arriving (a server that splits a generation) is never cut off.
  */
-export const CLOSE_GRACE_MS = 2_000;
+export const CLOSE_GRACE_MS = 500;
 
 /** What a {@link TtsStream} yields: audio, and the end of each generation. */
 export type TtsStreamChunk =

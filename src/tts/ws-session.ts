@@ -63,6 +63,7 @@ export class TtsWsSession {
     this.stopHeartbeat = startHeartbeat(socket, pingIntervalMs, () =>
       this.terminate(new TimeoutError(`The TTS WebSocket stopped answering pings (request ${this.requestId})`)),
     );
+    socket.resume(); // listening now: a frame the server sent at once (an error) is not lost
   }
 
   /** Opens a connection with the same headers as HTTP; rejects with the handshake's HTTP status as an API error. */

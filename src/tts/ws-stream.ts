@@ -200,6 +200,7 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
 
   private handle(message: Exclude<ServerMessage, { kind: 'error' | 'ignored' }>): void {
     this.armIdleTimer();
+    if (!this.done) this.graceTimer?.refresh(); // the server still talks about this context: wait on
     switch (message.kind) {
       case 'contextCreated':
         this.serverConfig = message.config;

@@ -68,10 +68,7 @@ describe('server errors on the WebSocket', () => {
     ['a refused handshake', ws({ type: 'status', status: 503, message: 'overloaded' } as FaultRuleInput['action']), /HTTP 503 UNAVAILABLE: overloaded/],
   ];
   for (const [name, rule, message] of cases) {
-    // Known regression after the WebSocket connection moved into core: a top-level `error` frame
-    // before any audio no longer fails the stream (it completes instead). Left failing as a todo.
-    const todo = name === 'a connection-level error message' ? 'regression: a top-level error frame is no longer raised by the TTS session' : undefined;
-    test(`${name}: exit 1, one line with the status and message, nothing claimed kept, no file`, { todo }, async () => {
+    test(`${name}: exit 1, one line with the status and message, nothing claimed kept, no file`, async () => {
       emulator.faults.add(rule);
       const out = join(dir, `${name.replace(/\W+/g, '-')}.wav`);
       const result = await runCli(['stream', '-o', out, '--retries', '0'], { env: env(), input: TEXT });

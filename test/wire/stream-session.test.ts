@@ -1,14 +1,15 @@
 // The WebSocket TTS stream (one context) against the emulator on a real socket.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { WebSocketServer } from 'ws';
 import { InworldClient } from '../../src/core/client.js';
-import { APIError, AuthenticationError, ValidationError } from '../../src/core/errors.js';
+import { APIError, AuthenticationError, ConnectionError, ValidationError } from '../../src/core/errors.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { TtsPool } from '../../src/tts/pool.js';
-import type { TtsStream, TtsStreamChunk } from '../../src/tts/ws-stream.js';
+import { CLOSE_GRACE_MS, type TtsStream, type TtsStreamChunk } from '../../src/tts/ws-stream.js';
 import { TEST_API_KEY, TTS_WS_PATH, startTtsEmulator } from '../emulator/tts-ws-helpers.js';
 
 let emulator: RunningEmulator;
@@ -274,4 +275,94 @@ describe('TtsStream over the emulator', () => {
       await new Promise((resolve) => http.close(resolve));
     }
   });
+
+  it('without contextClosed, ends once the server has been quiet for the grace after complete audio, never cutting late audio', { timeout: 10_000 }, async () => {
+    // The audio of the one generation, then more frames each less than the grace apart but
+    // together longer than it, and never contextClosed.
+    const gapMs = Math.round(CLOSE_GRACE_MS * 0.7);
+    const http = createServer();
+    const wss = new WebSocketServer({ server: http });
+    wss.on('connection', (socket) => {
+      socket.on('message', async (data) => {
+        const message = JSON.parse(data.toString());
+        if (!message.close_context) return;
+        const send = (event: Record<string, unknown>) => socket.send(JSON.stringify({ result: { contextId: message.contextId, ...event, status: { code: 0, message: '', details: [] } } }));
+        const pcm = Buffer.alloc(3200, 1).toString('base64');
+        send({ contextCreated: {} });
+        send({ audioChunk: { audioContent: pcm } });
+        send({ flushCompleted: {} });
+        for (let i = 0; i < 3; i++) {
+          await new Promise((resolve) => setTimeout(resolve, gapMs));
+          send({ audioChunk: { audioContent: pcm } });
+        }
+      });
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const port = (http.address() as AddressInfo).port;
+    try {
+      const bare = new InworldClient({ apiKey: 'k', baseUrl: `http://127.0.0.1:${port}/`, configPath: null, env: {} });
+      const pool = new TtsPool(bare);
+      const stream = pool.stream(PCM16K);
+      stream.sendText('One sentence.', { flush: true });
+      stream.end();
+      let audioBytes = 0;
+      let lastAudioAt = 0;
+      for await (const chunk of stream) {
+        if (chunk.type !== 'audio') continue;
+        audioBytes += chunk.audio.length;
+        lastAudioAt = performance.now();
+      }
+      const quietMs = performance.now() - lastAudioAt;
+      assert.equal(audioBytes, 4 * 3200, 'audio arriving after flushCompleted is kept');
+      assert.ok(quietMs >= CLOSE_GRACE_MS - 20, `ended ${Math.round(quietMs)} ms after the last frame, before the grace`);
+      assert.ok(quietMs < CLOSE_GRACE_MS + 1000, `waited ${Math.round(quietMs)} ms after the last frame`);
+      stream.cancel();
+      await pool.close();
+    } finally {
+      for (const socket of wss.clients) socket.terminate();
+      wss.close();
+      await new Promise((resolve) => http.close(resolve));
+    }
+  });
+
+  it('an error frame that came with the upgrade response fails the stream (the server may speak first)', async () => {
+    // One write holds the 101 answer and a top-level error frame, so the client reads both at once,
+    // before any code of ours has had a turn: a listener attached later would never see the frame.
+    const http = createServer();
+    const sockets: Socket[] = [];
+    http.on('upgrade', (request, socket: Socket) => {
+      sockets.push(socket);
+      const accept = createHash('sha1').update(`${request.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+      const answer = `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`;
+      socket.write(Buffer.concat([Buffer.from(answer), textFrame(JSON.stringify({ error: { code: 13, message: 'kaput', details: [] } }))]));
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const port = (http.address() as AddressInfo).port;
+    try {
+      const bare = new InworldClient({ apiKey: 'k', baseUrl: `http://127.0.0.1:${port}/`, configPath: null, env: {}, maxRetries: 0 });
+      const pool = new TtsPool(bare);
+      const stream = pool.stream(PCM16K);
+      stream.sendText('Never spoken.', { flush: true });
+      stream.end();
+      // INTERNAL is retryable, so it comes as the connection's failure with the server's status inside.
+      await assert.rejects(collect(stream), (error: unknown) => {
+        assert.ok(error instanceof ConnectionError, String(error));
+        assert.ok(error.cause instanceof APIError && error.cause.grpcCode === 13, String(error.cause));
+        assert.match(error.message, /gRPC 13 INTERNAL: kaput/);
+        return true;
+      });
+      await pool.close();
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => http.close(resolve));
+    }
+  });
 });
+
+/** One unmasked server-to-client text frame (payload under 64 KiB). */
+function textFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const header = payload.length < 126 ? Buffer.from([0x81, payload.length]) : Buffer.from([0x81, 126, payload.length >> 8, payload.length & 0xff]);
+  return Buffer.concat([header, payload]);
+}

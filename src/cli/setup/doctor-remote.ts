@@ -176,6 +176,7 @@ async function checkWebSocket(context: CommandContext): Promise<CheckResult> {
   const started = performance.now();
   const outcome = await openWebSocket({ url, headers: (id) => context.client.headers(id), handshakeTimeoutMs: context.client.timeoutMs }).then(
     ({ socket }): { ok: boolean; why?: string } => {
+      socket.resume(); // handed over paused; the close handshake needs the server's answer read
       socket.close(1000);
       return { ok: true };
     },

@@ -303,9 +303,23 @@ async function speak(job: SpeakJob): Promise<void> {
 
 /** The input as UTF-8 text, piece by piece; stops when interrupted, refuses binary or broken text. */
 async function* decodeText(input: NodeJS.ReadableStream, signal: AbortSignal): AsyncGenerator<string> {
+  // A live pipe that stays open and quiet would hold the read below forever: a stop ends it.
+  const stopReading = () => (input as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+  signal.addEventListener('abort', stopReading, { once: true });
+  try {
+    yield* decodeChunks(input as AsyncIterable<Buffer | string>, signal);
+  } catch (error) {
+    if (signal.aborted) return; // the read ended because of the stop: not an input error
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', stopReading);
+  }
+}
+
+async function* decodeChunks(input: AsyncIterable<Buffer | string>, signal: AbortSignal): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let first = true;
-  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+  for await (const chunk of input) {
     if (signal.aborted) return;
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     if (bytes.includes(0)) throw inputError('looks binary (it contains NUL bytes); give plain UTF-8 text');
