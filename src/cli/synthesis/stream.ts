@@ -181,7 +181,8 @@ async function speak(job: SpeakJob): Promise<void> {
   });
   const captions = flags.captions ? new LiveCaptions(process.stderr, plan.destination === 'speakers' || plan.play) : undefined;
   const run: Run = { speech, timings, captions, rewindable };
-  const sentences = liveSentences(decodeText(job.input, signal), {
+  const { decodeTextPieces } = await import('./text-input.js');
+  const sentences = liveSentences(decodeTextPieces(job.input, signal), {
     maxChars: MAX_SENTENCE_CHARS,
     idleFlushMs: flags.idleFlush ?? DEFAULT_IDLE_FLUSH_MS,
     ambiguousFlushMs: flags.maxBufferDelay ?? DEFAULT_AMBIGUOUS_FLUSH_MS,
@@ -292,37 +293,6 @@ async function finish(job: SpeakJob, { speech, timings, captions }: Run): Promis
     const count = `${speech.sentenceCount} sentence${speech.sentenceCount === 1 ? '' : 's'}`;
     terminal.note(`Wrote ${describeDestination(plan)} (${count}, ${seconds.toFixed(1)} s of audio)`);
   }
-}
-
-/** The input as UTF-8 text, piece by piece; stops when interrupted, refuses binary or broken text. */
-async function* decodeText(input: NodeJS.ReadableStream, signal: AbortSignal): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let first = true;
-  for await (const chunk of input as AsyncIterable<Buffer | string>) {
-    if (signal.aborted) return;
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    if (bytes.includes(0)) throw inputError('looks binary (it contains NUL bytes); give plain UTF-8 text');
-    let text: string;
-    try {
-      text = decoder.decode(bytes, { stream: true });
-    } catch {
-      throw inputError('is not valid UTF-8 text; convert it first (e.g. iconv -t UTF-8)');
-    }
-    if (first && text.length > 0) {
-      text = text.replace(/^\uFEFF/, '');
-      first = false;
-    }
-    yield text;
-  }
-  try {
-    yield decoder.decode();
-  } catch {
-    throw inputError('ends in the middle of a UTF-8 character');
-  }
-}
-
-function inputError(problem: string): ValidationError {
-  return new ValidationError(`The input ${problem}.`);
 }
 
 /** The error that explains the failure: an API or input error before a consequence of cancelling. */
