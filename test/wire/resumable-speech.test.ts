@@ -97,19 +97,7 @@ function assertSameWords(actual: readonly SpokenWord[], expected: readonly Spoke
   });
 }
 
-describe('ResumableSpeech over the emulator', () => {
-  it('speaks every sentence in order, with offsets, measured seconds and the words', async () => {
-    const { speech, events, output, sent } = await speakInto(SENTENCES);
-    assert.deepEqual(sent, SENTENCES.map((text, index) => [index, text]));
-    assert.deepEqual(events.filter((event) => event.type === 'sentenceEnd').map((event) => event.sentence), [0, 1, 2, 3]);
-    assert.equal(restarts(events).length, 0);
-    assert.ok(output.length > 32_000, 'a few seconds of audio');
-    assert.equal(speech.sentencesDone, 4);
-    assert.equal(speech.seconds, output.length / 32_000);
-    assert.equal(speech.words.at(-1)?.text, 'it.');
-    assert.deepEqual([...new Set(speech.words.map((word) => word.sentence))], [0, 1, 2, 3]);
-  });
-
+describe('ResumableSpeech across a dropped connection', () => {
   it('splices a dropped connection out: the rewound output equals an undisturbed run', async () => {
     const clean = await speakInto(SENTENCES);
     await freshPool();
@@ -171,6 +159,20 @@ describe('ResumableSpeech over the emulator', () => {
     assert.ok((consumed as PromiseRejectedResult).reason instanceof APIError);
     assert.equal(restarts(events).length, 0);
     assert.ok(speech.bytes > 0, 'the audio before the error is counted');
+  });
+});
+
+describe('ResumableSpeech: speaking and feeding', () => {
+  it('speaks every sentence in order, with offsets, measured seconds and the words', async () => {
+    const { speech, events, output, sent } = await speakInto(SENTENCES);
+    assert.deepEqual(sent, SENTENCES.map((text, index) => [index, text]));
+    assert.deepEqual(events.filter((event) => event.type === 'sentenceEnd').map((event) => event.sentence), [0, 1, 2, 3]);
+    assert.equal(restarts(events).length, 0);
+    assert.ok(output.length > 32_000, 'a few seconds of audio');
+    assert.equal(speech.sentencesDone, 4);
+    assert.equal(speech.seconds, output.length / 32_000);
+    assert.equal(speech.words.at(-1)?.text, 'it.');
+    assert.deepEqual([...new Set(speech.words.map((word) => word.sentence))], [0, 1, 2, 3]);
   });
 
   it('skips sentences without words, which may bring no audio and would shift the count', async () => {
