@@ -50,6 +50,7 @@ export type { TtsPool, TtsPoolOptions, TtsPoolStats } from './tts/pool.js';
 export type { TtsStream, TtsStreamChunk, TtsStreamOptions } from './tts/ws-stream.js';
 export type { TtsStreamSynthesisOptions } from './tts/ws-options.js';
 export type { SentenceSpeaker, SentenceSpeakerOptions, SpeakerEvent } from './tts/ws-speaker.js';
+export type { ResumableSpeech, ResumableSpeechOptions, SpeechEvent, SpokenWord } from './tts/resumable-speech.js';
 export { liveSentences, type LiveSentenceOptions } from './tts/live-sentences.js';
 
 // Speech-to-text.

@@ -5,6 +5,7 @@ import { synthesize, synthesizeStream } from '../tts/http.js';
 import type { SynthesisCallOptions, SynthesisChunk, SynthesisResult } from '../tts/http-types.js';
 import type { SynthesisOptions } from '../tts/options.js';
 import { TtsPool, type TtsPoolOptions } from '../tts/pool.js';
+import { ResumableSpeech, type ResumableSpeechOptions } from '../tts/resumable-speech.js';
 import type { TtsStreamSynthesisOptions } from '../tts/ws-options.js';
 import { SentenceSpeaker, type SentenceSpeakerOptions } from '../tts/ws-speaker.js';
 import type { TtsStream, TtsStreamOptions } from '../tts/ws-stream.js';
@@ -58,6 +59,20 @@ export class TextToSpeech {
    */
   speaker(options: TtsStreamSynthesisOptions = {}, speakerOptions: SentenceSpeakerOptions = {}): SentenceSpeaker {
     return new SentenceSpeaker(this.pool, options, speakerOptions);
+  }
+
+  /**
+   * Speaks sentences over a pool stream as one output that survives dropped connections: the
+   * unfinished sentences are spoken again on a new connection, and the `restart` event gives the
+   * byte offset to rewind the output to, so it has no gap and no duplicate. Every audio event
+   * carries its sentence and its offset in the output; `bytes`, `seconds` and `words` keep the
+   * output's running totals.
+   *
+   * @throws {@link ValidationError} for bad options. A failure that is not a lost connection, or
+   * a connection lost more than `maxRetries` times, surfaces from the iterator.
+   */
+  resumableSpeech(options: TtsStreamSynthesisOptions = {}, speechOptions: ResumableSpeechOptions = {}): ResumableSpeech {
+    return new ResumableSpeech(this.pool, options, speechOptions);
   }
 
   /**

@@ -1,6 +1,7 @@
 // Speaks a sequence of sentences over one pooled TTS context, sentence by sentence, and survives a
 // dropped connection: the sentences whose audio had not fully arrived are sent again on a new
-// connection, and the consumer is told to rewind (or restart) from the first of them.
+// connection, and the consumer is told to rewind (or restart) from the first of them
+// (resumable-speech.ts keeps the books that rewind needs: where each sentence's audio began).
 //
 // Each sentence goes out as one `send_text` with `flush_context`, so each sentence is one
 // generation and `flushCompleted` marks its end. (A server that splits a sentence into several

@@ -7,12 +7,14 @@ import { Command, Option } from 'commander';
 import { APIError, InworldError, UserAbortError, ValidationError } from '../../core/errors.js';
 import { AUDIO_ENCODINGS } from '../../audio/formats.js';
 import type { FileSink } from '../../audio/file-sink.js';
-import type { AudioSink } from '../../audio/sink.js';
+import type { AudioSink, RewindableSink } from '../../audio/sink.js';
 import { describeDestination, openAudioOutput, planAudioOutput, type AudioOutputPlan } from './audio-output.js';
 import { describeKeptAudio, interruptSignal, reportKept } from '../interrupt.js';
 import { addGlobalOptions, nonNegativeInt, positiveInt, type GlobalOptions } from '../options.js';
 import { addSynthesisFlags, toSynthesisOptions, type SynthesisFlags } from './synthesis-flags.js';
-import type { SpeakerEvent } from '../../tts/ws-speaker.js';
+import type { ResumableSpeech, SpeechEvent } from '../../tts/resumable-speech.js';
+import type { Timings } from './timings.js';
+import type { LiveCaptions } from './live-captions.js';
 import type { TtsStreamSynthesisOptions } from '../../tts/ws-options.js';
 import { TTS_WS_ENCODINGS } from '../../tts/options.js';
 import * as terminal from '../ui.js';
@@ -153,140 +155,136 @@ interface SpeakJob {
   maxRetries: number;
 }
 
+/** One run's speech and what follows it: first-audio timing, live captions, the sink if it can rewind. */
+interface Run {
+  speech: ResumableSpeech;
+  timings: Timings;
+  captions: LiveCaptions | undefined;
+  rewindable: RewindableSink | undefined;
+}
+
+/**
+ * Speaks the input into the sink: sentences go to the library's resumable speech as they are
+ * read, its audio to the sink as it arrives. A dropped connection rewinds the output (or, when
+ * the audio cannot be taken back, restarts the sentence); this loop only does what it is told.
+ */
 async function speak(job: SpeakJob): Promise<void> {
-  const { flags, plan, sink, progress, signal } = job;
-  const { SentenceSpeaker } = await import('../../tts/ws-speaker.js');
+  const { flags, plan, sink, signal } = job;
+  const { ResumableSpeech } = await import('../../tts/resumable-speech.js');
   const { liveSentences, DEFAULT_AMBIGUOUS_FLUSH_MS, DEFAULT_IDLE_FLUSH_MS } = await import('../../tts/live-sentences.js');
   const { isRewindable } = await import('../../audio/sink.js');
   const { Timings } = await import('./timings.js');
-  const timings = new Timings();
-  const speaker = new SentenceSpeaker(job.pool, job.options, { signal, maxRetries: job.maxRetries });
-  const wantWords = flags.subtitles !== undefined;
   const { LiveCaptions } = await import('./live-captions.js');
+  const timings = new Timings();
+  const rewindable = isRewindable(sink) ? sink : undefined;
+  const speech = new ResumableSpeech(job.pool, job.options, {
+    signal,
+    maxRetries: job.maxRetries,
+    rewind: rewindable !== undefined,
+    keepWords: flags.subtitles !== undefined,
+  });
   const captions = flags.captions ? new LiveCaptions(process.stderr, plan.destination === 'speakers' || plan.play) : undefined;
-  const words: Array<{ text: string; start: number; end: number; sentence: number }> = [];
-  const { AudioDurationMeter, meteredContainerFor } = await import('../../audio/duration-meter.js');
-  const newMeter = () => new AudioDurationMeter(meteredContainerFor(plan.serverEncoding)!, plan.sampleRateHertz);
-  // The audio's true length: what the meter measured since the last rewind, after what came before it.
-  let meter = newMeter();
-  let meterBaseSeconds = 0;
-  let audioBytes = 0;
-  /** Sink position where the first unfinished sentence's audio starts: the rewind point. */
-  let sentenceStartBytes = 0;
-  let sentencesDone = 0;
-  let lastEndSeconds = 0;
-  let firstAudioSeen = false;
-
-  const reader = (async () => {
-    const sentences = liveSentences(decodeText(job.input, signal), {
-      maxChars: MAX_SENTENCE_CHARS,
-      idleFlushMs: flags.idleFlush ?? DEFAULT_IDLE_FLUSH_MS,
-      ambiguousFlushMs: flags.maxBufferDelay ?? DEFAULT_AMBIGUOUS_FLUSH_MS,
-    });
-    try {
-      for await (const sentence of sentences) {
-        if (signal.aborted) return;
-        // Punctuation alone ("...", "—") may yield no audio and so no flushCompleted, which would
-        // shift the per-sentence accounting the drop recovery relies on; it is silence anyway.
-        if (!/[\p{L}\p{N}]/u.test(sentence)) continue;
-        emit(progress, { type: 'sentence', index: speaker.sentenceCount, chars: sentence.length, text: sentence });
-        await speaker.push(sentence);
-      }
-    } catch (error) {
-      speaker.cancel();
-      throw error;
-    }
-    if (speaker.sentenceCount === 0) speaker.cancel();
-    else speaker.end();
-  })();
-
-  const writer = (async () => {
-    for await (const event of speaker as AsyncIterable<SpeakerEvent>) {
-      if (signal.aborted) break;
-      if (event.type === 'audio') {
-        if (event.audio.length > 0) {
-          if (!firstAudioSeen) {
-            firstAudioSeen = true;
-            timings.firstAudio();
-            emit(progress, { type: 'first_audio', sentence: event.sentence, ms: Math.round(timings.firstAudioMs ?? 0) });
-          }
-          audioBytes += event.audio.length;
-          meter.push(event.audio);
-          captions?.playbackStarted();
-          await sink.write(event.audio);
-        }
-        if (wantWords && event.timestamps?.words) for (const w of event.timestamps.words) words.push({ ...w, sentence: event.sentence });
-        if (event.timestamps?.words) captions?.add(event.timestamps.words);
-      } else if (event.type === 'sentenceEnd') {
-        sentencesDone = event.sentence + 1;
-        lastEndSeconds = event.endSeconds;
-        sentenceStartBytes = audioBytes;
-        emit(progress, { type: 'sentence_done', index: event.sentence, endSeconds: round3(event.endSeconds), bytes: audioBytes });
-      } else {
-        await handleRestart(event, sentenceStartBytes);
-      }
-    }
-  })().catch((error: unknown) => {
+  const run: Run = { speech, timings, captions, rewindable };
+  const { decodeTextPieces } = await import('./text-input.js');
+  const sentences = liveSentences(decodeTextPieces(job.input, signal), {
+    maxChars: MAX_SENTENCE_CHARS,
+    idleFlushMs: flags.idleFlush ?? DEFAULT_IDLE_FLUSH_MS,
+    ambiguousFlushMs: flags.maxBufferDelay ?? DEFAULT_AMBIGUOUS_FLUSH_MS,
+  });
+  const reader = speech.speakAll(sentences, (index, text) => emit(job.progress, { type: 'sentence', index, chars: text.length, text }));
+  const writer = writeAudio(job, run).catch((error: unknown) => {
     // The reader may be parked on a pipe that never ends (`tail -f`): stop it.
     (job.input as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
     throw error;
   });
-
-  async function handleRestart(event: Extract<SpeakerEvent, { type: 'restart' }>, rewindTo: number): Promise<void> {
-    while (words.length > 0 && words[words.length - 1]!.sentence >= event.fromSentence) words.pop();
-    const reason = event.error.message;
-    emit(progress, { type: 'restart', fromSentence: event.fromSentence, attempt: event.attempt, error: reason });
-    if (isRewindable(sink)) {
-      await sink.truncate(rewindTo);
-      audioBytes = rewindTo;
-      // The new connection's audio starts a new stream where the last complete sentence ended.
-      meter = newMeter();
-      meterBaseSeconds = lastEndSeconds;
-      if (!progress.json && !progress.quiet) {
-        terminal.note(`inworld: connection lost (${reason}); resuming from sentence ${event.fromSentence + 1} on a new connection`);
-      }
-    } else if (!progress.json) {
-      // Audio already played or piped cannot be taken back: say that the sentence starts over.
-      terminal.note(`inworld: connection lost (${reason}); restarting sentence ${event.fromSentence + 1} from its beginning on a new connection`);
-    }
-  }
-
   const outcome = await Promise.allSettled([reader, writer]);
   const failure = signal.aborted
     ? (signal.reason as unknown) ?? new UserAbortError()
     : firstError(outcome.map((o) => (o.status === 'rejected' ? o.reason : undefined)));
   if (failure !== undefined) {
-    captions?.finish(false);
-    speaker.cancel();
-    // Keep what arrived (a valid, finished file) unless nothing did.
-    if (audioBytes > 0) await sink.interrupt();
-    else await sink.abort(failure);
-    if (signal.aborted) {
-      reportKept(describeKeptAudio({ bytes: audioBytes, seconds: meterBaseSeconds + meter.seconds, file: plan.path, destination: describeDestination(plan) }));
-    }
-    if (failure instanceof APIError && audioBytes > 0) {
-      note(progress, `inworld: stopped after ${sentencesDone} complete sentence(s); the audio written so far is kept.`);
-    }
+    await stopEarly(job, run, failure);
     throw failure;
   }
-  if (speaker.sentenceCount === 0) {
+  await finish(job, run);
+}
+
+/** Copies the speech's audio into the sink, reporting progress and following its rewinds. */
+async function writeAudio(job: SpeakJob, run: Run): Promise<void> {
+  const { speech, timings, captions } = run;
+  const { sink, progress, signal } = job;
+  let firstAudioSeen = false;
+  for await (const event of speech) {
+    if (signal.aborted) break;
+    if (event.type === 'audio') {
+      if (event.audio.length > 0) {
+        if (!firstAudioSeen) {
+          firstAudioSeen = true;
+          timings.firstAudio();
+          emit(progress, { type: 'first_audio', sentence: event.sentence, ms: Math.round(timings.firstAudioMs ?? 0) });
+        }
+        captions?.playbackStarted();
+        await sink.write(event.audio);
+      }
+      if (event.timestamps?.words) captions?.add(event.timestamps.words);
+    } else if (event.type === 'sentenceEnd') {
+      emit(progress, { type: 'sentence_done', index: event.sentence, endSeconds: round3(event.endSeconds), bytes: event.bytes });
+    } else {
+      await restart(job, run, event);
+    }
+  }
+}
+
+/** A dropped connection: the sink goes back to where the sentence began, or the listener is told it starts over. */
+async function restart({ progress }: SpeakJob, { rewindable }: Run, event: Extract<SpeechEvent, { type: 'restart' }>): Promise<void> {
+  const reason = event.error.message;
+  emit(progress, { type: 'restart', fromSentence: event.fromSentence, attempt: event.attempt, error: reason });
+  if (rewindable) {
+    await rewindable.truncate(event.rewindToBytes);
+    if (!progress.json && !progress.quiet) {
+      terminal.note(`inworld: connection lost (${reason}); resuming from sentence ${event.fromSentence + 1} on a new connection`);
+    }
+  } else if (!progress.json) {
+    // Audio already played or piped cannot be taken back: say that the sentence starts over.
+    terminal.note(`inworld: connection lost (${reason}); restarting sentence ${event.fromSentence + 1} from its beginning on a new connection`);
+  }
+}
+
+/** A failure or an interrupt: keep what arrived (a valid, finished file) unless nothing did, and say so. */
+async function stopEarly(job: SpeakJob, { speech, captions }: Run, failure: unknown): Promise<void> {
+  const { plan, sink, progress, signal } = job;
+  captions?.finish(false);
+  speech.cancel();
+  if (speech.bytes > 0) await sink.interrupt();
+  else await sink.abort(failure);
+  if (signal.aborted) {
+    reportKept(describeKeptAudio({ bytes: speech.bytes, seconds: speech.seconds, file: plan.path, destination: describeDestination(plan) }));
+  }
+  if (failure instanceof APIError && speech.bytes > 0) {
+    note(progress, `inworld: stopped after ${speech.sentencesDone} complete sentence(s); the audio written so far is kept.`);
+  }
+}
+
+/** Everything spoken: the outputs are committed together, then the summary. */
+async function finish(job: SpeakJob, { speech, timings, captions }: Run): Promise<void> {
+  const { flags, plan, sink, progress } = job;
+  if (speech.sentenceCount === 0) {
     await sink.abort(new Error('no input'));
     const { nothingToSpeak } = await import('./text-input.js');
     throw nothingToSpeak(`${flags.file !== undefined ? `the file ${flags.file}` : 'standard input'} has no words`, 'stream');
   }
   if (job.subtitles) {
     const { writeCaptionsFile } = await import('./captions-file.js');
-    await writeCaptionsFile(job.subtitles, words);
+    await writeCaptionsFile(job.subtitles, speech.words);
   }
   const { commitOutputs } = await import('../output-files.js');
   await commitOutputs([job.subtitles], sink);
   captions?.finish(true);
   // Measured from the bytes written, for every encoding (trailing silence and padding included).
-  const seconds = meterBaseSeconds + meter.seconds;
+  const seconds = speech.seconds;
   emit(progress, {
     type: 'done',
-    sentences: speaker.sentenceCount,
-    bytes: audioBytes,
+    sentences: speech.sentenceCount,
+    bytes: speech.bytes,
     seconds: round3(seconds),
     destination: describeDestination(plan),
     path: plan.path ?? null,
@@ -296,54 +294,9 @@ async function speak(job: SpeakJob): Promise<void> {
   });
   if (flags.timings) terminal.note(timings.summary(seconds));
   if (!progress.quiet && !progress.json && plan.destination === 'file') {
-    const count = `${speaker.sentenceCount} sentence${speaker.sentenceCount === 1 ? '' : 's'}`;
+    const count = `${speech.sentenceCount} sentence${speech.sentenceCount === 1 ? '' : 's'}`;
     terminal.note(`Wrote ${describeDestination(plan)} (${count}, ${seconds.toFixed(1)} s of audio)`);
   }
-}
-
-/** The input as UTF-8 text, piece by piece; stops when interrupted, refuses binary or broken text. */
-async function* decodeText(input: NodeJS.ReadableStream, signal: AbortSignal): AsyncGenerator<string> {
-  // A live pipe that stays open and quiet would hold the read below forever: a stop ends it.
-  const stopReading = () => (input as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-  signal.addEventListener('abort', stopReading, { once: true });
-  try {
-    yield* decodeChunks(input as AsyncIterable<Buffer | string>, signal);
-  } catch (error) {
-    if (signal.aborted) return; // the read ended because of the stop: not an input error
-    throw error;
-  } finally {
-    signal.removeEventListener('abort', stopReading);
-  }
-}
-
-async function* decodeChunks(input: AsyncIterable<Buffer | string>, signal: AbortSignal): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let first = true;
-  for await (const chunk of input) {
-    if (signal.aborted) return;
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    if (bytes.includes(0)) throw inputError('looks binary (it contains NUL bytes); give plain UTF-8 text');
-    let text: string;
-    try {
-      text = decoder.decode(bytes, { stream: true });
-    } catch {
-      throw inputError('is not valid UTF-8 text; convert it first (e.g. iconv -t UTF-8)');
-    }
-    if (first && text.length > 0) {
-      text = text.replace(/^\uFEFF/, '');
-      first = false;
-    }
-    yield text;
-  }
-  try {
-    yield decoder.decode();
-  } catch {
-    throw inputError('ends in the middle of a UTF-8 character');
-  }
-}
-
-function inputError(problem: string): ValidationError {
-  return new ValidationError(`The input ${problem}.`);
 }
 
 /** The error that explains the failure: an API or input error before a consequence of cancelling. */

@@ -1,6 +1,6 @@
 // Where `say` gets its text: the arguments, a file (-f), or standard input (`-`, or no text while
 // stdin is a pipe). Text is checked before any request: empty, binary or invalid UTF-8 input is a
-// usage error naming the fix.
+// usage error naming the fix. `stream` reads its input piece by piece instead, under the same rules.
 import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../../core/errors.js';
 import { fileError } from '../../core/file-errors.js';
@@ -63,4 +63,49 @@ export function decodeText(bytes: Uint8Array, what: string): string {
   } catch {
     throw new ValidationError(`The ${what} is not valid UTF-8 text; convert it first (e.g. iconv -t UTF-8).`);
   }
+}
+
+/** `stream`'s input as UTF-8 text, piece by piece as it arrives; stops when interrupted, refuses binary or broken text. */
+export async function* decodeTextPieces(input: NodeJS.ReadableStream, signal: AbortSignal): AsyncGenerator<string> {
+  // A live pipe that stays open and quiet would hold the read below forever: a stop ends it.
+  const stopReading = () => (input as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+  signal.addEventListener('abort', stopReading, { once: true });
+  try {
+    yield* decodeChunks(input as AsyncIterable<Buffer | string>, signal);
+  } catch (error) {
+    if (signal.aborted) return; // the read ended because of the stop: not an input error
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', stopReading);
+  }
+}
+
+async function* decodeChunks(input: AsyncIterable<Buffer | string>, signal: AbortSignal): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let first = true;
+  for await (const chunk of input) {
+    if (signal.aborted) return;
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (bytes.includes(0)) throw streamInputError('looks binary (it contains NUL bytes); give plain UTF-8 text');
+    let text: string;
+    try {
+      text = decoder.decode(bytes, { stream: true });
+    } catch {
+      throw streamInputError('is not valid UTF-8 text; convert it first (e.g. iconv -t UTF-8)');
+    }
+    if (first && text.length > 0) {
+      text = text.replace(/^\uFEFF/, '');
+      first = false;
+    }
+    yield text;
+  }
+  try {
+    yield decoder.decode();
+  } catch {
+    throw streamInputError('ends in the middle of a UTF-8 character');
+  }
+}
+
+function streamInputError(problem: string): ValidationError {
+  return new ValidationError(`The input ${problem}.`);
 }
