@@ -65,44 +65,44 @@ export interface WavHeaderParserOptions {
 
 /** Walks a WAV header fed in chunks of any size, up to the first sample byte. */
 export class WavHeaderParser {
-  readonly #onFormat?: (format: WavFormatChunk) => void;
-  #stage: Stage = 'riff';
+  private readonly onFormat?: (format: WavFormatChunk) => void;
+  private stage: Stage = 'riff';
   /** Bytes the current stage needs in one piece (RIFF header, chunk header, fmt body). */
-  #need = RIFF_HEADER_BYTES;
-  #pending: Buffer = EMPTY;
-  #skipLeft = 0;
+  private need = RIFF_HEADER_BYTES;
+  private pending: Buffer = EMPTY;
+  private skipLeft = 0;
   /** Stream offset of the next byte the parser has not consumed. */
-  #offset = 0;
-  #seen = 0;
-  #magic = '';
-  #riffSize = 0;
-  #fmtBytes = 0;
-  #format: WavFormatChunk | undefined;
+  private offset = 0;
+  private seen = 0;
+  private magic = '';
+  private riffSize = 0;
+  private fmtBytes = 0;
+  private format: WavFormatChunk | undefined;
 
   constructor(options: WavHeaderParserOptions = {}) {
-    this.#onFormat = options.onFormat;
+    this.onFormat = options.onFormat;
   }
 
   /** Feeds the next bytes; 'header' once the data chunk starts, with the sample bytes after it. */
   push(chunk: Buffer): WavParseStep {
-    if (this.#stage === 'done') throw new Error('WAV header already parsed');
-    this.#seen += chunk.length;
+    if (this.stage === 'done') throw new Error('WAV header already parsed');
+    this.seen += chunk.length;
     let at = 0;
     for (;;) {
-      if (this.#stage === 'skip') {
-        const take = Math.min(this.#skipLeft, chunk.length - at);
-        this.#skipLeft -= take;
-        this.#offset += take;
+      if (this.stage === 'skip') {
+        const take = Math.min(this.skipLeft, chunk.length - at);
+        this.skipLeft -= take;
+        this.offset += take;
         at += take;
-        if (this.#skipLeft > 0) return MORE;
-        this.#expect('chunk-header', CHUNK_HEADER_BYTES);
+        if (this.skipLeft > 0) return MORE;
+        this.expect('chunk-header', CHUNK_HEADER_BYTES);
         continue;
       }
-      const piece = this.#take(chunk, at);
+      const piece = this.take(chunk, at);
       at += piece.taken;
       if (!piece.bytes) return MORE;
-      this.#offset += piece.bytes.length;
-      const step = this.#consume(piece.bytes);
+      this.offset += piece.bytes.length;
+      const step = this.consume(piece.bytes);
       if (step?.state === 'header') return { ...step, rest: chunk.subarray(at) };
       if (step) return step;
     }
@@ -110,79 +110,79 @@ export class WavHeaderParser {
 
   /** The input ended before the header did: what is wrong with it. */
   endProblem(): WavHeaderProblem {
-    if (this.#seen === 0) return { kind: 'not-wav', why: 'it is empty' };
-    switch (this.#stage) {
+    if (this.seen === 0) return { kind: 'not-wav', why: 'it is empty' };
+    switch (this.stage) {
       case 'riff':
         return { kind: 'not-wav', why: 'too short for a RIFF header' };
       case 'chunk-header':
-        return this.#format ? { kind: 'no-data' } : { kind: 'not-wav', why: 'no fmt chunk' };
+        return this.format ? { kind: 'no-data' } : { kind: 'not-wav', why: 'no fmt chunk' };
       case 'skip':
-        return this.#format ? { kind: 'no-data' } : { kind: 'truncated' };
+        return this.format ? { kind: 'no-data' } : { kind: 'truncated' };
       default:
         return { kind: 'truncated' };
     }
   }
 
-  /** Up to `#need` bytes gathered from `chunk` at `at`; `bytes` once they are all there. */
-  #take(chunk: Buffer, at: number): { taken: number; bytes?: Buffer } {
+  /** Up to `need` bytes gathered from `chunk` at `at`; `bytes` once they are all there. */
+  private take(chunk: Buffer, at: number): { taken: number; bytes?: Buffer } {
     const available = chunk.length - at;
-    if (this.#pending.length === 0 && available >= this.#need) {
-      return { taken: this.#need, bytes: chunk.subarray(at, at + this.#need) };
+    if (this.pending.length === 0 && available >= this.need) {
+      return { taken: this.need, bytes: chunk.subarray(at, at + this.need) };
     }
-    const taken = Math.min(this.#need - this.#pending.length, available);
-    if (taken > 0) this.#pending = Buffer.concat([this.#pending, chunk.subarray(at, at + taken)]);
-    if (this.#pending.length < this.#need) return { taken };
-    const bytes = this.#pending;
-    this.#pending = EMPTY;
+    const taken = Math.min(this.need - this.pending.length, available);
+    if (taken > 0) this.pending = Buffer.concat([this.pending, chunk.subarray(at, at + taken)]);
+    if (this.pending.length < this.need) return { taken };
+    const bytes = this.pending;
+    this.pending = EMPTY;
     return { taken, bytes };
   }
 
-  #expect(stage: Stage, bytes: number): void {
-    this.#stage = stage;
-    this.#need = bytes;
+  private expect(stage: Stage, bytes: number): void {
+    this.stage = stage;
+    this.need = bytes;
   }
 
   /** Acts on one complete piece; a step to return, or undefined to read on. */
-  #consume(bytes: Buffer): Exclude<WavParseStep, { state: 'more' }> | undefined {
-    switch (this.#stage) {
+  private consume(bytes: Buffer): Exclude<WavParseStep, { state: 'more' }> | undefined {
+    switch (this.stage) {
       case 'riff':
         if (!looksLikeWav(bytes)) return bad('not-wav', 'no RIFF/WAVE header');
-        this.#magic = bytes.toString('latin1', 0, 4);
-        this.#riffSize = bytes.readUInt32LE(4);
-        this.#expect('chunk-header', CHUNK_HEADER_BYTES);
+        this.magic = bytes.toString('latin1', 0, 4);
+        this.riffSize = bytes.readUInt32LE(4);
+        this.expect('chunk-header', CHUNK_HEADER_BYTES);
         return undefined;
       case 'chunk-header':
-        return this.#chunkHeader(bytes.toString('latin1', 0, 4), bytes.readUInt32LE(4));
+        return this.chunkHeader(bytes.toString('latin1', 0, 4), bytes.readUInt32LE(4));
       case 'fmt-body': {
-        const format = parseFmt(bytes, this.#fmtBytes);
+        const format = parseFmt(bytes, this.fmtBytes);
         if (!format) return bad('invalid', 'short extensible fmt chunk');
-        this.#onFormat?.(format);
-        this.#format = format;
-        this.#expect('chunk-header', CHUNK_HEADER_BYTES);
+        this.onFormat?.(format);
+        this.format = format;
+        this.expect('chunk-header', CHUNK_HEADER_BYTES);
         return undefined;
       }
       default:
-        throw new Error(`WAV parser consumed bytes in stage ${this.#stage}`);
+        throw new Error(`WAV parser consumed bytes in stage ${this.stage}`);
     }
   }
 
-  #chunkHeader(id: string, size: number): Exclude<WavParseStep, { state: 'more' }> | undefined {
+  private chunkHeader(id: string, size: number): Exclude<WavParseStep, { state: 'more' }> | undefined {
     if (id === 'fmt ') {
       if (size < FMT_MIN_BYTES || size > MAX_FMT_BYTES) return bad('not-wav', `fmt chunk of ${size} bytes`);
-      this.#fmtBytes = size;
-      this.#expect('fmt-body', size + (size % 2));
+      this.fmtBytes = size;
+      this.expect('fmt-body', size + (size % 2));
       return undefined;
     }
     if (id === 'data') {
-      if (!this.#format) return bad('not-wav', 'data chunk before the fmt chunk');
-      this.#stage = 'done';
+      if (!this.format) return bad('not-wav', 'data chunk before the fmt chunk');
+      this.stage = 'done';
       // A streaming header (0xFFFFFFFF, or a 0 placeholder never patched) means "to end of stream".
-      const riffUnknown = this.#riffSize === 0 || this.#riffSize === UNKNOWN_SIZE;
-      const unknown = size === UNKNOWN_SIZE || (size === 0 && riffUnknown) || this.#magic === 'RF64';
-      return { state: 'header', info: { ...this.#format, dataOffset: this.#offset, dataBytes: unknown ? undefined : size }, rest: EMPTY };
+      const riffUnknown = this.riffSize === 0 || this.riffSize === UNKNOWN_SIZE;
+      const unknown = size === UNKNOWN_SIZE || (size === 0 && riffUnknown) || this.magic === 'RF64';
+      return { state: 'header', info: { ...this.format, dataOffset: this.offset, dataBytes: unknown ? undefined : size }, rest: EMPTY };
     }
-    this.#stage = 'skip';
-    this.#skipLeft = size + (size % 2);
+    this.stage = 'skip';
+    this.skipLeft = size + (size % 2);
     return undefined;
   }
 }

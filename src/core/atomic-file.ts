@@ -55,16 +55,16 @@ export class AtomicFile {
   readonly target: string;
   readonly tempPath: string;
   readonly handle: FileHandle;
-  readonly #options: AtomicFileOptions;
-  #closed = false;
-  #settled = false;
+  private readonly options: AtomicFileOptions;
+  private closed = false;
+  private settled = false;
 
   private constructor(path: string, target: string, tempPath: string, handle: FileHandle, options: AtomicFileOptions) {
     this.path = path;
     this.target = target;
     this.tempPath = tempPath;
     this.handle = handle;
-    this.#options = options;
+    this.options = options;
   }
 
   /** Creates the temporary file; an error naming `path` if it cannot be (a ValidationError unless `usageErrors` is `none`). */
@@ -85,13 +85,13 @@ export class AtomicFile {
 
   /** The error to throw for a failure while writing or committing: it names the user's path. */
   failure(error: unknown): InworldError {
-    return fileError('write', this.path, error, { what: this.#options.what, beforeRequest: this.#options.usageErrors === 'all' });
+    return fileError('write', this.path, error, { what: this.options.what, beforeRequest: this.options.usageErrors === 'all' });
   }
 
   /** Closes the handle (once); later calls do nothing. */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.closed) return;
+    this.closed = true;
     await this.handle.close();
   }
 
@@ -104,14 +104,14 @@ export class AtomicFile {
       await this.discard();
       throw this.failure(error);
     }
-    this.#settled = true;
+    this.settled = true;
     liveTempFiles.delete(this.tempPath);
   }
 
   /** Closes and removes the temporary file; a no-op after commit(). */
   async discard(): Promise<void> {
-    if (this.#settled) return;
-    this.#settled = true;
+    if (this.settled) return;
+    this.settled = true;
     await this.close().catch(() => undefined);
     await unlink(this.tempPath).catch(() => undefined);
     liveTempFiles.delete(this.tempPath);

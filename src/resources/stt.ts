@@ -7,11 +7,11 @@ import { transcribeStream, type SttAudioInput } from '../stt/transcribe.js';
 
 /** The `stt` resource of an {@link Inworld} client. */
 export class SpeechToText {
-  readonly #client: InworldClient;
+  private readonly client: InworldClient;
 
   /** @internal Built by {@link Inworld}; not meant to be constructed directly. */
   constructor(client: InworldClient) {
-    this.#client = client;
+    this.client = client;
   }
 
   /**
@@ -23,7 +23,7 @@ export class SpeechToText {
    * @throws {@link ValidationError} for bad options; API and connection errors from the iterator.
    */
   transcribe(audio: SttAudioInput, options: SttSessionOptions): AsyncIterable<SttEvent> & { session: SttSession } {
-    return transcribeStream(this.#client, audio, options);
+    return transcribeStream(this.client, audio, options);
   }
 
   /**
@@ -31,11 +31,11 @@ export class SpeechToText {
    * while iterating its events: the form for callback-style sources such as a microphone.
    */
   session(options: SttSessionOptions): SttSession {
-    return new SttSession(this.#client, options);
+    return new SttSession(this.client, options);
   }
 
   /** Transcribes one short clip of PCM in a single HTTP request (`POST /stt/v1/transcribe`, up to 16 MB). */
   transcribeClip(pcm: Uint8Array, options: BatchOptions): Promise<BatchTranscription> {
-    return transcribeClip(this.#client, pcm, options);
+    return transcribeClip(this.client, pcm, options);
   }
 }

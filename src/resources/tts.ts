@@ -12,14 +12,14 @@ import type { TtsStream, TtsStreamOptions } from '../tts/ws-stream.js';
 
 /** The `tts` resource of an {@link Inworld} client. */
 export class TextToSpeech {
-  readonly #client: InworldClient;
-  readonly #poolOptions: TtsPoolOptions | undefined;
-  #pool: TtsPool | undefined;
+  private readonly client: InworldClient;
+  private readonly poolOptions: TtsPoolOptions | undefined;
+  private sharedPool: TtsPool | undefined;
 
   /** @internal Built by {@link Inworld}; not meant to be constructed directly. */
   constructor(client: InworldClient, poolOptions?: TtsPoolOptions) {
-    this.#client = client;
-    this.#poolOptions = poolOptions;
+    this.client = client;
+    this.poolOptions = poolOptions;
   }
 
   /**
@@ -31,7 +31,7 @@ export class TextToSpeech {
    * {@link ConnectionError}, {@link TimeoutError} or {@link UserAbortError} from the iterator.
    */
   synthesize(options: SynthesisOptions, call: SynthesisCallOptions = {}): AsyncIterable<SynthesisChunk> {
-    return synthesizeStream(this.#client, options, call);
+    return synthesizeStream(this.client, options, call);
   }
 
   /**
@@ -39,7 +39,7 @@ export class TextToSpeech {
    * long text), for when you want the file rather than the stream.
    */
   generate(options: SynthesisOptions, call: SynthesisCallOptions = {}): Promise<SynthesisResult> {
-    return synthesize(this.#client, options, call);
+    return synthesize(this.client, options, call);
   }
 
   /**
@@ -80,14 +80,14 @@ export class TextToSpeech {
    * created on first access. Use it to `warm()` connections ahead of a burst or read `stats()`.
    */
   get pool(): TtsPool {
-    this.#pool ??= new TtsPool(this.#client, this.#poolOptions);
-    return this.#pool;
+    this.sharedPool ??= new TtsPool(this.client, this.poolOptions);
+    return this.sharedPool;
   }
 
   /** @internal Closes the pool, if one was opened; {@link Inworld.close} calls this. */
   async close(): Promise<void> {
-    const pool = this.#pool;
-    this.#pool = undefined;
+    const pool = this.sharedPool;
+    this.sharedPool = undefined;
     await pool?.close();
   }
 }

@@ -6,11 +6,11 @@ import type { Voice } from '../voices/types.js';
 
 /** The `voices` resource of an {@link Inworld} client. */
 export class Voices {
-  readonly #client: InworldClient;
+  private readonly client: InworldClient;
 
   /** @internal Built by {@link Inworld}; not meant to be constructed directly. */
   constructor(client: InworldClient) {
-    this.#client = client;
+    this.client = client;
   }
 
   /**
@@ -18,6 +18,6 @@ export class Voices {
    * Voice API and falls back to the older TTS voices endpoint where that is missing.
    */
   list(options: ListVoicesOptions = {}): Promise<Voice[]> {
-    return listVoices(this.#client, options);
+    return listVoices(this.client, options);
   }
 }

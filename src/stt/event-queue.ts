@@ -3,50 +3,50 @@
 // (after the events queued before it), so no event that arrived is lost.
 
 export class EventQueue<T> implements AsyncIterable<T> {
-  #items: T[] = [];
-  #waiter?: () => void;
-  #done = false;
-  #error: unknown = undefined;
-  #hasError = false;
+  private items: T[] = [];
+  private waiter?: () => void;
+  private done = false;
+  private error: unknown = undefined;
+  private hasError = false;
 
   push(item: T): void {
-    if (this.#done) return;
-    this.#items.push(item);
-    this.#wake();
+    if (this.done) return;
+    this.items.push(item);
+    this.wake();
   }
 
   /** No more items; `error` (if given) is thrown after the queued items are consumed. */
   end(error?: unknown): void {
-    if (this.#done) return;
-    this.#done = true;
+    if (this.done) return;
+    this.done = true;
     if (error !== undefined) {
-      this.#error = error;
-      this.#hasError = true;
+      this.error = error;
+      this.hasError = true;
     }
-    this.#wake();
+    this.wake();
   }
 
   get ended(): boolean {
-    return this.#done;
+    return this.done;
   }
 
-  #wake(): void {
-    const waiter = this.#waiter;
-    this.#waiter = undefined;
+  private wake(): void {
+    const waiter = this.waiter;
+    this.waiter = undefined;
     waiter?.();
   }
 
   async next(): Promise<IteratorResult<T>> {
     for (;;) {
-      if (this.#items.length > 0) return { value: this.#items.shift()!, done: false };
-      if (this.#done) {
-        if (this.#hasError) {
-          this.#hasError = false;
-          throw this.#error;
+      if (this.items.length > 0) return { value: this.items.shift()!, done: false };
+      if (this.done) {
+        if (this.hasError) {
+          this.hasError = false;
+          throw this.error;
         }
         return { value: undefined, done: true };
       }
-      await new Promise<void>((resolve) => (this.#waiter = resolve));
+      await new Promise<void>((resolve) => (this.waiter = resolve));
     }
   }
 

@@ -14,7 +14,7 @@
 // before new audio, so a turn cut off mid-way is transcribed whole on the new connection, and a
 // turn already finalized is never sent twice (so its final is never duplicated). The buffer is
 // bounded; while it is full the session holds new audio back until a final makes room, so a fast
-// sender never pushes out audio it may still have to replay (session.ts, #pace).
+// sender never pushes out audio it may still have to replay (session.ts, pace).
 
 /** Item kinds the session sends; audio carries its position in the stream. */
 export type OutItem =
@@ -25,38 +25,38 @@ export type OutItem =
 export const DEFAULT_REPLAY_LIMIT_MS = 60_000;
 
 export class ReplayBuffer {
-  #items: OutItem[] = [];
-  #bytes = 0;
-  readonly #maxBytes: number;
-  #droppedBytes = 0;
+  private items: OutItem[] = [];
+  private heldBytes = 0;
+  private readonly maxBytes: number;
+  private droppedByteCount = 0;
 
   constructor(maxBytes: number) {
-    this.#maxBytes = maxBytes;
+    this.maxBytes = maxBytes;
   }
 
   /** Whether `bytes` more audio fits without pushing the oldest out. */
   hasRoomFor(bytes: number): boolean {
-    return this.#bytes + bytes <= this.#maxBytes;
+    return this.heldBytes + bytes <= this.maxBytes;
   }
 
   /** Remembers an item just sent; drops the oldest audio beyond the bound. */
   push(item: OutItem): void {
-    const last = this.#items[this.#items.length - 1];
+    const last = this.items[this.items.length - 1];
     if (item.kind === 'audio' && last?.kind === 'audio' && adjacent(last, item)) {
       // Consecutive chunks cut from one piece of the source become one view. An object per 100 ms
       // chunk, each living as long as the replay window, was most of what survived V8's young
       // collections; their sum made the young generation (and peak RSS) grow with stream length.
       const data = Buffer.from(last.data.buffer, last.data.byteOffset, last.data.length + item.data.length);
-      this.#items[this.#items.length - 1] = { kind: 'audio', data, startByte: last.startByte };
+      this.items[this.items.length - 1] = { kind: 'audio', data, startByte: last.startByte };
     } else {
-      this.#items.push(item);
+      this.items.push(item);
     }
-    if (item.kind === 'audio') this.#bytes += item.data.length;
-    while (this.#bytes > this.#maxBytes && this.#items.length > 1) {
-      const dropped = this.#items.shift()!;
+    if (item.kind === 'audio') this.heldBytes += item.data.length;
+    while (this.heldBytes > this.maxBytes && this.items.length > 1) {
+      const dropped = this.items.shift()!;
       if (dropped.kind === 'audio') {
-        this.#bytes -= dropped.data.length;
-        this.#droppedBytes += dropped.data.length;
+        this.heldBytes -= dropped.data.length;
+        this.droppedByteCount += dropped.data.length;
       }
     }
   }
@@ -64,14 +64,14 @@ export class ReplayBuffer {
   /** Forgets audio before stream byte `ackByte` (splitting a chunk that straddles it) and endTurns at or before it. */
   ackThrough(ackByte: number, frameBytes: number): void {
     const kept: OutItem[] = [];
-    for (const item of this.#items) {
+    for (const item of this.items) {
       if (item.kind === 'endTurn') {
         if (item.atByte > ackByte) kept.push(item);
         continue;
       }
       const endByte = item.startByte + item.data.length;
       if (endByte <= ackByte) {
-        this.#bytes -= item.data.length;
+        this.heldBytes -= item.data.length;
         continue;
       }
       if (item.startByte < ackByte) {
@@ -79,23 +79,23 @@ export class ReplayBuffer {
         // of a finalized turn (which could be heard as a new, spurious turn).
         const cut = Math.ceil((ackByte - item.startByte) / frameBytes) * frameBytes;
         const data = item.data.subarray(Math.min(cut, item.data.length));
-        this.#bytes -= item.data.length - data.length;
+        this.heldBytes -= item.data.length - data.length;
         if (data.length > 0) kept.push({ kind: 'audio', data, startByte: item.startByte + (item.data.length - data.length) });
         continue;
       }
       kept.push(item);
     }
-    this.#items = kept;
+    this.items = kept;
   }
 
   /** Stream byte of the oldest audio held, if any. */
   firstAudioByte(): number | undefined {
-    return this.#items.find((item) => item.kind === 'audio')?.startByte;
+    return this.items.find((item) => item.kind === 'audio')?.startByte;
   }
 
   /** The earliest endTurn still unacknowledged, if any. */
   firstEndTurn(): Extract<OutItem, { kind: 'endTurn' }> | undefined {
-    return this.#items.find((item): item is Extract<OutItem, { kind: 'endTurn' }> => item.kind === 'endTurn');
+    return this.items.find((item): item is Extract<OutItem, { kind: 'endTurn' }> => item.kind === 'endTurn');
   }
 
   /**
@@ -104,7 +104,7 @@ export class ReplayBuffer {
    */
   drain(chunkBytes = Number.POSITIVE_INFINITY): OutItem[] {
     const items: OutItem[] = [];
-    for (const item of this.#items) {
+    for (const item of this.items) {
       if (item.kind !== 'audio' || item.data.length <= chunkBytes) {
         items.push(item);
         continue;
@@ -113,22 +113,22 @@ export class ReplayBuffer {
         items.push({ kind: 'audio', data: item.data.subarray(offset, offset + chunkBytes), startByte: item.startByte + offset });
       }
     }
-    this.#items = [];
-    this.#bytes = 0;
+    this.items = [];
+    this.heldBytes = 0;
     return items;
   }
 
   get size(): number {
-    return this.#items.length;
+    return this.items.length;
   }
 
   get bytes(): number {
-    return this.#bytes;
+    return this.heldBytes;
   }
 
   /** Audio that fell out of the bound (it could not be replayed). */
   get droppedBytes(): number {
-    return this.#droppedBytes;
+    return this.droppedByteCount;
   }
 }
 
@@ -143,25 +143,25 @@ export class ReplayBuffer {
  * 72 MB, 60 min: 100 MB, 120 min: 132 MB). Recycled blocks keep the audio memory at its window.
  */
 export class AudioBlocks {
-  readonly #blockBytes: number;
-  readonly #maxSpare: number;
+  private readonly blockBytes: number;
+  private readonly maxSpare: number;
   /** Blocks in use, oldest first; `endByte` is the stream byte just past the last audio copied in. */
-  #blocks: Array<{ buffer: Buffer; used: number; endByte: number }> = [];
-  #spare: Buffer[] = [];
+  private blocks: Array<{ buffer: Buffer; used: number; endByte: number }> = [];
+  private spare: Buffer[] = [];
 
   constructor(blockBytes: number, maxSpare: number) {
-    this.#blockBytes = blockBytes;
-    this.#maxSpare = maxSpare;
+    this.blockBytes = blockBytes;
+    this.maxSpare = maxSpare;
   }
 
   /** Copies `pcm`, the audio at stream byte `startByte`, into a block. */
   copy(pcm: Buffer, startByte: number): Buffer {
     const bytes = pcm.length;
-    let block = this.#blocks[this.#blocks.length - 1];
+    let block = this.blocks[this.blocks.length - 1];
     if (!block || block.buffer.length - block.used < bytes) {
-      const buffer = bytes <= this.#blockBytes ? (this.#spare.pop() ?? Buffer.allocUnsafeSlow(this.#blockBytes)) : Buffer.allocUnsafeSlow(bytes);
+      const buffer = bytes <= this.blockBytes ? (this.spare.pop() ?? Buffer.allocUnsafeSlow(this.blockBytes)) : Buffer.allocUnsafeSlow(bytes);
       block = { buffer, used: 0, endByte: startByte };
-      this.#blocks.push(block);
+      this.blocks.push(block);
     }
     const view = block.buffer.subarray(block.used, block.used + bytes);
     pcm.copy(view);
@@ -172,15 +172,15 @@ export class AudioBlocks {
 
   /** Recycles the blocks that hold only audio before stream byte `oldestByte` (the oldest still referenced). */
   release(oldestByte: number): void {
-    while (this.#blocks.length > 0 && this.#blocks[0]!.endByte <= oldestByte) {
-      const { buffer } = this.#blocks.shift()!;
-      if (buffer.length === this.#blockBytes && this.#spare.length < this.#maxSpare) this.#spare.push(buffer);
+    while (this.blocks.length > 0 && this.blocks[0]!.endByte <= oldestByte) {
+      const { buffer } = this.blocks.shift()!;
+      if (buffer.length === this.blockBytes && this.spare.length < this.maxSpare) this.spare.push(buffer);
     }
   }
 
   /** Bytes of block memory held, in use or spare. */
   get bytes(): number {
-    return this.#blocks.reduce((sum, block) => sum + block.buffer.length, 0) + this.#spare.length * this.#blockBytes;
+    return this.blocks.reduce((sum, block) => sum + block.buffer.length, 0) + this.spare.length * this.blockBytes;
   }
 }
 

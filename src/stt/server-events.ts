@@ -35,18 +35,18 @@ export function shiftWords(words: WordTimestamp[], offsetMs: number): WordTimest
 
 /** Numbers finals as turns and drops a final for audio already finalized (a replayed turn). */
 export class FinalTurns {
-  #turn = 0;
-  #lastFinalEndMs = -1;
+  private turn = 0;
+  private lastFinalEndMs = -1;
 
   /** The final event, or undefined when it repeats one already emitted. `words` are in stream time. */
   next(text: string, words: WordTimestamp[], voiceProfile: VoiceProfile | undefined): SttEvent | undefined {
     const lastWord = words[words.length - 1];
-    if (lastWord && lastWord.endMs <= this.#lastFinalEndMs) return undefined;
-    if (lastWord) this.#lastFinalEndMs = lastWord.endMs;
-    this.#turn += 1;
+    if (lastWord && lastWord.endMs <= this.lastFinalEndMs) return undefined;
+    if (lastWord) this.lastFinalEndMs = lastWord.endMs;
+    this.turn += 1;
     return {
       type: 'final',
-      turn: this.#turn,
+      turn: this.turn,
       text,
       words,
       ...(voiceProfile ? { voiceProfile } : {}),

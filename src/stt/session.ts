@@ -36,72 +36,72 @@ export const DEFAULT_CLOSE_WAIT_MS = 10_000;
 
 /** A streaming transcription over a WebSocket that reconnects and replays unacknowledged audio after a drop. Write PCM with `write()`, end turns with `endTurn()`, finish with `end()`, iterate the events. */
 export class SttSession implements AsyncIterable<SttEvent> {
-  readonly #client: InworldClient;
-  readonly #options: SttSessionOptions;
-  readonly #events = new EventQueue<SttEvent>();
-  readonly #replay: ReplayBuffer;
-  readonly #chunkBytes: number;
-  readonly #frameBytes: number;
-  readonly #bytesPerMs: number;
-  readonly #maxRetries: number;
-  readonly #abort = new AbortController();
-  readonly #outbox: AudioOutbox;
-  #highestSentByte = 0;
-  #ending = false;
-  #hurry = false;
-  #finished = false;
-  #failure?: unknown;
-  #attempt = 0;
-  readonly #turns = new FinalTurns();
-  #nextSendAtMs = 0;
+  private readonly client: InworldClient;
+  private readonly options: SttSessionOptions;
+  private readonly events = new EventQueue<SttEvent>();
+  private readonly replay: ReplayBuffer;
+  private readonly chunkBytes: number;
+  private readonly frameBytes: number;
+  private readonly bytesPerMs: number;
+  private readonly maxRetries: number;
+  private readonly abortController = new AbortController();
+  private readonly outbox: AudioOutbox;
+  private highestSentByte = 0;
+  private ending = false;
+  private hurry = false;
+  private finished = false;
+  private failure?: unknown;
+  private attempt = 0;
+  private readonly turns = new FinalTurns();
+  private nextSendAtMs = 0;
   /** When the first audio went out: how far ahead of real time the stream is. */
-  #firstSendAtMs = 0;
-  #current?: SttConnection;
+  private firstSendAtMs = 0;
+  private current?: SttConnection;
   /** The send loop waiting for something to send. */
-  readonly #sender = new Wakeup();
+  private readonly sender = new Wakeup();
   /** The send loop waiting for a final to make room in the replay buffer. */
-  readonly #finals = new Wakeup();
-  readonly #stats: SttSessionStats = { connections: 0, reconnects: 0, chunksSent: 0, audioBytesSent: 0, replayedChunks: 0, replayDroppedBytes: 0 };
+  private readonly finals = new Wakeup();
+  private readonly statistics: SttSessionStats = { connections: 0, reconnects: 0, chunksSent: 0, audioBytesSent: 0, replayedChunks: 0, replayDroppedBytes: 0 };
 
   constructor(client: InworldClient, options: SttSessionOptions) {
     validateSttOptions(options);
-    this.#client = client;
-    this.#options = options;
+    this.client = client;
+    this.options = options;
     const channels = options.channels ?? 1;
-    this.#frameBytes = channels * 2;
-    this.#chunkBytes = chunkBytesFor(options.sampleRateHertz, channels);
-    this.#bytesPerMs = (options.sampleRateHertz * this.#frameBytes) / 1000;
-    this.#maxRetries = options.maxRetries ?? client.maxRetries;
-    const replayBytes = Math.round((options.replayLimitMs ?? DEFAULT_REPLAY_LIMIT_MS) * this.#bytesPerMs);
-    this.#replay = new ReplayBuffer(replayBytes);
-    this.#outbox = new AudioOutbox(this.#chunkBytes, this.#frameBytes, replayBytes, () => this.#sender.wake());
+    this.frameBytes = channels * 2;
+    this.chunkBytes = chunkBytesFor(options.sampleRateHertz, channels);
+    this.bytesPerMs = (options.sampleRateHertz * this.frameBytes) / 1000;
+    this.maxRetries = options.maxRetries ?? client.maxRetries;
+    const replayBytes = Math.round((options.replayLimitMs ?? DEFAULT_REPLAY_LIMIT_MS) * this.bytesPerMs);
+    this.replay = new ReplayBuffer(replayBytes);
+    this.outbox = new AudioOutbox(this.chunkBytes, this.frameBytes, replayBytes, () => this.sender.wake());
     const signal = options.signal;
     if (signal) {
       if (signal.aborted) this.abort(signal.reason);
       else signal.addEventListener('abort', () => this.abort(signal.reason), { once: true });
     }
-    void this.#run();
+    void this.run();
   }
 
   /** Counters so far. */
   get stats(): SttSessionStats {
-    return { ...this.#stats, replayDroppedBytes: this.#replay.droppedBytes };
+    return { ...this.statistics, replayDroppedBytes: this.replay.droppedBytes };
   }
 
   /** Queues PCM (s16le, the configured rate and channels); resolves once the queue has room. */
   async write(pcm: Uint8Array): Promise<void> {
-    this.#throwIfStopped();
-    if (this.#ending) throw new InworldError('write() after end()');
+    this.throwIfStopped();
+    if (this.ending) throw new InworldError('write() after end()');
     if (pcm.length === 0) return;
-    this.#outbox.add(pcm);
-    while (this.#outbox.full && !this.#stopped) await this.#outbox.waitForRoom();
-    this.#throwIfStopped();
+    this.outbox.add(pcm);
+    while (this.outbox.full && !this.stopped) await this.outbox.waitForRoom();
+    this.throwIfStopped();
   }
 
   /** Ends the current turn (manual mode: vadThreshold 0); audio written so far goes first. */
   endTurn(): void {
-    this.#throwIfStopped();
-    this.#outbox.endTurn();
+    this.throwIfStopped();
+    this.outbox.endTurn();
   }
 
   /**
@@ -110,11 +110,11 @@ export class SttSession implements AsyncIterable<SttEvent> {
    * should not make the user wait for audio time to pass).
    */
   end(options: { hurry?: boolean } = {}): void {
-    if (options.hurry) this.#hurry = true;
-    if (this.#ending || this.#stopped) return;
-    this.#outbox.flushPartial();
-    this.#ending = true;
-    this.#sender.wake();
+    if (options.hurry) this.hurry = true;
+    if (this.ending || this.stopped) return;
+    this.outbox.flushPartial();
+    this.ending = true;
+    this.sender.wake();
   }
 
   /**
@@ -122,209 +122,209 @@ export class SttSession implements AsyncIterable<SttEvent> {
    * other Error, e.g. a failed audio source, as is; an AbortSignal's plain abort as UserAbortError).
    */
   abort(reason?: unknown): void {
-    if (this.#stopped) return;
+    if (this.stopped) return;
     const plainAbort = !(reason instanceof Error) || reason.name === 'AbortError';
-    this.#fail(reason instanceof InworldError || !plainAbort ? reason : new UserAbortError());
+    this.fail(reason instanceof InworldError || !plainAbort ? reason : new UserAbortError());
   }
 
   /** Yields events in order; leaving the loop ends the session. */
   [Symbol.asyncIterator](): AsyncIterator<SttEvent> {
-    const iterator = this.#events[Symbol.asyncIterator]();
+    const iterator = this.events[Symbol.asyncIterator]();
     return {
       next: () => iterator.next(),
       // A consumer that breaks out of `for await` stops the session.
       return: async () => {
-        if (!this.#stopped) this.abort();
+        if (!this.stopped) this.abort();
         return { value: undefined, done: true };
       },
     };
   }
 
-  get #stopped(): boolean {
-    return this.#finished || this.#failure !== undefined;
+  private get stopped(): boolean {
+    return this.finished || this.failure !== undefined;
   }
 
-  #throwIfStopped(): void {
-    if (this.#failure !== undefined) throw this.#failure;
-    if (this.#finished) throw new InworldError('the transcription session has finished');
+  private throwIfStopped(): void {
+    if (this.failure !== undefined) throw this.failure;
+    if (this.finished) throw new InworldError('the transcription session has finished');
   }
 
   /** Recycles the blocks of audio no longer queued nor kept for replay. */
-  #releaseAudio(): void {
-    this.#outbox.release(this.#replay.firstAudioByte());
+  private releaseAudio(): void {
+    this.outbox.release(this.replay.firstAudioByte());
   }
 
-  #releaseWriters(): void {
-    this.#outbox.releaseWriters(this.#stopped);
+  private releaseWriters(): void {
+    this.outbox.releaseWriters(this.stopped);
   }
 
-  #emit(event: SttEvent): void {
-    if (!this.#stopped) this.#events.push(event);
+  private emit(event: SttEvent): void {
+    if (!this.stopped) this.events.push(event);
   }
 
-  #fail(error: unknown): void {
-    if (this.#stopped) return;
-    this.#failure = error;
-    this.#abort.abort(error);
-    const current = this.#current;
+  private fail(error: unknown): void {
+    if (this.stopped) return;
+    this.failure = error;
+    this.abortController.abort(error);
+    const current = this.current;
     if (current?.open) {
       current.open = false;
       current.close('client stopped');
     }
-    this.#events.end(error);
-    this.#sender.wake();
-    this.#finals.wake();
-    this.#releaseWriters();
+    this.events.end(error);
+    this.sender.wake();
+    this.finals.wake();
+    this.releaseWriters();
   }
 
-  #finish(): void {
-    if (this.#stopped) return;
-    this.#finished = true;
-    this.#events.end();
-    this.#sender.wake();
-    this.#finals.wake();
-    this.#releaseWriters();
+  private finish(): void {
+    if (this.stopped) return;
+    this.finished = true;
+    this.events.end();
+    this.sender.wake();
+    this.finals.wake();
+    this.releaseWriters();
   }
 
-  async #run(): Promise<void> {
+  private async run(): Promise<void> {
     try {
       for (;;) {
-        if (this.#stopped) return;
+        if (this.stopped) return;
         let socket: WsSocket;
         try {
           ({ socket } = await openWebSocket({
-            url: this.#client.wsUrl(STT_STREAM_PATH),
-            headers: (requestId) => this.#client.headers(requestId),
-            handshakeTimeoutMs: this.#client.timeoutMs,
-            signal: this.#abort.signal,
-            debug: (message) => this.#client.logger.debug(`stt: ${message}`),
+            url: this.client.wsUrl(STT_STREAM_PATH),
+            headers: (requestId) => this.client.headers(requestId),
+            handshakeTimeoutMs: this.client.timeoutMs,
+            signal: this.abortController.signal,
+            debug: (message) => this.client.logger.debug(`stt: ${message}`),
           }));
         } catch (error) {
-          if (this.#stopped) return;
-          if (!isRetryableError(error)) return this.#fail(error);
+          if (this.stopped) return;
+          if (!isRetryableError(error)) return this.fail(error);
           // A refused handshake may say when to come back (429/503 with Retry-After).
-          if (!(await this.#backoff((error as Error).message, error))) return;
+          if (!(await this.backoff((error as Error).message, error))) return;
           continue;
         }
-        if (this.#stopped) {
+        if (this.stopped) {
           socket.resume(); // paused sockets never read the server's answer to the close
           socket.close(CLOSE_NORMAL, 'client stopped');
           return;
         }
-        const outcome = await this.#runConnection(socket);
-        if (this.#stopped) return;
-        if (outcome.kind === 'done') return this.#finish();
-        if (outcome.kind === 'fatal') return this.#fail(outcome.error);
+        const outcome = await this.runConnection(socket);
+        if (this.stopped) return;
+        if (outcome.kind === 'done') return this.finish();
+        if (outcome.kind === 'fatal') return this.fail(outcome.error);
         // Lost: the unacknowledged audio goes first on the next connection.
-        const replay = this.#replay.drain(this.#chunkBytes);
-        this.#stats.replayedChunks += replay.filter((item) => item.kind === 'audio').length;
-        this.#outbox.prepend(replay);
-        if (!(await this.#backoff(outcome.reason))) return;
+        const replay = this.replay.drain(this.chunkBytes);
+        this.statistics.replayedChunks += replay.filter((item) => item.kind === 'audio').length;
+        this.outbox.prepend(replay);
+        if (!(await this.backoff(outcome.reason))) return;
       }
     } catch (error) {
-      this.#fail(error);
+      this.fail(error);
     }
   }
 
   /** Counts a failed attempt and waits; false when retries are exhausted (the session has failed). */
-  async #backoff(reason: string, error?: unknown): Promise<boolean> {
-    this.#attempt += 1;
-    if (this.#attempt > this.#maxRetries) {
-      const tries = this.#maxRetries === 0 ? '' : ` after ${this.#maxRetries} ${this.#maxRetries === 1 ? 'retry' : 'retries'}`;
-      this.#fail(new ConnectionError(`STT stream failed${tries}: ${reason}`, { hint: 'Check the network and the service status, then run the command again.' }));
+  private async backoff(reason: string, error?: unknown): Promise<boolean> {
+    this.attempt += 1;
+    if (this.attempt > this.maxRetries) {
+      const tries = this.maxRetries === 0 ? '' : ` after ${this.maxRetries} ${this.maxRetries === 1 ? 'retry' : 'retries'}`;
+      this.fail(new ConnectionError(`STT stream failed${tries}: ${reason}`, { hint: 'Check the network and the service status, then run the command again.' }));
       return false;
     }
-    const backoff = { ...STT_RETRY_BACKOFF, baseDelayMs: this.#options.retryBaseDelayMs ?? STT_RETRY_BASE_DELAY_MS };
-    const delayMs = retryDelayMs(error, this.#attempt - 1, backoff);
+    const backoff = { ...STT_RETRY_BACKOFF, baseDelayMs: this.options.retryBaseDelayMs ?? STT_RETRY_BASE_DELAY_MS };
+    const delayMs = retryDelayMs(error, this.attempt - 1, backoff);
     // A server asking for a wait longer than we would ever make: its answer is the failure.
     if (delayMs === undefined) {
-      this.#fail(error);
+      this.fail(error);
       return false;
     }
-    this.#stats.reconnects += 1;
-    this.#client.logger.debug(`stt: ${reason}; reconnecting in ${delayMs} ms (attempt ${this.#attempt} of ${this.#maxRetries})`);
-    this.#emit({ type: 'reconnecting', attempt: this.#attempt, delayMs, reason });
+    this.statistics.reconnects += 1;
+    this.client.logger.debug(`stt: ${reason}; reconnecting in ${delayMs} ms (attempt ${this.attempt} of ${this.maxRetries})`);
+    this.emit({ type: 'reconnecting', attempt: this.attempt, delayMs, reason });
     try {
-      await sleep(delayMs, this.#abort.signal);
+      await sleep(delayMs, this.abortController.signal);
     } catch {
       return false; // the session was stopped during the wait
     }
-    return !this.#stopped;
+    return !this.stopped;
   }
 
-  #runConnection(socket: WsSocket): Promise<ConnectionOutcome> {
-    this.#stats.connections += 1;
+  private runConnection(socket: WsSocket): Promise<ConnectionOutcome> {
+    this.statistics.connections += 1;
     const connection = new SttConnection(socket, {
-      debug: (message) => this.#client.logger.debug(message),
-      onMessage: (message) => this.#onServerMessage(connection, message),
+      debug: (message) => this.client.logger.debug(message),
+      onMessage: (message) => this.onServerMessage(connection, message),
       onSettled: () => {
-        if (this.#current === connection) this.#current = undefined;
-        this.#sender.wake();
-        this.#finals.wake();
+        if (this.current === connection) this.current = undefined;
+        this.sender.wake();
+        this.finals.wake();
       },
     });
-    this.#current = connection;
+    this.current = connection;
     try {
-      socket.send(encodeClientMessage({ transcribeConfig: buildTranscribeConfig(this.#options) }));
+      socket.send(encodeClientMessage({ transcribeConfig: buildTranscribeConfig(this.options) }));
     } catch (error) {
       connection.lose(`send failed: ${(error as Error).message}`);
       return connection.outcome;
     }
-    this.#sendLoop(connection).catch((error: unknown) => {
+    this.sendLoop(connection).catch((error: unknown) => {
       // A send that throws means the socket is unusable: treat it like a dropped connection.
       connection.lose(`send failed: ${(error as Error)?.message ?? String(error)}`);
     });
     return connection.outcome;
   }
 
-  async #sendLoop(connection: SttConnection): Promise<void> {
+  private async sendLoop(connection: SttConnection): Promise<void> {
     const socket = connection.socket;
-    while (connection.open && !this.#stopped) {
-      const item = this.#outbox.first();
+    while (connection.open && !this.stopped) {
+      const item = this.outbox.first();
       if (!item) {
-        if (this.#ending && !connection.closeStreamSent) {
+        if (this.ending && !connection.closeStreamSent) {
           connection.closeStreamSent = true;
           socket.send(encodeClientMessage({ closeStream: {} }));
-          connection.armCloseWait(this.#options.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS);
+          connection.armCloseWait(this.options.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS);
         }
-        await this.#sender.wait();
+        await this.sender.wait();
         continue;
       }
       if (item.kind === 'audio') {
-        await this.#pace(item, connection);
-        if (!connection.open || this.#stopped || this.#outbox.first() !== item) continue;
+        await this.pace(item, connection);
+        if (!connection.open || this.stopped || this.outbox.first() !== item) continue;
       }
-      this.#outbox.shift();
-      this.#releaseWriters();
-      this.#replay.push(item);
-      this.#releaseAudio();
+      this.outbox.shift();
+      this.releaseWriters();
+      this.replay.push(item);
+      this.releaseAudio();
       if (item.kind === 'endTurn') {
         socket.send(encodeClientMessage({ endTurn: {} }));
         continue;
       }
       connection.offsetByte ??= item.startByte;
-      if (this.#stats.chunksSent === 0) this.#firstSendAtMs = performance.now();
+      if (this.statistics.chunksSent === 0) this.firstSendAtMs = performance.now();
       connection.sentEndByte = item.startByte + item.data.length;
-      this.#highestSentByte = Math.max(this.#highestSentByte, connection.sentEndByte);
-      this.#stats.chunksSent += 1;
-      this.#stats.audioBytesSent += item.data.length;
+      this.highestSentByte = Math.max(this.highestSentByte, connection.sentEndByte);
+      this.statistics.chunksSent += 1;
+      this.statistics.audioBytesSent += item.data.length;
       socket.send(encodeAudioChunk(item.data));
     }
   }
 
   /** Waits for the chunk-rate cap, real-time pacing (new audio only), replay room and socket backpressure. */
-  async #pace(item: Extract<OutItem, { kind: 'audio' }>, connection: SttConnection): Promise<void> {
-    const chunkMs = item.data.length / this.#bytesPerMs;
-    const perSecond = this.#options.maxChunksPerSecond ?? DEFAULT_MAX_CHUNKS_PER_SECOND;
+  private async pace(item: Extract<OutItem, { kind: 'audio' }>, connection: SttConnection): Promise<void> {
+    const chunkMs = item.data.length / this.bytesPerMs;
+    const perSecond = this.options.maxChunksPerSecond ?? DEFAULT_MAX_CHUNKS_PER_SECOND;
     let intervalMs = perSecond > 0 ? 1000 / perSecond : 0;
-    const isNewAudio = item.startByte >= this.#highestSentByte;
-    if (this.#options.realtime && !this.#hurry && isNewAudio) intervalMs = Math.max(intervalMs, chunkMs);
+    const isNewAudio = item.startByte >= this.highestSentByte;
+    if (this.options.realtime && !this.hurry && isNewAudio) intervalMs = Math.max(intervalMs, chunkMs);
     const now = performance.now();
-    if (this.#nextSendAtMs < now - intervalMs) this.#nextSendAtMs = now;
-    const waitMs = this.#nextSendAtMs - now;
+    if (this.nextSendAtMs < now - intervalMs) this.nextSendAtMs = now;
+    const waitMs = this.nextSendAtMs - now;
     // A stop during a wait ends the send loop through its own checks, not by rejecting.
-    if (waitMs > 1) await sleep(waitMs, this.#abort.signal).catch(() => undefined);
-    this.#nextSendAtMs += intervalMs;
+    if (waitMs > 1) await sleep(waitMs, this.abortController.signal).catch(() => undefined);
+    this.nextSendAtMs += intervalMs;
     // Audio the server has not acknowledged is kept for replay, up to the replay limit. A fast
     // sender can get much further ahead of the server's finals than that (with no chunk-rate cap
     // the socket buffers hold minutes of audio), and the oldest unacknowledged audio would then be
@@ -332,24 +332,24 @@ export class SttSession implements AsyncIterable<SttEvent> {
     // make room. A server that does not finalize (continuous speech, manual turns) must not stall
     // the stream, so the wait never lets the stream fall behind real time: a live source never
     // waits, and a file then goes on at real time, dropping the oldest audio as before.
-    while (!this.#replay.hasRoomFor(item.data.length) && connection.open && !this.#stopped) {
-      const aheadMs = this.#highestSentByte / this.#bytesPerMs - (performance.now() - this.#firstSendAtMs);
+    while (!this.replay.hasRoomFor(item.data.length) && connection.open && !this.stopped) {
+      const aheadMs = this.highestSentByte / this.bytesPerMs - (performance.now() - this.firstSendAtMs);
       if (aheadMs < 1) break;
-      await this.#finals.wait(aheadMs); // the next final, or the time when the stream is no longer ahead
+      await this.finals.wait(aheadMs); // the next final, or the time when the stream is no longer ahead
     }
-    while (connection.open && !this.#stopped && connection.socket.bufferedAmount > SOCKET_HIGH_WATER_BYTES) {
-      await sleep(SOCKET_DRAIN_POLL_MS, this.#abort.signal).catch(() => undefined);
+    while (connection.open && !this.stopped && connection.socket.bufferedAmount > SOCKET_HIGH_WATER_BYTES) {
+      await sleep(SOCKET_DRAIN_POLL_MS, this.abortController.signal).catch(() => undefined);
     }
   }
 
-  #onServerMessage(connection: SttConnection, message: SttServerMessage): void {
-    if (connection.closeStreamSent) connection.armCloseWait(this.#options.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS);
-    const offsetMs = (connection.offsetByte ?? connection.sentEndByte) / this.#bytesPerMs;
+  private onServerMessage(connection: SttConnection, message: SttServerMessage): void {
+    if (connection.closeStreamSent) connection.armCloseWait(this.options.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS);
+    const offsetMs = (connection.offsetByte ?? connection.sentEndByte) / this.bytesPerMs;
     const event = eventOf(message, offsetMs);
-    if (event) this.#emit(event);
+    if (event) this.emit(event);
     switch (message.kind) {
       case 'transcription':
-        if (message.isFinal) this.#onFinal(connection, message.transcript, shiftWords(message.words, offsetMs), message.voiceProfile);
+        if (message.isFinal) this.onFinal(connection, message.transcript, shiftWords(message.words, offsetMs), message.voiceProfile);
         return;
       case 'error': {
         const error = makeApiError({ grpcCode: message.grpcCode, serverMessage: message.message, body: message.body });
@@ -359,34 +359,34 @@ export class SttSession implements AsyncIterable<SttEvent> {
       }
       case 'invalid':
         // A damaged stream: reconnect and replay rather than trust anything more on this socket.
-        this.#client.logger.debug(`stt: not JSON: ${message.text}`);
+        this.client.logger.debug(`stt: not JSON: ${message.text}`);
         connection.lose('the server sent a message that is not JSON', 'client closing after a malformed message');
         return;
       case 'unknown':
-        this.#client.logger.debug(`stt: ignoring unknown message ${JSON.stringify(message.raw).slice(0, 200)}`);
+        this.client.logger.debug(`stt: ignoring unknown message ${JSON.stringify(message.raw).slice(0, 200)}`);
         return;
       default:
         return;
     }
   }
 
-  #onFinal(connection: SttConnection, text: string, words: WordTimestamp[], voiceProfile: VoiceProfile | undefined): void {
+  private onFinal(connection: SttConnection, text: string, words: WordTimestamp[], voiceProfile: VoiceProfile | undefined): void {
     // The server finalized a turn: everything up to its end is acknowledged (recovery.ts).
     const offsetByte = connection.offsetByte ?? connection.sentEndByte;
     const lastWord = words[words.length - 1];
-    let ackByte = lastWord ? this.#msToStreamByte(lastWord.endMs) : connection.sentEndByte;
-    const endTurn = this.#replay.firstEndTurn();
+    let ackByte = lastWord ? this.msToStreamByte(lastWord.endMs) : connection.sentEndByte;
+    const endTurn = this.replay.firstEndTurn();
     if (endTurn) ackByte = Math.max(ackByte, endTurn.atByte);
-    this.#replay.ackThrough(Math.max(offsetByte, ackByte), this.#frameBytes);
-    this.#releaseAudio();
-    this.#finals.wake();
-    this.#attempt = 0;
-    const final = this.#turns.next(text, words, voiceProfile);
-    if (final) this.#emit(final);
-    else this.#client.logger.debug(`stt: dropping a repeated final ending at ${lastWord?.endMs} ms`);
+    this.replay.ackThrough(Math.max(offsetByte, ackByte), this.frameBytes);
+    this.releaseAudio();
+    this.finals.wake();
+    this.attempt = 0;
+    const final = this.turns.next(text, words, voiceProfile);
+    if (final) this.emit(final);
+    else this.client.logger.debug(`stt: dropping a repeated final ending at ${lastWord?.endMs} ms`);
   }
 
-  #msToStreamByte(streamMs: number): number {
-    return Math.floor((streamMs * this.#bytesPerMs) / this.#frameBytes) * this.#frameBytes;
+  private msToStreamByte(streamMs: number): number {
+    return Math.floor((streamMs * this.bytesPerMs) / this.frameBytes) * this.frameBytes;
   }
 }

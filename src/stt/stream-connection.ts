@@ -35,18 +35,18 @@ export class SttConnection {
   closeStreamSent = false;
   /** Resolves once, when the socket has closed. */
   readonly outcome: Promise<ConnectionOutcome>;
-  #fatal?: InworldError;
-  #lostReason?: string;
-  #closeTimer?: NodeJS.Timeout;
-  readonly #debug: (message: string) => void;
+  private fatal?: InworldError;
+  private lostReason?: string;
+  private closeTimer?: NodeJS.Timeout;
+  private readonly debug: (message: string) => void;
 
   constructor(socket: WsSocket, hooks: SttConnectionHooks) {
     this.socket = socket;
-    this.#debug = hooks.debug;
+    this.debug = hooks.debug;
     let resolve!: (outcome: ConnectionOutcome) => void;
     this.outcome = new Promise<ConnectionOutcome>((done) => (resolve = done));
     const settle = (outcome: ConnectionOutcome) => {
-      if (this.#closeTimer) clearTimeout(this.#closeTimer);
+      if (this.closeTimer) clearTimeout(this.closeTimer);
       this.open = false;
       hooks.onSettled();
       resolve(outcome);
@@ -54,17 +54,17 @@ export class SttConnection {
     socket.on('message', (data, isBinary) => {
       // After a fatal error later messages are moot. After a retryable one the socket is closing,
       // but finals still arriving on it are real (accepting them keeps replay from repeating them).
-      if (!this.open || isBinary || this.#fatal) return;
+      if (!this.open || isBinary || this.fatal) return;
       hooks.onMessage(parseServerMessage(data.toString()));
     });
-    socket.on('error', (error) => this.#debug(`stt: socket error: ${error.message}`));
+    socket.on('error', (error) => this.debug(`stt: socket error: ${error.message}`));
     socket.on('close', (code, reasonBuffer) => {
       const reason = reasonBuffer.toString();
-      this.#debug(`stt: socket closed ${code}${reason ? ` (${reason})` : ''}`);
-      if (this.#fatal) return settle({ kind: 'fatal', error: this.#fatal });
-      if (this.#lostReason) return settle({ kind: 'lost', reason: this.#lostReason });
+      this.debug(`stt: socket closed ${code}${reason ? ` (${reason})` : ''}`);
+      if (this.fatal) return settle({ kind: 'fatal', error: this.fatal });
+      if (this.lostReason) return settle({ kind: 'lost', reason: this.lostReason });
       if (this.closeStreamSent) {
-        if (!isCleanClose(code)) this.#debug(`stt: ${describeClose(code, reason)} after closeStream; treated as the end`);
+        if (!isCleanClose(code)) this.debug(`stt: ${describeClose(code, reason)} after closeStream; treated as the end`);
         return settle({ kind: 'done' });
       }
       settle({ kind: 'lost', reason: describeClose(code, reason) });
@@ -74,7 +74,7 @@ export class SttConnection {
 
   /** Ends the connection as failed for good (a server error not worth retrying). */
   failWith(error: InworldError): void {
-    this.#fatal = error;
+    this.fatal = error;
     this.close('client closing after error');
   }
 
@@ -83,19 +83,19 @@ export class SttConnection {
    * one dropped at once (the socket is unusable). The first reason given is the one reported.
    */
   lose(reason: string, closeReason?: string): void {
-    this.#lostReason ??= reason;
+    this.lostReason ??= reason;
     if (closeReason === undefined) this.socket.terminate();
     else this.close(closeReason);
   }
 
   /** After closeStream the server should finish soon; if it goes quiet for `waitMs`, close ourselves. */
   armCloseWait(waitMs: number): void {
-    if (this.#closeTimer) clearTimeout(this.#closeTimer);
-    this.#closeTimer = setTimeout(() => {
-      this.#debug(`stt: no word from the server ${waitMs} ms after closeStream; closing`);
+    if (this.closeTimer) clearTimeout(this.closeTimer);
+    this.closeTimer = setTimeout(() => {
+      this.debug(`stt: no word from the server ${waitMs} ms after closeStream; closing`);
       this.close('done');
     }, waitMs);
-    this.#closeTimer.unref();
+    this.closeTimer.unref();
   }
 
   /** A normal close (a socket still connecting is dropped instead). */

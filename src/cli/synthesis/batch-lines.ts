@@ -157,17 +157,17 @@ function asNumber(value: unknown, key: string): number {
 
 /** One bit per line number: which lines use their default name (a file of n lines costs n/8 bytes). */
 class LineSet {
-  #bits = new Uint8Array(1024);
+  private bits = new Uint8Array(1024);
   add(line: number): void {
-    if (line >> 3 >= this.#bits.length) {
-      const grown = new Uint8Array(Math.max(this.#bits.length * 2, (line >> 3) + 1));
-      grown.set(this.#bits);
-      this.#bits = grown;
+    if (line >> 3 >= this.bits.length) {
+      const grown = new Uint8Array(Math.max(this.bits.length * 2, (line >> 3) + 1));
+      grown.set(this.bits);
+      this.bits = grown;
     }
-    this.#bits[line >> 3]! |= 1 << (line & 7);
+    this.bits[line >> 3]! |= 1 << (line & 7);
   }
   has(line: number): boolean {
-    return line >> 3 < this.#bits.length && (this.#bits[line >> 3]! & (1 << (line & 7))) !== 0;
+    return line >> 3 < this.bits.length && (this.bits[line >> 3]! & (1 << (line & 7))) !== 0;
   }
 }
 

@@ -21,31 +21,31 @@ const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
 
 export class TranscriptDisplay {
-  readonly #options: DisplayOptions;
-  #interimShown = false;
+  private readonly options: DisplayOptions;
+  private interimShown = false;
 
   constructor(options: DisplayOptions) {
-    this.#options = options;
+    this.options = options;
   }
 
   show(event: SttEvent): void {
-    const { json, stdout } = this.#options;
+    const { json, stdout } = this.options;
     if (json) {
       if (event.type !== 'reconnecting') stdout.write(`${JSON.stringify(eventJson(event))}\n`);
-      else this.#note(`connection lost (${event.reason}); reconnecting (attempt ${event.attempt})`);
+      else this.note(`connection lost (${event.reason}); reconnecting (attempt ${event.attempt})`);
       return;
     }
     switch (event.type) {
       case 'interim':
-        this.#interim(event.text);
+        this.interim(event.text);
         return;
       case 'final': {
-        this.#clearInterim();
+        this.clearInterim();
         const text = event.text.trim();
         if (text === '') return;
         stdout.write(`${text}\n`);
-        if (this.#options.voiceProfile && event.voiceProfile && !this.#options.quiet) {
-          this.#options.stderr.write(`  voice: ${formatVoiceProfile(event.voiceProfile)}\n`);
+        if (this.options.voiceProfile && event.voiceProfile && !this.options.quiet) {
+          this.options.stderr.write(`  voice: ${formatVoiceProfile(event.voiceProfile)}\n`);
         }
         return;
       }
@@ -53,7 +53,7 @@ export class TranscriptDisplay {
         // A fatal error is printed once by the exit path; a retryable one shows as the reconnect.
         return;
       case 'reconnecting':
-        this.#note(`connection lost (${event.reason}); reconnecting (attempt ${event.attempt})`);
+        this.note(`connection lost (${event.reason}); reconnecting (attempt ${event.attempt})`);
         return;
       default:
         return;
@@ -62,28 +62,28 @@ export class TranscriptDisplay {
 
   /** Clears a half-written interim line before the program writes anything else to stderr. */
   finish(): void {
-    this.#clearInterim();
+    this.clearInterim();
   }
 
-  #interim(text: string): void {
-    const { stderr, quiet } = this.#options;
+  private interim(text: string): void {
+    const { stderr, quiet } = this.options;
     if (quiet || !stderr.isTTY) return;
     const width = Math.max(20, (stderr.columns ?? 80) - 1);
     // Long turns keep their newest words visible.
     const shown = text.length > width ? `…${text.slice(text.length - width + 1)}` : text;
-    stderr.write(this.#options.color === false ? `${CLEAR_LINE}${shown}` : `${CLEAR_LINE}${DIM}${shown}${RESET}`);
-    this.#interimShown = true;
+    stderr.write(this.options.color === false ? `${CLEAR_LINE}${shown}` : `${CLEAR_LINE}${DIM}${shown}${RESET}`);
+    this.interimShown = true;
   }
 
-  #clearInterim(): void {
-    if (!this.#interimShown) return;
-    this.#options.stderr.write(CLEAR_LINE);
-    this.#interimShown = false;
+  private clearInterim(): void {
+    if (!this.interimShown) return;
+    this.options.stderr.write(CLEAR_LINE);
+    this.interimShown = false;
   }
 
-  #note(message: string): void {
-    if (this.#options.quiet) return;
-    this.#clearInterim();
-    this.#options.stderr.write(`inworld: ${message}\n`);
+  private note(message: string): void {
+    if (this.options.quiet) return;
+    this.clearInterim();
+    this.options.stderr.write(`inworld: ${message}\n`);
   }
 }

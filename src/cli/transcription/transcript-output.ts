@@ -22,14 +22,14 @@ export function transcriptFormatFor(path: string): TranscriptFormat {
 
 export class TranscriptFile {
   readonly path: string;
-  readonly #format: TranscriptFormat;
-  readonly #file: FileSink;
-  readonly #events: SttEvent[] = [];
+  private readonly format: TranscriptFormat;
+  private readonly file: FileSink;
+  private readonly events: SttEvent[] = [];
 
   private constructor(path: string, format: TranscriptFormat, file: FileSink) {
     this.path = path;
-    this.#format = format;
-    this.#file = file;
+    this.format = format;
+    this.file = file;
   }
 
   /** Checks and reserves the file before any audio is sent (see output-files.ts). */
@@ -41,31 +41,31 @@ export class TranscriptFile {
 
   add(event: SttEvent): void {
     if (event.type === 'reconnecting') return;
-    if (this.#format === 'json' || event.type === 'final' || event.type === 'speech_started') this.#events.push(event);
+    if (this.format === 'json' || event.type === 'final' || event.type === 'speech_started') this.events.push(event);
   }
 
   /** Writes what arrived and puts the file in place. */
   async write(): Promise<void> {
-    const body = await this.#render();
-    await this.#file.write(Buffer.from(body));
+    const body = await this.render();
+    await this.file.write(Buffer.from(body));
     const { commitOutputs } = await import('../output-files.js');
-    await commitOutputs([this.#file]);
+    await commitOutputs([this.file]);
   }
 
   /** Drops the reserved file (nothing to keep); a no-op once written. */
   async discard(): Promise<void> {
-    await this.#file.abort();
+    await this.file.abort();
   }
 
-  async #render(): Promise<string> {
-    switch (this.#format) {
+  private async render(): Promise<string> {
+    switch (this.format) {
       case 'json':
-        return `${JSON.stringify(this.#events, null, 2)}\n`;
+        return `${JSON.stringify(this.events, null, 2)}\n`;
       case 'txt':
-        return finalsText(this.#events);
+        return finalsText(this.events);
       case 'srt':
       case 'vtt':
-        return renderTranscriptCaptions(this.#format, this.#events);
+        return renderTranscriptCaptions(this.format, this.events);
     }
   }
 }

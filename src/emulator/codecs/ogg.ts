@@ -9,11 +9,11 @@ export const OGG_FLAG_BOS = 0x02;
 export const OGG_FLAG_EOS = 0x04;
 
 export class OggPageWriter {
-  #serial: number;
-  #sequence = 0;
+  private serial: number;
+  private sequence = 0;
 
   constructor(serial: number) {
-    this.#serial = serial >>> 0;
+    this.serial = serial >>> 0;
   }
 
   /**
@@ -48,21 +48,21 @@ export class OggPageWriter {
       if (isLast && options.eos) flags |= OGG_FLAG_EOS;
       const lastEnded = [...pageSegments].reverse().find((s) => s.endsPacket !== undefined)?.endsPacket;
       const pageGranule = lastEnded !== undefined ? granuleAfter(lastEnded) : packets.length === 0 ? granuleAfter(0) : -1n;
-      out.push(this.#page(flags, pageGranule, pageSegments.map((s) => s.length), data.subarray(dataOffset, dataOffset + bodyLength)));
+      out.push(this.page(flags, pageGranule, pageSegments.map((s) => s.length), data.subarray(dataOffset, dataOffset + bodyLength)));
       dataOffset += bodyLength;
       continued = pageSegments.length > 0 && pageSegments[pageSegments.length - 1]!.endsPacket === undefined;
     } while (segIndex < segments.length);
     return Buffer.concat(out);
   }
 
-  #page(flags: number, granule: bigint, lacing: number[], body: Buffer): Buffer {
+  private page(flags: number, granule: bigint, lacing: number[], body: Buffer): Buffer {
     const header = Buffer.alloc(OGG_HEADER_BYTES + lacing.length);
     header.write('OggS', 0, 'ascii');
     header[4] = 0; // version
     header[5] = flags;
     header.writeBigInt64LE(granule, 6);
-    header.writeUInt32LE(this.#serial, 14);
-    header.writeUInt32LE(this.#sequence++, 18);
+    header.writeUInt32LE(this.serial, 14);
+    header.writeUInt32LE(this.sequence++, 18);
     header.writeUInt32LE(0, 22); // CRC, filled below
     header[26] = lacing.length;
     for (let i = 0; i < lacing.length; i++) header[OGG_HEADER_BYTES + i] = lacing[i]!;

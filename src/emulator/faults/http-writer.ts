@@ -27,10 +27,10 @@ export async function stall(ctx: EmulatorContext, response: ServerResponse, ms: 
 }
 
 export class FaultWriter {
-  readonly #response: ServerResponse;
-  readonly #actions: readonly FaultAction[];
-  readonly #ctx: EmulatorContext;
-  #random: () => number;
+  private readonly response: ServerResponse;
+  private readonly actions: readonly FaultAction[];
+  private readonly ctx: EmulatorContext;
+  private random: () => number;
   /** Result lines written so far (the index the `after-chunks` parameters refer to). */
   lines = 0;
   bytes = 0;
@@ -38,64 +38,64 @@ export class FaultWriter {
   stopped = false;
 
   constructor(response: ServerResponse, actions: readonly FaultAction[], ctx: EmulatorContext) {
-    this.#response = response;
-    this.#actions = actions;
-    this.#ctx = ctx;
-    this.#random = seededRandom(findAction(actions, 'split')?.seed ?? 1);
+    this.response = response;
+    this.actions = actions;
+    this.ctx = ctx;
+    this.random = seededRandom(findAction(actions, 'split')?.seed ?? 1);
   }
 
   /** Writes one NDJSON line (`value` + "\n"); false when the stream must stop. */
   async writeLine(value: { result?: Record<string, unknown> }): Promise<boolean> {
-    if (this.stopped || this.#response.destroyed) return this.#stop();
+    if (this.stopped || this.response.destroyed) return this.stop();
     const index = this.lines;
-    for (const action of this.#actions) {
-      if (action.type === 'stall' && action.at === 'first-chunk' && index === 0) await stall(this.#ctx, this.#response, action.ms);
+    for (const action of this.actions) {
+      if (action.type === 'stall' && action.at === 'first-chunk' && index === 0) await stall(this.ctx, this.response, action.ms);
       if (action.type === 'stall' && action.at === 'mid-stream' && index === (action.afterChunks ?? 1)) {
-        await stall(this.#ctx, this.#response, action.ms);
+        await stall(this.ctx, this.response, action.ms);
       }
     }
-    if (this.#response.destroyed) return this.#stop();
-    const error = findAction(this.#actions, 'stream-error');
+    if (this.response.destroyed) return this.stop();
+    const error = findAction(this.actions, 'stream-error');
     if (error && index === error.afterChunks) {
-      await this.#writeRaw(`${JSON.stringify({ error: rpcStatus(error.code ?? GRPC_INTERNAL, error.message ?? 'Internal error') })}\n`);
-      this.#response.end();
-      return this.#stop();
+      await this.writeRaw(`${JSON.stringify({ error: rpcStatus(error.code ?? GRPC_INTERNAL, error.message ?? 'Internal error') })}\n`);
+      this.response.end();
+      return this.stop();
     }
-    const drop = findAction(this.#actions, 'drop');
+    const drop = findAction(this.actions, 'drop');
     if (drop && drop.afterBytes === undefined && index === (drop.afterChunks ?? 0)) {
-      await this.#destroy();
-      return this.#stop();
+      await this.destroy();
+      return this.stop();
     }
-    const malformed = findAction(this.#actions, 'malformed-line');
+    const malformed = findAction(this.actions, 'malformed-line');
     if (malformed && index === (malformed.afterChunks ?? 0)) {
-      if (!(await this.#writeRaw(`${MALFORMED_LINE}\n`))) return this.#stop();
+      if (!(await this.writeRaw(`${MALFORMED_LINE}\n`))) return this.stop();
     }
-    const oversized = findAction(this.#actions, 'oversized-line');
+    const oversized = findAction(this.actions, 'oversized-line');
     if (oversized && index === (oversized.afterChunks ?? 0)) {
-      if (!(await this.#writeRaw(`${oversizedLine(oversized.bytes ?? OVERSIZED_LINE_BYTES)}\n`))) return this.#stop();
+      if (!(await this.writeRaw(`${oversizedLine(oversized.bytes ?? OVERSIZED_LINE_BYTES)}\n`))) return this.stop();
     }
-    const badBase64 = findAction(this.#actions, 'bad-base64');
+    const badBase64 = findAction(this.actions, 'bad-base64');
     let line = value;
     if (badBase64 && index === (badBase64.afterChunks ?? 0) && value.result && 'audioContent' in value.result) {
       line = { ...value, result: { ...value.result, audioContent: BAD_BASE64 } };
     }
     this.lines += 1;
-    return (await this.#writeRaw(`${JSON.stringify(line)}\n`)) || this.#stop();
+    return (await this.writeRaw(`${JSON.stringify(line)}\n`)) || this.stop();
   }
 
   /** Writes a whole (non-streamed) body, applying drop/bad-base64/stall-first-chunk. */
   async writeBody(value: Record<string, unknown>): Promise<void> {
-    for (const action of this.#actions) {
-      if (action.type === 'stall' && action.at !== 'headers') await stall(this.#ctx, this.#response, action.ms);
+    for (const action of this.actions) {
+      if (action.type === 'stall' && action.at !== 'headers') await stall(this.ctx, this.response, action.ms);
     }
-    const badBase64 = findAction(this.#actions, 'bad-base64');
+    const badBase64 = findAction(this.actions, 'bad-base64');
     const body = badBase64 && 'audioContent' in value ? { ...value, audioContent: BAD_BASE64 } : value;
-    const drop = findAction(this.#actions, 'drop');
+    const drop = findAction(this.actions, 'drop');
     if (drop && drop.afterBytes === undefined) {
-      this.#response.destroy();
+      this.response.destroy();
       return;
     }
-    if (await this.#writeRaw(JSON.stringify(body))) this.#response.end();
+    if (await this.writeRaw(JSON.stringify(body))) this.response.end();
   }
 
   /**
@@ -104,63 +104,63 @@ export class FaultWriter {
    * False when one fired.
    */
   async finish(): Promise<boolean> {
-    if (this.stopped || this.#response.destroyed) return false;
-    const error = findAction(this.#actions, 'stream-error');
+    if (this.stopped || this.response.destroyed) return false;
+    const error = findAction(this.actions, 'stream-error');
     if (error && error.afterChunks >= this.lines) {
-      await this.#writeRaw(`${JSON.stringify({ error: rpcStatus(error.code ?? GRPC_INTERNAL, error.message ?? 'Internal error') })}\n`);
-      this.#response.end();
-      return this.#stop();
+      await this.writeRaw(`${JSON.stringify({ error: rpcStatus(error.code ?? GRPC_INTERNAL, error.message ?? 'Internal error') })}\n`);
+      this.response.end();
+      return this.stop();
     }
-    const drop = findAction(this.#actions, 'drop');
+    const drop = findAction(this.actions, 'drop');
     if (drop && (drop.afterBytes !== undefined || (drop.afterChunks ?? 0) >= this.lines)) {
-      await this.#destroy();
-      return this.#stop();
+      await this.destroy();
+      return this.stop();
     }
     return true;
   }
 
   end(): void {
-    if (!this.stopped && !this.#response.destroyed) this.#response.end();
+    if (!this.stopped && !this.response.destroyed) this.response.end();
     this.stopped = true;
   }
 
-  #stop(): false {
+  private stop(): false {
     this.stopped = true;
     return false;
   }
 
-  async #writeRaw(text: string): Promise<boolean> {
+  private async writeRaw(text: string): Promise<boolean> {
     let data = Buffer.from(text, 'utf8');
-    const drop = findAction(this.#actions, 'drop');
+    const drop = findAction(this.actions, 'drop');
     let dropAfter = false;
     if (drop?.afterBytes !== undefined && this.bytes + data.length >= drop.afterBytes) {
       data = data.subarray(0, Math.max(0, drop.afterBytes - this.bytes));
       dropAfter = true;
     }
-    const split = findAction(this.#actions, 'split');
+    const split = findAction(this.actions, 'split');
     const maxPiece = Math.max(1, split?.pieceBytes ?? DEFAULT_SPLIT_PIECE_BYTES);
     let offset = 0;
     while (offset < data.length) {
-      const size = split ? 1 + Math.floor(this.#random() * maxPiece) : data.length;
+      const size = split ? 1 + Math.floor(this.random() * maxPiece) : data.length;
       const piece = data.subarray(offset, offset + size);
       offset += piece.length;
-      if (!(await writeAndDrain(this.#response, piece))) return false;
+      if (!(await writeAndDrain(this.response, piece))) return false;
       this.bytes += piece.length;
       // Give the event loop a turn so pieces leave as separate writes, not one coalesced packet.
       if (split) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     if (dropAfter) {
-      await this.#destroy();
+      await this.destroy();
       return false;
     }
     return true;
   }
 
   /** Resets the connection after what was written has left (a turn of the loop for the kernel). */
-  async #destroy(): Promise<void> {
+  private async destroy(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
-    this.#response.socket?.destroy();
-    this.#response.destroy();
+    this.response.socket?.destroy();
+    this.response.destroy();
   }
 }
 

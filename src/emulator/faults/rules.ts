@@ -105,35 +105,35 @@ const ACTION_TYPES: ReadonlySet<string> = new Set<FaultActionType>([
 ]);
 
 export class FaultRegistry {
-  #rules: FaultRule[] = [];
-  #nextId = 1;
+  private rules: FaultRule[] = [];
+  private nextId = 1;
 
   /** Adds a rule (object or spec string with one or more rules); returns the stored rules. */
   add(rule: FaultRuleInput | string): FaultRule[] {
     const inputs = typeof rule === 'string' ? parseFaultSpecs(rule) : [validateFaultRule(rule)];
-    const stored = inputs.map((input) => ({ ...input, id: `f${this.#nextId++}`, hits: 0 }));
-    this.#rules.push(...stored);
+    const stored = inputs.map((input) => ({ ...input, id: `f${this.nextId++}`, hits: 0 }));
+    this.rules.push(...stored);
     return stored;
   }
 
   remove(id: string): boolean {
-    const before = this.#rules.length;
-    this.#rules = this.#rules.filter((rule) => rule.id !== id);
-    return this.#rules.length !== before;
+    const before = this.rules.length;
+    this.rules = this.rules.filter((rule) => rule.id !== id);
+    return this.rules.length !== before;
   }
 
   clear(): void {
-    this.#rules = [];
+    this.rules = [];
   }
 
   list(): FaultRule[] {
-    return this.#rules.map((rule) => ({ ...rule }));
+    return this.rules.map((rule) => ({ ...rule }));
   }
 
   /** Actions that apply to this request; consumes one use of each matching rule. */
   take(target: FaultTarget): FaultAction[] {
     const actions: FaultAction[] = [];
-    for (const rule of this.#rules) {
+    for (const rule of this.rules) {
       if (!ruleMatches(rule, target)) continue;
       rule.hits += 1;
       if (rule.skip !== undefined && rule.hits <= rule.skip) continue;

@@ -39,21 +39,21 @@ const MAX_KEPT_BODY_BYTES = 64 * 1024 * 1024;
 const MAX_RECORDS = 1000;
 
 export class RequestRecorder {
-  #records: RecordedRequest[] = [];
-  #nextId = 1;
+  private records: RecordedRequest[] = [];
+  private nextId = 1;
 
   record(entry: NewRecord): RecordedRequest {
-    const stored: RecordedRequest = { ...entry, id: this.#nextId++, receivedAtMs: Date.now() };
-    this.#records.push(stored);
-    if (this.#records.length > MAX_RECORDS) this.#records.shift();
-    this.#boundBodies();
+    const stored: RecordedRequest = { ...entry, id: this.nextId++, receivedAtMs: Date.now() };
+    this.records.push(stored);
+    if (this.records.length > MAX_RECORDS) this.records.shift();
+    this.boundBodies();
     return stored;
   }
 
-  #boundBodies(): void {
+  private boundBodies(): void {
     let total = 0;
-    for (const record of this.#records) total += record.bodyDropped ? 0 : (record.bodyBytes ?? 0);
-    for (const record of this.#records) {
+    for (const record of this.records) total += record.bodyDropped ? 0 : (record.bodyBytes ?? 0);
+    for (const record of this.records) {
       if (total <= MAX_KEPT_BODY_BYTES) break;
       if (record.bodyDropped || !record.bodyBytes) continue;
       total -= record.bodyBytes;
@@ -70,15 +70,15 @@ export class RequestRecorder {
 
   /** All records, oldest first (copies of the array, not of the records). */
   list(): RecordedRequest[] {
-    return [...this.#records];
+    return [...this.records];
   }
 
   /** Records whose path equals `path` (or all when absent). */
   find(path?: string): RecordedRequest[] {
-    return this.#records.filter((record) => path === undefined || record.path === path);
+    return this.records.filter((record) => path === undefined || record.path === path);
   }
 
   clear(): void {
-    this.#records = [];
+    this.records = [];
   }
 }

@@ -20,22 +20,22 @@ export const STT_SCRIPT_ENV_VAR = 'INWORLD_EMULATOR_STT_SCRIPT';
 export const PLACEHOLDER_TRANSCRIPT = 'emulated transcript';
 
 export class SttScript {
-  readonly #turns: readonly string[];
-  #position = 0;
+  private readonly turns: readonly string[];
+  private position = 0;
 
   constructor(turns: readonly string[]) {
-    this.#turns = turns;
+    this.turns = turns;
   }
 
   /** The text the current turn will have (without consuming it). */
   peek(): string {
-    if (this.#turns.length === 0) return PLACEHOLDER_TRANSCRIPT;
-    return this.#turns[this.#position] ?? PLACEHOLDER_TRANSCRIPT;
+    if (this.turns.length === 0) return PLACEHOLDER_TRANSCRIPT;
+    return this.turns[this.position] ?? PLACEHOLDER_TRANSCRIPT;
   }
 
   /** Called when a final with the current text was sent. */
   advance(): void {
-    if (this.#position < this.#turns.length) this.#position += 1;
+    if (this.position < this.turns.length) this.position += 1;
   }
 }
 

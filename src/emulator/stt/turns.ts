@@ -37,38 +37,38 @@ export type TurnEvent =
   | { kind: 'endOfTurn'; hadSpeech: boolean; startMs: number; endMs: number };
 
 export class TurnDetector {
-  readonly #settings: TurnSettings;
-  #speaking = false;
-  #onsetMs = 0;
-  #onsetStartMs = 0;
-  #onsetPeakDbfs = -120;
-  #turnStartMs = 0;
-  #lastSpeechEndMs = 0;
-  #silenceMs = 0;
-  #speechMs = 0;
-  #nextInterimAtMs = INTERIM_EVERY_MS;
-  #positionMs = 0;
+  private readonly settings: TurnSettings;
+  private speakingNow = false;
+  private onsetMs = 0;
+  private onsetStartMs = 0;
+  private onsetPeakDbfs = -120;
+  private turnStartMs = 0;
+  private lastSpeechEndMs = 0;
+  private silenceMs = 0;
+  private speechMs = 0;
+  private nextInterimAtMs = INTERIM_EVERY_MS;
+  private positionMs = 0;
 
   constructor(settings: TurnSettings) {
-    this.#settings = settings;
+    this.settings = settings;
   }
 
   /** Silence that ends an automatic turn under these settings. */
   get requiredSilenceMs(): number {
-    const s = this.#settings;
+    const s = this.settings;
     return EMULATED_END_OF_TURN_CONFIDENCE >= s.endOfTurnConfidenceThreshold ? s.minEndOfTurnSilenceMs : s.maxTurnSilenceMs;
   }
 
   get speaking(): boolean {
-    return this.#speaking;
+    return this.speakingNow;
   }
 
   push(frames: readonly VadFrame[]): TurnEvent[] {
     const events: TurnEvent[] = [];
     for (const frame of frames) {
-      this.#positionMs = frame.startMs + frame.durationMs;
-      if (this.#settings.manual) this.#manualFrame(frame, events);
-      else this.#autoFrame(frame, events);
+      this.positionMs = frame.startMs + frame.durationMs;
+      if (this.settings.manual) this.manualFrame(frame, events);
+      else this.autoFrame(frame, events);
     }
     return events;
   }
@@ -76,97 +76,97 @@ export class TurnDetector {
   /** endTurn from the client: ends the current turn now (an empty one when nothing was said). */
   endTurn(): TurnEvent[] {
     const events: TurnEvent[] = [];
-    if (this.#speaking) {
-      if (!this.#settings.manual) events.push({ kind: 'speechStopped', silenceDurationMs: round(this.#silenceMs) });
-      events.push(this.#finishTurn(true));
+    if (this.speakingNow) {
+      if (!this.settings.manual) events.push({ kind: 'speechStopped', silenceDurationMs: round(this.silenceMs) });
+      events.push(this.finishTurn(true));
     } else {
-      events.push({ kind: 'endOfTurn', hadSpeech: false, startMs: round(this.#positionMs), endMs: round(this.#positionMs) });
+      events.push({ kind: 'endOfTurn', hadSpeech: false, startMs: round(this.positionMs), endMs: round(this.positionMs) });
     }
-    this.#resetOnset();
+    this.resetOnset();
     return events;
   }
 
   /** closeStream: finishes a turn in progress; no empty final when nothing was said. */
   flush(): TurnEvent[] {
-    return this.#speaking ? this.endTurn() : [];
+    return this.speakingNow ? this.endTurn() : [];
   }
 
-  #autoFrame(frame: VadFrame, events: TurnEvent[]): void {
-    if (!this.#speaking) {
+  private autoFrame(frame: VadFrame, events: TurnEvent[]): void {
+    if (!this.speakingNow) {
       if (!frame.speech) {
-        this.#resetOnset();
+        this.resetOnset();
         return;
       }
-      if (this.#onsetMs === 0) this.#onsetStartMs = frame.startMs;
-      this.#onsetMs += frame.durationMs;
-      this.#onsetPeakDbfs = Math.max(this.#onsetPeakDbfs, frame.levelDbfs);
-      if (this.#onsetMs + 1e-6 < ONSET_MS) return;
-      this.#startTurn(this.#onsetStartMs, this.#onsetMs);
+      if (this.onsetMs === 0) this.onsetStartMs = frame.startMs;
+      this.onsetMs += frame.durationMs;
+      this.onsetPeakDbfs = Math.max(this.onsetPeakDbfs, frame.levelDbfs);
+      if (this.onsetMs + 1e-6 < ONSET_MS) return;
+      this.startTurn(this.onsetStartMs, this.onsetMs);
       events.push({
         kind: 'speechStarted',
-        startTimeMs: round(this.#onsetStartMs),
-        confidence: onsetConfidence(this.#onsetPeakDbfs, this.#settings.thresholdDbfs),
+        startTimeMs: round(this.onsetStartMs),
+        confidence: onsetConfidence(this.onsetPeakDbfs, this.settings.thresholdDbfs),
       });
-      this.#maybeInterim(events);
+      this.maybeInterim(events);
       return;
     }
     if (frame.speech) {
-      this.#speechFrame(frame, events);
+      this.speechFrame(frame, events);
       return;
     }
-    this.#silenceMs += frame.durationMs;
-    if (this.#silenceMs + 1e-6 >= this.requiredSilenceMs) {
-      events.push({ kind: 'speechStopped', silenceDurationMs: round(this.#silenceMs) });
-      events.push(this.#finishTurn(true));
-      this.#resetOnset();
+    this.silenceMs += frame.durationMs;
+    if (this.silenceMs + 1e-6 >= this.requiredSilenceMs) {
+      events.push({ kind: 'speechStopped', silenceDurationMs: round(this.silenceMs) });
+      events.push(this.finishTurn(true));
+      this.resetOnset();
     }
   }
 
-  #manualFrame(frame: VadFrame, events: TurnEvent[]): void {
+  private manualFrame(frame: VadFrame, events: TurnEvent[]): void {
     if (frame.speech) {
-      if (!this.#speaking) this.#startTurn(frame.startMs, frame.durationMs);
-      else this.#speechFrame(frame, events);
-      this.#maybeInterim(events);
-    } else if (this.#speaking) {
-      this.#silenceMs += frame.durationMs;
+      if (!this.speakingNow) this.startTurn(frame.startMs, frame.durationMs);
+      else this.speechFrame(frame, events);
+      this.maybeInterim(events);
+    } else if (this.speakingNow) {
+      this.silenceMs += frame.durationMs;
     }
-    if (this.#speaking && this.#positionMs - this.#turnStartMs >= MANUAL_TURN_CAP_MS) events.push(this.#finishTurn(true));
+    if (this.speakingNow && this.positionMs - this.turnStartMs >= MANUAL_TURN_CAP_MS) events.push(this.finishTurn(true));
   }
 
-  #startTurn(startMs: number, speechMs: number): void {
-    this.#speaking = true;
-    this.#turnStartMs = startMs;
-    this.#speechMs = speechMs;
-    this.#lastSpeechEndMs = startMs + speechMs;
-    this.#silenceMs = 0;
-    this.#nextInterimAtMs = INTERIM_EVERY_MS;
+  private startTurn(startMs: number, speechMs: number): void {
+    this.speakingNow = true;
+    this.turnStartMs = startMs;
+    this.speechMs = speechMs;
+    this.lastSpeechEndMs = startMs + speechMs;
+    this.silenceMs = 0;
+    this.nextInterimAtMs = INTERIM_EVERY_MS;
   }
 
-  #speechFrame(frame: VadFrame, events: TurnEvent[]): void {
-    this.#silenceMs = 0;
-    this.#speechMs += frame.durationMs;
-    this.#lastSpeechEndMs = frame.startMs + frame.durationMs;
-    this.#maybeInterim(events);
+  private speechFrame(frame: VadFrame, events: TurnEvent[]): void {
+    this.silenceMs = 0;
+    this.speechMs += frame.durationMs;
+    this.lastSpeechEndMs = frame.startMs + frame.durationMs;
+    this.maybeInterim(events);
   }
 
-  #maybeInterim(events: TurnEvent[]): void {
-    if (this.#speechMs + 1e-6 >= this.#nextInterimAtMs) {
-      events.push({ kind: 'interim', speechMs: round(this.#speechMs) });
-      this.#nextInterimAtMs += INTERIM_EVERY_MS;
+  private maybeInterim(events: TurnEvent[]): void {
+    if (this.speechMs + 1e-6 >= this.nextInterimAtMs) {
+      events.push({ kind: 'interim', speechMs: round(this.speechMs) });
+      this.nextInterimAtMs += INTERIM_EVERY_MS;
     }
   }
 
-  #finishTurn(hadSpeech: boolean): TurnEvent {
-    this.#speaking = false;
-    const event: TurnEvent = { kind: 'endOfTurn', hadSpeech, startMs: round(this.#turnStartMs), endMs: round(this.#lastSpeechEndMs) };
-    this.#silenceMs = 0;
-    this.#speechMs = 0;
+  private finishTurn(hadSpeech: boolean): TurnEvent {
+    this.speakingNow = false;
+    const event: TurnEvent = { kind: 'endOfTurn', hadSpeech, startMs: round(this.turnStartMs), endMs: round(this.lastSpeechEndMs) };
+    this.silenceMs = 0;
+    this.speechMs = 0;
     return event;
   }
 
-  #resetOnset(): void {
-    this.#onsetMs = 0;
-    this.#onsetPeakDbfs = -120;
+  private resetOnset(): void {
+    this.onsetMs = 0;
+    this.onsetPeakDbfs = -120;
   }
 }
 

@@ -33,46 +33,46 @@ export interface VadFrame {
  * chunks, and labels each frame. Multichannel audio is judged on all samples together.
  */
 export class EnergyVad {
-  readonly #frameBytes: number;
-  readonly #frameMs: number;
-  readonly #thresholdDbfs: number;
-  #pending: Buffer = Buffer.alloc(0);
-  #framesSeen = 0;
+  private readonly frameBytes: number;
+  private readonly frameMs: number;
+  private readonly threshold: number;
+  private pending: Buffer = Buffer.alloc(0);
+  private framesSeen = 0;
 
   constructor(sampleRateHertz: number, channels: number, thresholdDbfs: number) {
     const samplesPerFrame = Math.max(1, Math.round((sampleRateHertz * VAD_FRAME_MS) / 1000));
-    this.#frameBytes = samplesPerFrame * channels * PCM16_BYTES_PER_SAMPLE;
-    this.#frameMs = (samplesPerFrame * 1000) / sampleRateHertz;
-    this.#thresholdDbfs = thresholdDbfs;
+    this.frameBytes = samplesPerFrame * channels * PCM16_BYTES_PER_SAMPLE;
+    this.frameMs = (samplesPerFrame * 1000) / sampleRateHertz;
+    this.threshold = thresholdDbfs;
   }
 
   get thresholdDbfs(): number {
-    return this.#thresholdDbfs;
+    return this.threshold;
   }
 
   /** Feeds audio; returns the frames completed by it, in order. */
   push(pcm: Buffer): VadFrame[] {
-    const data = this.#pending.length > 0 ? Buffer.concat([this.#pending, pcm]) : pcm;
+    const data = this.pending.length > 0 ? Buffer.concat([this.pending, pcm]) : pcm;
     const frames: VadFrame[] = [];
     let offset = 0;
-    while (data.length - offset >= this.#frameBytes) {
-      const level = rmsDbfs(data, offset, offset + this.#frameBytes);
+    while (data.length - offset >= this.frameBytes) {
+      const level = rmsDbfs(data, offset, offset + this.frameBytes);
       frames.push({
-        startMs: this.#framesSeen * this.#frameMs,
-        durationMs: this.#frameMs,
+        startMs: this.framesSeen * this.frameMs,
+        durationMs: this.frameMs,
         levelDbfs: level,
-        speech: level >= this.#thresholdDbfs,
+        speech: level >= this.threshold,
       });
-      this.#framesSeen += 1;
-      offset += this.#frameBytes;
+      this.framesSeen += 1;
+      offset += this.frameBytes;
     }
-    this.#pending = Buffer.from(data.subarray(offset));
+    this.pending = Buffer.from(data.subarray(offset));
     return frames;
   }
 
   /** Audio received so far, in ms (whole frames only). */
   get receivedMs(): number {
-    return this.#framesSeen * this.#frameMs;
+    return this.framesSeen * this.frameMs;
   }
 }
 
