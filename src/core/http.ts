@@ -29,8 +29,11 @@ export interface HttpRequestOptions {
   method?: HttpMethod;
   /** API path such as `/tts/v1/voice:stream`, joined onto the client's base URL. */
   path: string;
-  /** Query parameters; undefined values are left out. Encoded with %20 for spaces (not "+"). */
-  query?: Record<string, string | number | undefined>;
+  /**
+   * Query parameters; undefined values are left out and an array repeats its key
+   * (`languages=EN_US&languages=ES_ES`). Encoded with %20 for spaces (not "+").
+   */
+  query?: Record<string, string | number | undefined | readonly string[]>;
   /** Sent as JSON when present. */
   body?: unknown;
   signal?: AbortSignal;
@@ -67,7 +70,8 @@ export function buildUrl(client: InworldClient, path: string, query?: HttpReques
     const parts: string[] = [];
     for (const [key, value] of Object.entries(query)) {
       if (value === undefined) continue;
-      parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+      const values = Array.isArray(value) ? (value as readonly string[]) : [String(value)];
+      for (const item of values) parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(item)}`);
     }
     if (parts.length > 0) url.search = parts.join('&');
   }
@@ -298,6 +302,8 @@ const REFUSED_CODES: Record<string, string> = {
   UND_ERR_SOCKET: 'connection closed unexpectedly',
   UND_ERR_CLOSED: 'connection closed',
 };
+/** Failures before any connection existed: not one byte of the request can have reached the server. */
+const NEVER_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EADDRNOTAVAIL']);
 const TLS_CODES = new Set([
   'CERT_HAS_EXPIRED',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -349,7 +355,7 @@ export function mapNetworkError(error: unknown, signal: AbortSignal | undefined,
     const message = lost
       ? `Connection to ${where} was lost (${reason}) (request ${requestId}). ${target}`
       : `Cannot connect to ${where} (${reason}). ${target}`;
-    return new ConnectionError(message, { cause: error });
+    return new ConnectionError(message, { cause: error, requestNotSent: NEVER_CONNECTED_CODES.has(code) });
   }
   const detail = error instanceof Error ? error.message : String(error);
   return new ConnectionError(`Request to ${where} failed: ${detail} (request ${requestId}). ${target}`, { cause: error });
