@@ -6,7 +6,8 @@ import type { ServerResponse } from 'node:http';
 import { createEncoder } from '../codecs/encoders.js';
 import { type FaultAction, FaultRegistry } from '../faults/rules.js';
 import { createSpeechEngine, espeakAvailable, type SpeechEngine } from '../tts/speech.js';
-import { createVoiceCatalogue } from '../voices/catalogue.js';
+import { CloneRateLimiter } from '../voices/guards.js';
+import { VoiceStore } from '../voices/store.js';
 import type { EmulatorContext, EmulatorLogger } from './context.js';
 import { EmulatorError, GRPC_RESOURCE_EXHAUSTED } from './grpc.js';
 import { type EmulatorOptions, type ResolvedEmulatorOptions, resolveEmulatorOptions } from './options.js';
@@ -37,8 +38,10 @@ export function createRuntime(input: EmulatorOptions): ServerRuntime {
   const faults = new FaultRegistry();
   for (const rule of input.faults ?? []) faults.add(rule);
   const recorder = new RequestRecorder();
-  const voices = createVoiceCatalogue();
-  const speech = createSpeechEngine(options.engine, voices);
+  const voices = new VoiceStore();
+  const cloneLimiter = new CloneRateLimiter();
+  // The engine also renders design previews, which synthesis requests cannot name.
+  const speech = createSpeechEngine(options.engine, voices.previewAwareCatalogue());
   const closingController = new AbortController();
   const closing = closingController.signal;
   // Every open session and pending latency timer listens for closing; hundreds at once are normal.
@@ -63,6 +66,8 @@ export function createRuntime(input: EmulatorOptions): ServerRuntime {
       speech,
       createEncoder,
       voices,
+      voiceStore: voices,
+      cloneLimiter,
       recorder,
       record,
       matchedFaults,
