@@ -40,7 +40,7 @@ export interface ListVoicesOptions extends VoiceCallOptions {
   legacyOnly?: boolean;
 }
 
-/** What {@link listVoicesDetailed} found, and how. */
+/** What a detailed voice listing found, and how. */
 export interface ListVoicesResult {
   voices: Voice[];
   /** Which endpoint answered. */
