@@ -52,7 +52,9 @@ const API_KEYS_PAGE = 'https://platform.inworld.ai/api-keys';
 export function withVoiceRefusalHint(error: unknown, action: VoiceAction, voiceId?: string): unknown {
   if (!(error instanceof APIError)) return error;
   let hint: string | undefined;
-  if (error instanceof PermissionDeniedError) {
+  if (error instanceof PermissionDeniedError && action === 'list') {
+    hint = `This key may not use the Voice API (it lacks the Voices scope): turn that on for the key at ${API_KEYS_PAGE}, or list with --legacy`;
+  } else if (error instanceof PermissionDeniedError) {
     hint = `This key may not ${action} voices: it lacks the Voices scope (Voice API write permission). Turn it on for the key at ${API_KEYS_PAGE}, or use a key that has it`;
   } else if (error instanceof NotFoundError) {
     hint = action === 'publish'

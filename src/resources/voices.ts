@@ -16,8 +16,8 @@ export class Voices {
   /**
    * Lists the voices available to this key: every page of the Voice API, filtered by language
    * (`en`, `en-US`, or several with `languages`), gender, age group and source (system or custom).
-   * Falls back to the older TTS voices endpoint where the Voice API is missing or refused (that one
-   * filters by language only).
+   * Falls back to the older TTS voices endpoint where the Voice API is missing (404), or refuses
+   * the key when `fallbackOnForbidden` is set (403); that one filters by language only.
    *
    * @throws {@link ValidationError} for a malformed filter, before any request.
    */

@@ -1,7 +1,7 @@
 // Listing voices. The current Voice API is `GET /voices/v1/voices`: an AIP-160 `filter`
 // (`lang_code = "<code>" AND gender = "female"`), the repeated `languages=` parameters Inworld's own
 // SDK sends, and paging with pageToken/nextPageToken followed to the end. When it answers 404 (an
-// older server) or 403 (a key without the Voices scope, which Inworld's own tools also route around)
+// older server), or 403 when asked to (a key without the Voices scope, as Inworld's own tools do),
 // we fall back to the legacy `GET /tts/v1/voices?filter=language=<xx>`, which knows only base codes
 // and no other filter. Both shapes are normalised to one Voice type (voices/protocol.ts).
 import type { InworldClient } from '../core/client.js';
@@ -38,6 +38,11 @@ export interface ListVoicesOptions extends VoiceCallOptions {
   pageSize?: number;
   /** Skip the Voice API and use the legacy endpoint only. */
   legacyOnly?: boolean;
+  /**
+   * When the Voice API refuses the key (403: no Voices scope), list from the legacy endpoint
+   * instead, as Inworld's own tools do. Off by default: the refusal says what the key lacks.
+   */
+  fallbackOnForbidden?: boolean;
 }
 
 /** What a detailed voice listing found, and how. */
@@ -163,14 +168,15 @@ async function listFromLegacy(client: InworldClient, filters: VoiceFilters, opti
   return keep(voices, { ...filters, languages: bases }, bases.length > 1);
 }
 
-/** Lists voices matching the filters; Voice API first, the legacy endpoint on 404 or 403. */
+/** Lists voices matching the filters; Voice API first, the legacy endpoint on 404 (or 403, if asked). */
 export async function listVoicesDetailed(client: InworldClient, options: ListVoicesOptions = {}): Promise<ListVoicesResult> {
   const filters = validateFilters(options);
   if (!options.legacyOnly) {
     try {
       return { voices: await listFromVoiceApi(client, filters, options), source: 'voice-api', ignoredFilters: [] };
     } catch (error) {
-      if (!(error instanceof NotFoundError) && !(error instanceof PermissionDeniedError)) throw error;
+      const forbidden = error instanceof PermissionDeniedError && options.fallbackOnForbidden === true;
+      if (!(error instanceof NotFoundError) && !forbidden) throw error;
       const why = error instanceof NotFoundError ? 'answered 404' : 'refused this key (403)';
       client.logger.debug(`voices: the Voice API ${why}; using the legacy /tts/v1/voices endpoint`);
     }
@@ -179,7 +185,7 @@ export async function listVoicesDetailed(client: InworldClient, options: ListVoi
   return { voices: await listFromLegacy(client, filters, options), source: 'legacy', ignoredFilters };
 }
 
-/** Lists voices matching the filters; Voice API first, the legacy endpoint on 404 or 403. */
+/** Lists voices matching the filters; Voice API first, the legacy endpoint on 404 (or 403, if asked). */
 export async function listVoices(client: InworldClient, options: ListVoicesOptions = {}): Promise<Voice[]> {
   return (await listVoicesDetailed(client, options)).voices;
 }

@@ -42,10 +42,11 @@ test('list sends the filter expression, repeated languages= and pages to the end
   await assert.rejects(inworld().voices.list({ gender: 'fe male!' }), ValidationError);
 });
 
-test('a key without the Voices scope: list falls back to the legacy endpoint, gender reported as not applied', async () => {
+test('a key without the Voices scope: a refusal, or with fallbackOnForbidden the legacy list (gender reported as not applied)', async () => {
   emulator.options.keysWithoutVoiceScope = ['narrow'];
   try {
-    const result = await inworld({ apiKey: 'narrow' }).voices.listDetailed({ language: 'en', gender: 'male' });
+    await assert.rejects(inworld({ apiKey: 'narrow' }).voices.list(), PermissionDeniedError);
+    const result = await inworld({ apiKey: 'narrow' }).voices.listDetailed({ language: 'en', gender: 'male', fallbackOnForbidden: true });
     assert.equal(result.source, 'legacy');
     assert.deepEqual(result.ignoredFilters, ['gender']);
     await assert.rejects(inworld({ apiKey: 'narrow' }).voices.get('Ashley'), PermissionDeniedError);

@@ -69,7 +69,7 @@ Examples:
       const samples = paths.length > 0 ? await Promise.all(paths.map(loadSample)) : [await recordSample(flags.mic!, (text) => note(text, flags), interruptSignal())];
       request.samples = samples.map((sample, index) => ({ audio: sample.audio, transcription: flags.transcript[index] }));
       await runVoiceCommand(flags, 'clone', undefined, async ({ context, refreshCache }) => {
-        const { cloneVoice } = await import('../../voices/clone.js');
+        const { CloneTimeoutError, cloneVoice } = await import('../../voices/clone.js');
         const { printJson } = await import('./voice-output.js');
         const { createUi } = await import('../ui.js');
         const ui = await createUi(flags);
@@ -77,10 +77,14 @@ Examples:
         let result;
         try {
           result = await cloneVoice(context.client, request, { signal: interruptSignal(), ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}) });
+        } catch (error) {
+          // Without an answer the voice may exist all the same: the cache must know it then.
+          if (error instanceof CloneTimeoutError) await refreshCache();
+          throw error;
         } finally {
           ui.stopProgress();
-          await refreshCache();
         }
+        await refreshCache();
         if (flags.json) {
           printJson({ voice: result.voice, samples: result.samples.map((verdict, index) => ({ file: samples[index]?.name, ...verdict })) });
         } else {
