@@ -305,3 +305,30 @@ test('voices delete on a terminal asks first: "n" keeps the voice, "y" deletes i
   assert.match(gone.output, new RegExp(`Deleted ${id}\\.`));
   assert.equal(sent('DELETE', `/voices/v1/voices/${id}`).length, 1);
 });
+
+test('voices design on a terminal without -o plays each preview (decoded from MP3) on the speakers', { skip: needs('script', 'aplay', 'ffmpeg') }, async () => {
+  const { fakeAlsa } = await import('../helpers/alsa.js');
+  const alsa = fakeAlsa('file');
+  try {
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} voices design "A cheerful young woman" --preview-text "Hello, and welcome aboard." --samples 2`;
+    const output = await new Promise<{ code: number | null; text: string }>((resolve, reject) => {
+      const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
+        env: { ...env({ XDG_CONFIG_HOME: alsa.dir, ALSA_OUT: alsa.outPath }), TERM: 'dumb' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, text }));
+      child.stdin.end();
+    });
+    assert.equal(output.code, 0, output.text);
+    assert.match(output.text, /Playing preview 1 [\s\S]*Playing preview 2 /);
+    const played = readFileSync(alsa.outPath);
+    // Two previews of about 1.5 s each at 24 kHz, 16-bit: well over one second of audio reached the device.
+    assert.ok(played.length > 2 * 24_000, `${played.length} bytes played`);
+    assert.ok(played.some((byte) => byte !== 0), 'not silence');
+  } finally {
+    alsa.cleanup();
+  }
+});
