@@ -13,25 +13,6 @@ _inworld() {
     return
   fi
   case "$command" in
-    pronunciations)
-      if [ "$COMP_CWORD" -eq 2 ]; then
-        COMPREPLY=( $(compgen -W "list show create add remove delete --help" -- "$cur") )
-        return
-      fi
-      case "${COMP_WORDS[2]}" in
-      esac
-      ;;
-    config)
-      if [ "$COMP_CWORD" -eq 2 ]; then
-        COMPREPLY=( $(compgen -W "set get unset list path --help" -- "$cur") )
-        return
-      fi
-      case "${COMP_WORDS[2]}" in
-        set) [ "$COMP_CWORD" -eq 3 ] && COMPREPLY=( $(compgen -W "api-key voice model language base-url ws-url" -- "$cur") ) ;;
-        get) [ "$COMP_CWORD" -eq 3 ] && COMPREPLY=( $(compgen -W "api-key voice model language base-url ws-url" -- "$cur") ) ;;
-        unset) [ "$COMP_CWORD" -eq 3 ] && COMPREPLY=( $(compgen -W "api-key voice model language base-url ws-url" -- "$cur") ) ;;
-      esac
-      ;;
     say)
       case "$prev" in
         --file|-f) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
@@ -60,11 +41,7 @@ _inworld() {
         --timeout) return ;;
         --retries) return ;;
       esac
-      if [[ "$cur" == -* ]]; then
-        COMPREPLY=( $(compgen -W "--file -f --timings --captions --json --output -o --play --player --voice --model --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --pronunciation-dict --batch --out-dir --concurrency --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
-      else
-        COMPREPLY=( $(compgen -f -- "$cur") )
-      fi
+      COMPREPLY=( $(compgen -W "--file -f --timings --captions --json --output -o --play --player --voice --model --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --pronunciation-dict --batch --out-dir --concurrency --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
       ;;
     stream)
       case "$prev" in
@@ -122,8 +99,131 @@ _inworld() {
       fi
       ;;
     voices)
+      case "${COMP_WORDS[2]}" in
+        show)
+          if [ "$COMP_CWORD" -gt 2 ]; then
+            case "$prev" in
+              --api-key) return ;;
+              --base-url) return ;;
+              --ws-url) return ;;
+              --timeout) return ;;
+              --retries) return ;;
+            esac
+            if [[ "$cur" == -* ]]; then
+              COMPREPLY=( $(compgen -W "--json --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+            else
+              COMPREPLY=( $(compgen -W "$(_inworld_voice_ids)" -- "$cur") )
+            fi
+            return
+          fi
+          ;;
+        clone)
+          if [ "$COMP_CWORD" -gt 2 ]; then
+            case "$prev" in
+              --name) return ;;
+              --lang) return ;;
+              --transcript) return ;;
+              --description) return ;;
+              --tags) return ;;
+              --mic) return ;;
+              --api-key) return ;;
+              --base-url) return ;;
+              --ws-url) return ;;
+              --timeout) return ;;
+              --retries) return ;;
+            esac
+            if [[ "$cur" == -* ]]; then
+              COMPREPLY=( $(compgen -W "--name --lang --transcript --description --tags --remove-background-noise --mic --json --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+            else
+              COMPREPLY=( $(compgen -f -- "$cur") )
+            fi
+            return
+          fi
+          ;;
+        design)
+          if [ "$COMP_CWORD" -gt 2 ]; then
+            case "$prev" in
+              --preview-text) return ;;
+              --samples) return ;;
+              --lang) return ;;
+              --output|-o) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
+              --publish) return ;;
+              --name) return ;;
+              --description) return ;;
+              --tags) return ;;
+              --api-key) return ;;
+              --base-url) return ;;
+              --ws-url) return ;;
+              --timeout) return ;;
+              --retries) return ;;
+            esac
+            COMPREPLY=( $(compgen -W "--preview-text --samples --lang --output -o --publish --name --description --tags --json --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+            return
+          fi
+          ;;
+        publish)
+          if [ "$COMP_CWORD" -gt 2 ]; then
+            case "$prev" in
+              --name) return ;;
+              --description) return ;;
+              --tags) return ;;
+              --api-key) return ;;
+              --base-url) return ;;
+              --ws-url) return ;;
+              --timeout) return ;;
+              --retries) return ;;
+            esac
+            if [[ "$cur" == -* ]]; then
+              COMPREPLY=( $(compgen -W "--name --description --tags --json --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+            else
+              COMPREPLY=( $(compgen -W "$(_inworld_voice_ids)" -- "$cur") )
+            fi
+            return
+          fi
+          ;;
+        update)
+          if [ "$COMP_CWORD" -gt 2 ]; then
+            case "$prev" in
+              --name) return ;;
+              --description) return ;;
+              --tags) return ;;
+              --api-key) return ;;
+              --base-url) return ;;
+              --ws-url) return ;;
+              --timeout) return ;;
+              --retries) return ;;
+            esac
+            if [[ "$cur" == -* ]]; then
+              COMPREPLY=( $(compgen -W "--name --description --tags --json --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+            else
+              COMPREPLY=( $(compgen -W "$(_inworld_voice_ids)" -- "$cur") )
+            fi
+            return
+          fi
+          ;;
+        delete)
+          if [ "$COMP_CWORD" -gt 2 ]; then
+            case "$prev" in
+              --api-key) return ;;
+              --base-url) return ;;
+              --ws-url) return ;;
+              --timeout) return ;;
+              --retries) return ;;
+            esac
+            if [[ "$cur" == -* ]]; then
+              COMPREPLY=( $(compgen -W "--yes -y --json --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+            else
+              COMPREPLY=( $(compgen -W "$(_inworld_voice_ids)" -- "$cur") )
+            fi
+            return
+          fi
+          ;;
+      esac
       case "$prev" in
         --lang) return ;;
+        --gender) COMPREPLY=( $(compgen -W "female male neutral" -- "$cur") ); return ;;
+        --age) COMPREPLY=( $(compgen -W "young adult middle-aged old" -- "$cur") ); return ;;
+        --source) COMPREPLY=( $(compgen -W "system custom" -- "$cur") ); return ;;
         --preview) COMPREPLY=( $(compgen -W "$(_inworld_voice_ids)" -- "$cur") ); return ;;
         --output|-o) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
         --api-key) return ;;
@@ -132,7 +232,131 @@ _inworld() {
         --timeout) return ;;
         --retries) return ;;
       esac
-      COMPREPLY=( $(compgen -W "--lang --json --legacy --preview --output -o --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+      if [[ "$cur" == -* ]]; then
+        COMPREPLY=( $(compgen -W "--lang --gender --age --source --json --legacy --preview --output -o --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+      else
+        COMPREPLY=( $(compgen -W "show clone design publish update delete" -- "$cur") )
+      fi
+      [ "$COMP_CWORD" -eq 2 ] && [[ "$cur" != -* ]] && COMPREPLY=( $(compgen -W "show clone design publish update delete" -- "$cur") )
+      ;;
+    pronunciations)
+      case "${COMP_WORDS[2]}" in
+        list)
+          if [ "$COMP_CWORD" -gt 2 ]; then
+            case "$prev" in
+              --workspace) return ;;
+              --api-key) return ;;
+              --base-url) return ;;
+              --ws-url) return ;;
+              --timeout) return ;;
+              --retries) return ;;
+            esac
+            COMPREPLY=( $(compgen -W "--workspace --json --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+            return
+          fi
+          ;;
+        show)
+          if [ "$COMP_CWORD" -gt 2 ]; then
+            case "$prev" in
+              --workspace) return ;;
+              --api-key) return ;;
+              --base-url) return ;;
+              --ws-url) return ;;
+              --timeout) return ;;
+              --retries) return ;;
+            esac
+            if [[ "$cur" == -* ]]; then
+              COMPREPLY=( $(compgen -W "--workspace --json --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+            else
+              COMPREPLY=( $(compgen -f -- "$cur") )
+            fi
+            return
+          fi
+          ;;
+        create)
+          if [ "$COMP_CWORD" -gt 2 ]; then
+            case "$prev" in
+              --from) return ;;
+              --workspace) return ;;
+              --api-key) return ;;
+              --base-url) return ;;
+              --ws-url) return ;;
+              --timeout) return ;;
+              --retries) return ;;
+            esac
+            if [[ "$cur" == -* ]]; then
+              COMPREPLY=( $(compgen -W "--from --workspace --json --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+            else
+              COMPREPLY=( $(compgen -f -- "$cur") )
+            fi
+            return
+          fi
+          ;;
+        add)
+          if [ "$COMP_CWORD" -gt 2 ]; then
+            case "$prev" in
+              --lang) return ;;
+              --workspace) return ;;
+              --api-key) return ;;
+              --base-url) return ;;
+              --ws-url) return ;;
+              --timeout) return ;;
+              --retries) return ;;
+            esac
+            if [[ "$cur" == -* ]]; then
+              COMPREPLY=( $(compgen -W "--lang --workspace --json --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+            else
+              COMPREPLY=( $(compgen -f -- "$cur") )
+            fi
+            return
+          fi
+          ;;
+        remove)
+          if [ "$COMP_CWORD" -gt 2 ]; then
+            case "$prev" in
+              --lang) return ;;
+              --workspace) return ;;
+              --api-key) return ;;
+              --base-url) return ;;
+              --ws-url) return ;;
+              --timeout) return ;;
+              --retries) return ;;
+            esac
+            if [[ "$cur" == -* ]]; then
+              COMPREPLY=( $(compgen -W "--lang --workspace --json --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+            else
+              COMPREPLY=( $(compgen -f -- "$cur") )
+            fi
+            return
+          fi
+          ;;
+        delete)
+          if [ "$COMP_CWORD" -gt 2 ]; then
+            case "$prev" in
+              --workspace) return ;;
+              --api-key) return ;;
+              --base-url) return ;;
+              --ws-url) return ;;
+              --timeout) return ;;
+              --retries) return ;;
+            esac
+            if [[ "$cur" == -* ]]; then
+              COMPREPLY=( $(compgen -W "--yes -y --workspace --json --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+            else
+              COMPREPLY=( $(compgen -f -- "$cur") )
+            fi
+            return
+          fi
+          ;;
+      esac
+      case "$prev" in
+      esac
+      if [[ "$cur" == -* ]]; then
+        COMPREPLY=( $(compgen -W "--help -h" -- "$cur") )
+      else
+        COMPREPLY=( $(compgen -W "list show create add remove delete" -- "$cur") )
+      fi
+      [ "$COMP_CWORD" -eq 2 ] && [[ "$cur" != -* ]] && COMPREPLY=( $(compgen -W "list show create add remove delete" -- "$cur") )
       ;;
     emulator)
       case "$prev" in
@@ -145,8 +369,76 @@ _inworld() {
         --fault) return ;;
         --unknown-voice) COMPREPLY=( $(compgen -W "not-found invalid-argument accept" -- "$cur") ); return ;;
         --stt-script) return ;;
+        --key-without-voice-scope) return ;;
+        --clone-rate-limit) return ;;
+        --preview-ttl) return ;;
+        --clone-latency) return ;;
       esac
-      COMPREPLY=( $(compgen -W "--port --host --api-key --engine --latency --generation-latency --realtime --fault --unknown-voice --legacy-voices-404 --voice-api-404 --stt-script --quiet -q --help -h" -- "$cur") )
+      COMPREPLY=( $(compgen -W "--port --host --api-key --engine --latency --generation-latency --realtime --fault --unknown-voice --legacy-voices-404 --voice-api-404 --stt-script --key-without-voice-scope --clone-rate-limit --preview-ttl --clone-latency --quiet -q --help -h" -- "$cur") )
+      ;;
+    config)
+      case "${COMP_WORDS[2]}" in
+        set)
+          if [ "$COMP_CWORD" -gt 2 ]; then
+            case "$prev" in
+            esac
+            if [[ "$cur" == -* ]]; then
+              COMPREPLY=( $(compgen -W "--quiet -q --help -h" -- "$cur") )
+            else
+              [ "$COMP_CWORD" -eq 3 ] && COMPREPLY=( $(compgen -W "api-key voice model language base-url ws-url" -- "$cur") )
+            fi
+            return
+          fi
+          ;;
+        get)
+          if [ "$COMP_CWORD" -gt 2 ]; then
+            case "$prev" in
+            esac
+            if [[ "$cur" == -* ]]; then
+              COMPREPLY=( $(compgen -W "--quiet -q --help -h" -- "$cur") )
+            else
+              [ "$COMP_CWORD" -eq 3 ] && COMPREPLY=( $(compgen -W "api-key voice model language base-url ws-url" -- "$cur") )
+            fi
+            return
+          fi
+          ;;
+        unset)
+          if [ "$COMP_CWORD" -gt 2 ]; then
+            case "$prev" in
+            esac
+            if [[ "$cur" == -* ]]; then
+              COMPREPLY=( $(compgen -W "--quiet -q --help -h" -- "$cur") )
+            else
+              [ "$COMP_CWORD" -eq 3 ] && COMPREPLY=( $(compgen -W "api-key voice model language base-url ws-url" -- "$cur") )
+            fi
+            return
+          fi
+          ;;
+        list)
+          if [ "$COMP_CWORD" -gt 2 ]; then
+            case "$prev" in
+            esac
+            COMPREPLY=( $(compgen -W "--json --quiet -q --help -h" -- "$cur") )
+            return
+          fi
+          ;;
+        path)
+          if [ "$COMP_CWORD" -gt 2 ]; then
+            case "$prev" in
+            esac
+            COMPREPLY=( $(compgen -W "--help -h" -- "$cur") )
+            return
+          fi
+          ;;
+      esac
+      case "$prev" in
+      esac
+      if [[ "$cur" == -* ]]; then
+        COMPREPLY=( $(compgen -W "--help -h" -- "$cur") )
+      else
+        COMPREPLY=( $(compgen -W "set get unset list path" -- "$cur") )
+      fi
+      [ "$COMP_CWORD" -eq 2 ] && [[ "$cur" != -* ]] && COMPREPLY=( $(compgen -W "set get unset list path" -- "$cur") )
       ;;
     login)
       case "$prev" in

@@ -27,6 +27,7 @@ export {
   UserAbortError,
   ValidationError,
   type APIErrorFields,
+  type ConnectionErrorOptions,
   type InworldErrorOptions,
 } from './core/errors.js';
 
@@ -62,8 +63,20 @@ export type { VoiceProfile, VoiceProfileEntry, WordTimestamp } from './stt/proto
 export type { SttOptions } from './stt/options.js';
 
 // Voices.
-export type { ListVoicesOptions } from './voices/list.js';
-export type { Voice } from './voices/types.js';
+export type { ListVoicesOptions, ListVoicesResult, VoiceSourceFilter } from './voices/list.js';
+export { CloneTimeoutError } from './voices/clone.js';
+export type {
+  CloneRequest,
+  CloneResult,
+  CloneSample,
+  DesignRequest,
+  DesignResult,
+  SampleValidation,
+  Voice,
+  VoiceCallOptions,
+  VoiceEdit,
+  VoicePreview,
+} from './voices/types.js';
 
 // Pronunciation dictionaries.
 export type { Pronunciations } from './resources/pronunciations.js';

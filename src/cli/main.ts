@@ -79,6 +79,8 @@ export async function buildProgram(load: 'all' | readonly string[] = 'all'): Pro
   const program = new Command('inworld')
     .description('Inworld text-to-speech and speech-to-text from the terminal, with an offline emulator')
     .version(VERSION, '-V, --version')
+    // Each command owns the flags after its name; `voices show X --json` must reach `show`.
+    .enablePositionalOptions()
     .addHelpText(
       'after',
       `

@@ -81,3 +81,25 @@ export async function readPipedSecret(stdin: NodeJS.ReadableStream): Promise<str
   if (lines.length > 1) throw new ValidationError('Standard input has more than one line; pipe in only the API key');
   return lines[0] ?? '';
 }
+
+/**
+ * Asks a yes/no question on a terminal and resolves true only for "y" or "yes"; anything else
+ * (Enter, Ctrl-D) is no. Ctrl-C rejects with UserAbortError. For non-terminals, callers must not ask.
+ */
+export async function confirm(question: string, stdin: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stderr): Promise<boolean> {
+  const { createInterface } = await import('node:readline');
+  const lines = createInterface({ input: stdin, output, terminal: true });
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (answer: boolean | Error) => {
+      if (settled) return;
+      settled = true;
+      lines.close();
+      if (answer instanceof Error) reject(answer);
+      else resolve(answer);
+    };
+    lines.on('SIGINT', () => finish(new UserAbortError('Interrupted')));
+    lines.on('close', () => finish(false));
+    lines.question(`${question} [y/N] `, (answer) => finish(/^\s*y(es)?\s*$/i.test(answer)));
+  });
+}

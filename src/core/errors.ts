@@ -159,17 +159,29 @@ export class ProtocolError extends APIError {
   override readonly code = 'protocol';
 }
 
+/** Options of a {@link ConnectionError}: those of every error, plus whether the request left this machine. */
+export interface ConnectionErrorOptions extends InworldErrorOptions {
+  /** True when no connection was ever made (refused, DNS, unreachable), so the server cannot have seen the request. */
+  requestNotSent?: boolean;
+}
+
 /** The network failed: refused, reset, DNS, TLS, or a socket dropped mid-stream. Retryable. */
 export class ConnectionError extends InworldError {
   override readonly code: string = 'connection';
-  constructor(message: string, options: InworldErrorOptions = {}) {
+  /**
+   * True when the failure came before any connection existed, so even a request that must not
+   * be repeated (a voice clone) may safely be sent again.
+   */
+  readonly requestNotSent: boolean;
+  constructor(message: string, options: ConnectionErrorOptions = {}) {
     super(message, { retryable: true, ...options });
+    this.requestNotSent = options.requestNotSent === true;
   }
 }
 
 /** A connect, first-byte or idle deadline passed. Retryable. */
 export class TimeoutError extends ConnectionError {
-  override readonly code = 'timeout';
+  override readonly code: string = 'timeout';
 }
 
 /** The caller aborted (AbortSignal, Ctrl-C). Never retried. */

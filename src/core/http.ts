@@ -31,8 +31,11 @@ export interface HttpRequestOptions {
   method?: HttpMethod;
   /** API path such as `/tts/v1/voice:stream`, joined onto the client's base URL. */
   path: string;
-  /** Query parameters; undefined values are left out. Encoded with %20 for spaces (not "+"). */
-  query?: Record<string, string | number | undefined>;
+  /**
+   * Query parameters; undefined values are left out and an array repeats its key
+   * (`languages=EN_US&languages=ES_ES`). Encoded with %20 for spaces (not "+").
+   */
+  query?: Record<string, string | number | undefined | readonly string[]>;
   /** Sent as JSON when present. */
   body?: unknown;
   signal?: AbortSignal;
@@ -69,7 +72,8 @@ export function buildUrl(client: InworldClient, path: string, query?: HttpReques
     const parts: string[] = [];
     for (const [key, value] of Object.entries(query)) {
       if (value === undefined) continue;
-      parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+      const values = Array.isArray(value) ? (value as readonly string[]) : [String(value)];
+      for (const item of values) parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(item)}`);
     }
     if (parts.length > 0) url.search = parts.join('&');
   }

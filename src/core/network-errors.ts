@@ -17,6 +17,8 @@ const REFUSED_CODES: Record<string, string> = {
   UND_ERR_SOCKET: 'connection closed unexpectedly',
   UND_ERR_CLOSED: 'connection closed',
 };
+/** Failures before any connection existed: not one byte of the request can have reached the server. */
+const NEVER_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EADDRNOTAVAIL']);
 const TLS_CODES = new Set([
   'CERT_HAS_EXPIRED',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -68,7 +70,7 @@ export function mapNetworkError(error: unknown, signal: AbortSignal | undefined,
     const message = lost
       ? `Connection to ${where} was lost (${reason}) (request ${requestId}). ${target}`
       : `Cannot connect to ${where} (${reason}). ${target}`;
-    return new ConnectionError(message, { cause: error });
+    return new ConnectionError(message, { cause: error, requestNotSent: NEVER_CONNECTED_CODES.has(code) });
   }
   const detail = error instanceof Error ? error.message : String(error);
   return new ConnectionError(`Request to ${where} failed: ${detail} (request ${requestId}). ${target}`, { cause: error });

@@ -5,7 +5,7 @@
 // timeout errors, malformed stream data before any audio). Never retried: 400/401/403, a
 // UserAbortError, or anything after audio has reached the caller (the attempt function says so by
 // throwing an error wrapped with `markDelivered`, or by passing `delivered()` in the options).
-import { ConnectionError, InworldError, UserAbortError } from './errors.js';
+import { ConnectionError, InworldError, TimeoutError, UserAbortError } from './errors.js';
 
 /** Requests (REST calls, TTS WebSocket handshakes): the default policy. */
 export const DEFAULT_RETRY_BASE_DELAY_MS = 500;
@@ -66,6 +66,15 @@ export function isRetryableError(error: unknown): boolean {
   if (isDelivered(error)) return false;
   if (error instanceof InworldError) return error.retryable;
   return false;
+}
+
+/**
+ * The rule for requests that must not run twice (voice clone, design, publish): once the body may
+ * have reached the server, nothing is retried, since a second attempt could create a second voice.
+ * Only a failure before any connection existed (refused, DNS, unreachable) is worth another try.
+ */
+export function isRetryableBeforeSend(error: unknown): boolean {
+  return error instanceof ConnectionError && error.requestNotSent && !(error instanceof TimeoutError) && isRetryableError(error);
 }
 
 /**

@@ -1,131 +1,122 @@
-// Listing voices. The current Voice API is `GET /voices/v1/voices` (AIP-160 filter
-// `lang_code = "<code>"`, paged with pageToken/nextPageToken). When it answers 404 (an older server,
-// or a deployment without it) we fall back to the legacy `GET /tts/v1/voices?filter=language=<xx>`,
-// which only knows ISO 639-1 base codes. Both shapes are normalised to one Voice type.
+// Listing voices. The current Voice API is `GET /voices/v1/voices`: an AIP-160 `filter`
+// (`lang_code = "<code>" AND gender = "female"`), the repeated `languages=` parameters Inworld's own
+// SDK sends, and paging with pageToken/nextPageToken followed to the end. When it answers 404 (an
+// older server), or 403 when asked to (a key without the Voices scope, as Inworld's own tools do),
+// we fall back to the legacy `GET /tts/v1/voices?filter=language=<xx>`, which knows only base codes
+// and no other filter. Both shapes are normalised to one Voice type (voices/protocol.ts).
 import type { InworldClient } from '../core/client.js';
-import { NotFoundError, ProtocolError, ValidationError } from '../core/errors.js';
-import { requestJson, type JsonResponse } from '../core/http.js';
-import { withRetry } from '../core/retry.js';
-import type { Voice } from './types.js';
+import { NotFoundError, PermissionDeniedError, ProtocolError, ValidationError } from '../core/errors.js';
+import type { JsonResponse } from '../core/http.js';
+import { LEGACY_VOICES_PATH, VOICE_API_PATH, normaliseLegacyVoice, normaliseVoiceApiVoice, str } from './protocol.js';
+import { voiceRequest } from './request.js';
+import type { Voice, VoiceCallOptions } from './types.js';
 
 export type { Voice } from './types.js';
+export { LEGACY_VOICES_PATH, VOICE_API_PATH, langCodeToBcp47, normaliseLegacyVoice, normaliseVoiceApiVoice } from './protocol.js';
 
-export const VOICE_API_PATH = '/voices/v1/voices';
-export const LEGACY_VOICES_PATH = '/tts/v1/voices';
 /** Stop following nextPageToken after this many pages (a server bug must not loop us forever). */
 export const MAX_VOICE_PAGES = 100;
 /** Page size we ask the Voice API for; the server may return fewer. */
 export const VOICE_PAGE_SIZE = 500;
 
+/** Where a voice comes from, as the list filters it. */
+export type VoiceSourceFilter = 'system' | 'custom';
+
 /** Filter and request settings for listing voices. */
-export interface ListVoicesOptions {
+export interface ListVoicesOptions extends VoiceCallOptions {
   /** Language filter: BCP-47 (`en-US`), underscore form (`en_US`) or a base code (`en`). */
   language?: string;
-  signal?: AbortSignal;
-  timeoutMs?: number;
-  maxRetries?: number;
+  /** Several languages at once (any of them matches); combined with `language` when both are given. */
+  languages?: string[];
+  /** `female`, `male`, `neutral` (sent lower case, as Inworld's tools do). */
+  gender?: string;
+  /** `young`, `adult`, `middle_aged`, `elderly` (sent lower case). */
+  ageGroup?: string;
+  /** Only the built-in voices, or only the ones cloned or designed in your workspace. */
+  source?: VoiceSourceFilter;
   /** Ask the Voice API for this page size (default 500). */
   pageSize?: number;
   /** Skip the Voice API and use the legacy endpoint only. */
   legacyOnly?: boolean;
+  /**
+   * When the Voice API refuses the key (403: no Voices scope), list from the legacy endpoint
+   * instead, as Inworld's own tools do. Off by default: the refusal says what the key lacks.
+   */
+  fallbackOnForbidden?: boolean;
 }
 
+/** What a detailed voice listing found, and how. */
 export interface ListVoicesResult {
   voices: Voice[];
   /** Which endpoint answered. */
   source: 'voice-api' | 'legacy';
+  /** Filters the answering endpoint cannot apply (the legacy list knows no gender or age). */
+  ignoredFilters: string[];
 }
 
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
+interface VoiceFilters {
+  languages: string[];
+  gender?: string;
+  ageGroup?: string;
+  source?: VoiceSourceFilter;
 }
 
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string' && item.length > 0) : [];
-}
-
-/** `EN_US` -> `en-US`, `AUTO` -> `auto`, `zh_Hant_TW` -> `zh-Hant-TW`. */
-export function langCodeToBcp47(code: string): string {
-  const parts = code.split(/[_-]/).filter(Boolean);
-  if (parts.length === 0) return code;
-  return parts
-    .map((part, index) => {
-      if (index === 0) return part.toLowerCase();
-      if (part.length === 2) return part.toUpperCase();
-      if (part.length === 4) return part[0]!.toUpperCase() + part.slice(1).toLowerCase();
-      return part;
-    })
-    .join('-');
-}
-
-/** Normalises one Voice API voice object. */
-export function normaliseVoiceApiVoice(raw: unknown): Voice | undefined {
-  if (raw === null || typeof raw !== 'object') return undefined;
-  const record = raw as Record<string, unknown>;
-  const name = str(record.name);
-  const id = str(record.voiceId) ?? (name ? name.split('/').pop() : undefined);
-  if (!id) return undefined;
-  const languages: string[] = [];
-  const langCode = str(record.langCode);
-  if (langCode) languages.push(langCodeToBcp47(langCode));
-  for (const language of strings(record.promptLanguages)) {
-    if (!languages.includes(language)) languages.push(language);
-  }
-  const source = str(record.source);
-  const voice: Voice = {
-    id,
-    displayName: str(record.displayName) ?? id,
-    languages,
-    isCustom: source !== undefined ? source !== 'SYSTEM' : id.includes('__'),
-    tags: strings(record.tags),
-    origin: 'voice-api',
-  };
-  const description = str(record.description);
-  if (description) voice.description = description;
-  const gender = str(record.gender);
-  if (gender && !gender.endsWith('_UNSPECIFIED')) voice.gender = gender;
-  const ageGroup = str(record.ageGroup);
-  if (ageGroup && !ageGroup.endsWith('_UNSPECIFIED')) voice.ageGroup = ageGroup;
-  if (source) voice.source = source;
-  const categories = strings(record.categories);
-  if (categories.length > 0) voice.categories = categories;
-  if (name) voice.name = name;
-  return voice;
-}
-
-/** Normalises one legacy `/tts/v1/voices` voice object. */
-export function normaliseLegacyVoice(raw: unknown): Voice | undefined {
-  if (raw === null || typeof raw !== 'object') return undefined;
-  const record = raw as Record<string, unknown>;
-  const id = str(record.voiceId) ?? str(record.name);
-  if (!id) return undefined;
-  const isCustom = typeof record.isCustom === 'boolean' ? record.isCustom : id.includes('__');
-  const voice: Voice = {
-    id,
-    displayName: str(record.displayName) ?? id,
-    languages: strings(record.languages),
-    isCustom,
-    tags: strings(record.tags),
-    origin: 'legacy',
-  };
-  const description = str(record.description);
-  if (description) voice.description = description;
-  const gender = str(record.gender);
-  if (gender) voice.gender = gender;
-  const ageGroup = str(record.ageGroup);
-  if (ageGroup) voice.ageGroup = ageGroup;
-  voice.source = isCustom ? 'CUSTOM' : 'SYSTEM';
-  return voice;
-}
-
-function validateLanguage(language: string | undefined): string | undefined {
-  if (language === undefined) return undefined;
+function validateLanguage(language: string): string | undefined {
   const trimmed = language.trim();
   if (trimmed === '') return undefined;
   if (!/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/.test(trimmed)) {
     throw new ValidationError(`Language "${language}" is not a language code; use a form like en, en-US or ja-JP (fix --lang).`);
   }
   return trimmed;
+}
+
+function validateWord(value: string | undefined, what: string, flag: string): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const word = value.trim().toLowerCase().replace(/[-\s]+/g, '_');
+  if (!/^[a-z_]+$/.test(word)) throw new ValidationError(`${what} "${value}" is not a single word such as female or young (fix ${flag}).`);
+  return word;
+}
+
+function validateFilters(options: ListVoicesOptions): VoiceFilters {
+  const given = [...(options.language !== undefined ? [options.language] : []), ...(options.languages ?? [])];
+  const languages = [...new Set(given.map(validateLanguage).filter((code): code is string => code !== undefined))];
+  if (options.source !== undefined && options.source !== 'system' && options.source !== 'custom') {
+    throw new ValidationError(`Voice source "${String(options.source)}" is neither system nor custom (fix --source).`);
+  }
+  return {
+    languages,
+    gender: validateWord(options.gender, 'Gender', '--gender'),
+    ageGroup: validateWord(options.ageGroup, 'Age group', '--age'),
+    source: options.source,
+  };
+}
+
+/** The AIP-160 expression for the filters; one language goes here too (the form older servers know). */
+export function voiceFilterExpression(filters: VoiceFilters): string | undefined {
+  const terms: string[] = [];
+  if (filters.languages.length === 1) terms.push(`lang_code = "${filters.languages[0]}"`);
+  if (filters.gender) terms.push(`gender = "${filters.gender}"`);
+  if (filters.ageGroup) terms.push(`age_group = "${filters.ageGroup}"`);
+  if (filters.source) terms.push(`source = "${filters.source === 'system' ? 'SYSTEM' : 'IVC'}"`);
+  return terms.length > 0 ? terms.join(' AND ') : undefined;
+}
+
+/** True when the voice speaks one of the wanted languages (`en` matches `en-GB`; `en-US` only itself). */
+function speaksAny(voice: Voice, wanted: readonly string[]): boolean {
+  const spoken = voice.languages.map((language) => language.toLowerCase().replace(/_/g, '-'));
+  return wanted.some((code) => {
+    const want = code.toLowerCase().replace(/_/g, '-');
+    return spoken.some((language) => language === want || (!want.includes('-') && language.split('-')[0] === want));
+  });
+}
+
+/** What the server may not have applied, applied here: a no-op when it did. */
+function keep(voices: Voice[], filters: VoiceFilters, checkLanguages: boolean): Voice[] {
+  return voices.filter(
+    (voice) =>
+      (!checkLanguages || filters.languages.length === 0 || speaksAny(voice, filters.languages)) &&
+      (filters.source === undefined || voice.isCustom === (filters.source === 'custom')),
+  );
 }
 
 function voicesArray(data: unknown, requestId: string): unknown[] {
@@ -138,60 +129,63 @@ function voicesArray(data: unknown, requestId: string): unknown[] {
   return voices;
 }
 
-async function getJson(client: InworldClient, path: string, query: Record<string, string | number | undefined>, options: ListVoicesOptions): Promise<JsonResponse<unknown>> {
-  return withRetry(
-    () => requestJson(client, { method: 'GET', path, query, signal: options.signal, timeoutMs: options.timeoutMs }),
-    { maxRetries: options.maxRetries ?? client.maxRetries, signal: options.signal },
-  );
+function getJson(client: InworldClient, path: string, query: Record<string, string | number | undefined | readonly string[]>, options: ListVoicesOptions): Promise<JsonResponse<unknown>> {
+  return voiceRequest(client, { method: 'GET', path, query, idempotent: true }, options);
 }
 
-async function listFromVoiceApi(client: InworldClient, language: string | undefined, options: ListVoicesOptions): Promise<Voice[]> {
-  const filter = language ? `lang_code = "${language}"` : undefined;
+async function listFromVoiceApi(client: InworldClient, filters: VoiceFilters, options: ListVoicesOptions): Promise<Voice[]> {
+  const filter = voiceFilterExpression(filters);
+  const languages = filters.languages.length > 0 ? filters.languages : undefined;
   const voices: Voice[] = [];
   const seenTokens = new Set<string>();
   let pageToken: string | undefined;
   for (let page = 0; page < MAX_VOICE_PAGES; page += 1) {
-    const response = await getJson(client, VOICE_API_PATH, { filter, pageSize: options.pageSize ?? VOICE_PAGE_SIZE, pageToken }, options);
+    const query = { filter, languages, pageSize: options.pageSize ?? VOICE_PAGE_SIZE, pageToken };
+    const response = await getJson(client, VOICE_API_PATH, query, options);
     for (const raw of voicesArray(response.data, response.requestId)) {
       const voice = normaliseVoiceApiVoice(raw);
       if (voice) voices.push(voice);
     }
     const next = str((response.data as Record<string, unknown>).nextPageToken);
-    if (!next || seenTokens.has(next)) return voices;
+    if (!next || seenTokens.has(next)) return keep(voices, filters, filters.languages.length > 1);
     seenTokens.add(next);
     pageToken = next;
   }
   client.logger.debug(`voices: stopped after ${MAX_VOICE_PAGES} pages`);
-  return voices;
+  return keep(voices, filters, filters.languages.length > 1);
 }
 
-async function listFromLegacy(client: InworldClient, language: string | undefined, options: ListVoicesOptions): Promise<Voice[]> {
-  // The legacy filter only knows base codes: en-US -> en.
-  const base = language ? language.split(/[-_]/)[0]!.toLowerCase() : undefined;
-  const response = await getJson(client, LEGACY_VOICES_PATH, { filter: base ? `language=${base}` : undefined }, options);
+async function listFromLegacy(client: InworldClient, filters: VoiceFilters, options: ListVoicesOptions): Promise<Voice[]> {
+  // The legacy filter only knows one base code: en-US -> en. Several languages are filtered here.
+  const bases = [...new Set(filters.languages.map((code) => code.split(/[-_]/)[0]!.toLowerCase()))];
+  const query = { filter: bases.length === 1 ? `language=${bases[0]}` : undefined };
+  const response = await getJson(client, LEGACY_VOICES_PATH, query, options);
   const voices: Voice[] = [];
   for (const raw of voicesArray(response.data, response.requestId)) {
     const voice = normaliseLegacyVoice(raw);
     if (voice) voices.push(voice);
   }
-  return voices;
+  return keep(voices, { ...filters, languages: bases }, bases.length > 1);
 }
 
-/** Lists voices, optionally for one language; Voice API first, legacy endpoint on 404. */
+/** Lists voices matching the filters; Voice API first, the legacy endpoint on 404 (or 403, if asked). */
 export async function listVoicesDetailed(client: InworldClient, options: ListVoicesOptions = {}): Promise<ListVoicesResult> {
-  const language = validateLanguage(options.language);
+  const filters = validateFilters(options);
   if (!options.legacyOnly) {
     try {
-      return { voices: await listFromVoiceApi(client, language, options), source: 'voice-api' };
+      return { voices: await listFromVoiceApi(client, filters, options), source: 'voice-api', ignoredFilters: [] };
     } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      client.logger.debug('voices: the Voice API answered 404; using the legacy /tts/v1/voices endpoint');
+      const forbidden = error instanceof PermissionDeniedError && options.fallbackOnForbidden === true;
+      if (!(error instanceof NotFoundError) && !forbidden) throw error;
+      const why = error instanceof NotFoundError ? 'answered 404' : 'refused this key (403)';
+      client.logger.debug(`voices: the Voice API ${why}; using the legacy /tts/v1/voices endpoint`);
     }
   }
-  return { voices: await listFromLegacy(client, language, options), source: 'legacy' };
+  const ignoredFilters = [...(filters.gender ? ['gender'] : []), ...(filters.ageGroup ? ['age group'] : [])];
+  return { voices: await listFromLegacy(client, filters, options), source: 'legacy', ignoredFilters };
 }
 
-/** Lists voices, optionally for one language; Voice API first, legacy endpoint on 404. */
+/** Lists voices matching the filters; Voice API first, the legacy endpoint on 404 (or 403, if asked). */
 export async function listVoices(client: InworldClient, options: ListVoicesOptions = {}): Promise<Voice[]> {
   return (await listVoicesDetailed(client, options)).voices;
 }

@@ -93,3 +93,13 @@ test('a verified `inworld login` caches the key\'s voices; `login --emulator` do
   assert.equal(rehearsal.code, 0, rehearsal.stderr);
   assert.equal(readFileSync(cachePath, 'utf8'), `${OWN_VOICE}\n`);
 });
+
+test('the voice subcommands complete their voice id and their own flags (bash, fish)', { skip: needs('bash', 'fish') }, () => {
+  seedCache(['Ashley', OWN_VOICE]);
+  for (const sub of ['show', 'update', 'delete']) assert.deepEqual(bashComplete(`inworld voices ${sub} my-`), [OWN_VOICE], sub);
+  assert.deepEqual(bashComplete('inworld voices clone --remove-b'), ['--remove-background-noise']);
+  assert.deepEqual(bashComplete('inworld voices --gender f'), ['female']);
+  assert.ok(bashComplete('inworld voices ').includes('design'));
+  const fish = execFileSync('fish', ['-c', `source ${COMPLETIONS}inworld.fish; complete -C 'inworld voices delete my-'`], { encoding: 'utf8', env: env() });
+  assert.deepEqual(fish.split('\n').filter(Boolean).map((line) => line.split('\t')[0]), [OWN_VOICE]);
+});

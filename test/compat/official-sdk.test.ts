@@ -95,8 +95,9 @@ test('listVoices: everything, then filtered by one and by two languages', async 
 test('getVoice: one voice, and a clear error for an unknown id', async () => {
   const dennis = await sdk.getVoice('Dennis');
   assert.equal(dennis.voiceId, 'Dennis');
-  await assert.rejects(sdk.getVoice('NoSuchVoice'), (error: Error & { status?: number }) => {
-    assert.equal(error.status, 404);
+  // The SDK's ApiError carries the HTTP status as `code`.
+  await assert.rejects(sdk.getVoice('NoSuchVoice'), (error: Error & { code?: unknown }) => {
+    assert.equal(error.code, 404, `${error.name}: ${error.message}`);
     return true;
   });
 });
@@ -119,7 +120,7 @@ test('clone, speak with the clone, update it, then delete it', async () => {
   assert.equal((await sdk.getVoice(voiceId)).displayName, 'SDK Clone renamed');
 
   await sdk.deleteVoice(voiceId);
-  await assert.rejects(sdk.getVoice(voiceId), (error: Error & { status?: number }) => error.status === 404);
+  await assert.rejects(sdk.getVoice(voiceId), (error: Error & { code?: unknown }) => error.code === 404);
 });
 
 test('design previews, then publish one and speak with it', async () => {

@@ -10,6 +10,7 @@ const PUBLIC_RUNTIME_EXPORTS = [
   'AudioDeviceError',
   'AuthenticationError',
   'BadRequestError',
+  'CloneTimeoutError',
   'ConnectionError',
   'DELIVERY_MODES',
   'END_TURN',

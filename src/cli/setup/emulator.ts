@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import { isLoopbackHost } from '../context.js';
 import { interruptSignal } from '../interrupt.js';
-import { choiceOption, nonNegativeInt } from '../options.js';
+import { choiceOption, nonNegativeInt, positiveInt } from '../options.js';
 import { note } from '../ui.js';
 
 export const DEFAULT_EMULATOR_PORT = 8787;
@@ -21,6 +21,10 @@ interface EmulatorFlags {
   legacyVoices404?: boolean;
   voiceApi404?: boolean;
   sttScript: string[];
+  keyWithoutVoiceScope: string[];
+  cloneRateLimit?: number;
+  previewTtl?: number;
+  cloneLatency?: number;
   quiet?: boolean;
 }
 
@@ -49,6 +53,10 @@ export function emulatorCommand(): Command {
     .addOption(new Option('--legacy-voices-404', 'answer the legacy GET /tts/v1/voices with 404'))
     .addOption(new Option('--voice-api-404', 'answer the Voice API (/voices/v1/…) with 404'))
     .addOption(new Option('--stt-script <text>', 'transcript for the next speech-to-text turn (repeatable, used in order)').default([]).argParser(collect))
+    .addOption(new Option('--key-without-voice-scope <key>', 'answer this key 403 on the Voice API, as a key without the Voices scope (repeatable; * for every key)').default([]).argParser(collect))
+    .addOption(new Option('--clone-rate-limit <n>', 'voice clones allowed per key per minute (default 5)').argParser(positiveInt('--clone-rate-limit')))
+    .addOption(new Option('--preview-ttl <ms>', 'how long a voice design preview can be published, in ms (default 600000)').argParser(positiveInt('--preview-ttl')))
+    .addOption(new Option('--clone-latency <ms>', 'extra time a voice clone takes after the voice exists, in ms').argParser(nonNegativeInt('--clone-latency')))
     .addOption(new Option('-q, --quiet', 'do not log requests to stderr'))
     .addHelpText(
       'after',
@@ -78,6 +86,10 @@ Examples:
         legacyVoicesNotFound: flags.legacyVoices404,
         voiceApiNotFound: flags.voiceApi404,
         sttScript: flags.sttScript.length > 0 ? flags.sttScript : undefined,
+        keysWithoutVoiceScope: flags.keyWithoutVoiceScope,
+        cloneRateLimitPerMinute: flags.cloneRateLimit,
+        previewTtlMs: flags.previewTtl,
+        cloneLatencyMs: flags.cloneLatency,
         quiet: flags.quiet ?? false,
       });
       process.stdout.write(`${emulator.url}\n`);

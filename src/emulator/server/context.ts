@@ -15,6 +15,8 @@ import type { RecordedRequest, RequestRecorder } from './recorder.js';
 import type { SpeechEngine } from '../tts/speech.js';
 import type { VoiceCatalogue } from '../voices/types.js';
 import type { PronunciationStore } from '../pronunciations/store.js';
+import type { CloneRateLimiter } from '../voices/guards.js';
+import type { VoiceStore } from '../voices/store.js';
 
 export interface EmulatorLogger {
   /** One line about a request or event; printed unless the emulator is quiet. */
@@ -35,6 +37,10 @@ export interface EmulatorContext {
   readonly voices: VoiceCatalogue;
   /** Named pronunciation dictionaries, shared by their API and by synthesis. */
   readonly pronunciations: PronunciationStore;
+  /** The same voices, writable: custom voices and design previews (the Voice API handlers). */
+  readonly voiceStore: VoiceStore;
+  /** Voice clones per key per minute. */
+  readonly cloneLimiter: CloneRateLimiter;
   readonly recorder: RequestRecorder;
   /** The record of the request / handshake being handled; append WS messages with recorder.appendMessage. */
   readonly record: RecordedRequest;

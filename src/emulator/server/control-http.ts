@@ -26,7 +26,7 @@ export interface ControlDeps {
 }
 
 /** Options a running emulator may change, with the JSON type each takes. */
-const SWITCHABLE_OPTIONS: Record<string, 'boolean' | 'number' | 'positive' | 'unknownVoice' | 'limits' | 'wordStyle'> = {
+const SWITCHABLE_OPTIONS: Record<string, 'boolean' | 'number' | 'positive' | 'unknownVoice' | 'limits' | 'wordStyle' | 'keys'> = {
   legacyVoicesNotFound: 'boolean',
   voiceApiNotFound: 'boolean',
   realtime: 'boolean',
@@ -37,6 +37,10 @@ const SWITCHABLE_OPTIONS: Record<string, 'boolean' | 'number' | 'positive' | 'un
   limits: 'limits',
   wordTimestampStyle: 'wordStyle',
   maxConcurrentSynthesis: 'positive',
+  keysWithoutVoiceScope: 'keys',
+  cloneRateLimitPerMinute: 'positive',
+  previewTtlMs: 'positive',
+  cloneLatencyMs: 'number',
 };
 
 function patchOptions(options: ResolvedEmulatorOptions, body: unknown): void {
@@ -51,6 +55,7 @@ function patchOptions(options: ResolvedEmulatorOptions, body: unknown): void {
       : kind === 'positive' ? typeof value === 'number' && Number.isFinite(value) && value > 0
       : kind === 'wordStyle' ? value === 'attached' || value === 'tokens'
       : kind === 'unknownVoice' ? value === 'not-found' || value === 'invalid-argument' || value === 'accept'
+      : kind === 'keys' ? Array.isArray(value) && value.every((key) => typeof key === 'string' && key !== '')
       : kind === 'limits' ? typeof value === 'object' && value !== null && Object.entries(value).every(([k, v]) => k in options.limits && Number.isInteger(v) && (v as number) > 0)
       : false;
     if (!ok) throw new FaultSpecError(`option "${key}" cannot be set to ${JSON.stringify(value)}`);
@@ -119,5 +124,7 @@ function addFaults(faults: FaultRegistry, body: unknown): FaultRule[] {
 function optionsJson(options: ResolvedEmulatorOptions): Record<string, unknown> {
   // The log sink is a function and the key a secret: neither belongs in the answer.
   const { logSink: _sink, apiKey, ...rest } = options;
-  return { ...rest, apiKeyRequired: apiKey !== undefined };
+  // Keys are credentials: only the wildcard is shown as written.
+  const keysWithoutVoiceScope = rest.keysWithoutVoiceScope.map((key) => (key === '*' ? key : `${key.slice(0, 2)}…`));
+  return { ...rest, keysWithoutVoiceScope, apiKeyRequired: apiKey !== undefined };
 }

@@ -85,6 +85,7 @@ function recordRequest(runtime: ServerRuntime, req: RoutedRequest, startedMs: nu
     method,
     path,
     query: Object.fromEntries(url.searchParams),
+    rawQuery: url.search,
     headers: request.headers,
     bodyBytes: raw.length,
     ...(body !== undefined ? { body } : {}),

@@ -14,6 +14,10 @@ export interface EmulatorTextLimits {
   sendTextChars?: number;
   /** Max `bufferCharThreshold` on WebSocket `create`. */
   bufferCharThresholdMax?: number;
+  /** Shortest voice design description accepted (sources disagree: 30 in Inworld's SDK, 7 in its tools). Default 1. */
+  designPromptMinChars?: number;
+  /** Longest voice design description accepted (250 in Inworld's SDK, 1000 in its newer tools). Default 1000. */
+  designPromptMaxChars?: number;
 }
 
 export interface EmulatorOptions {
@@ -64,6 +68,16 @@ export interface EmulatorOptions {
   env?: NodeJS.ProcessEnv;
   /** Transcripts for speech-to-text turns, used in order (the emulator does not recognize speech). */
   sttScript?: string[];
+  /** The workspace custom voices belong to: their ids are `{workspace}__{name}`. Default `emulator`. */
+  workspace?: string;
+  /** Credentials that lack the Voices scope: the Voice API answers them 403 (code 7). `*` means every key. */
+  keysWithoutVoiceScope?: string[];
+  /** Voice clones allowed per key per minute; one more gets 429 with Retry-After (code 8). Default 5. */
+  cloneRateLimitPerMinute?: number;
+  /** How long a voice design preview can be published, ms. Default 600000 (10 minutes). */
+  previewTtlMs?: number;
+  /** Extra time a clone takes after the voice was created, before the answer, ms (a slow service). */
+  cloneLatencyMs?: number;
 }
 
 export interface ResolvedEmulatorOptions {
@@ -86,6 +100,11 @@ export interface ResolvedEmulatorOptions {
   wordTimestampStyle: 'attached' | 'tokens';
   maxConcurrentSynthesis: number;
   sttScript?: string[];
+  workspace: string;
+  keysWithoutVoiceScope: string[];
+  cloneRateLimitPerMinute: number;
+  previewTtlMs: number;
+  cloneLatencyMs: number;
 }
 
 export const DEFAULT_EMULATOR_HOST = '127.0.0.1';
@@ -94,6 +113,11 @@ export const DEFAULT_STREAM_CHARS = 2000;
 export const DEFAULT_SEND_TEXT_CHARS = 2000;
 export const DEFAULT_BUFFER_CHAR_THRESHOLD_MAX = 2000;
 export const DEFAULT_STREAM_CHUNK_MS = 200;
+export const DEFAULT_WORKSPACE = 'emulator';
+export const DEFAULT_CLONE_RATE_LIMIT_PER_MINUTE = 5;
+export const DEFAULT_PREVIEW_TTL_MS = 10 * 60_000;
+export const DEFAULT_DESIGN_PROMPT_MIN_CHARS = 1;
+export const DEFAULT_DESIGN_PROMPT_MAX_CHARS = 1000;
 export const ENGINE_ENV_VAR = 'INWORLD_EMULATOR_ENGINE';
 
 export function resolveEmulatorOptions(options: EmulatorOptions, espeakAvailable: boolean): ResolvedEmulatorOptions {
@@ -117,6 +141,8 @@ export function resolveEmulatorOptions(options: EmulatorOptions, espeakAvailable
       streamChars: options.limits?.streamChars ?? DEFAULT_STREAM_CHARS,
       sendTextChars: options.limits?.sendTextChars ?? DEFAULT_SEND_TEXT_CHARS,
       bufferCharThresholdMax: options.limits?.bufferCharThresholdMax ?? DEFAULT_BUFFER_CHAR_THRESHOLD_MAX,
+      designPromptMinChars: options.limits?.designPromptMinChars ?? DEFAULT_DESIGN_PROMPT_MIN_CHARS,
+      designPromptMaxChars: options.limits?.designPromptMaxChars ?? DEFAULT_DESIGN_PROMPT_MAX_CHARS,
     },
     unknownVoice: options.unknownVoice ?? 'not-found',
     legacyVoicesNotFound: options.legacyVoicesNotFound ?? false,
@@ -127,6 +153,12 @@ export function resolveEmulatorOptions(options: EmulatorOptions, espeakAvailable
     wordTimestampStyle: options.wordTimestampStyle ?? 'attached',
     maxConcurrentSynthesis:
       options.maxConcurrentSynthesis !== undefined && options.maxConcurrentSynthesis > 0 ? options.maxConcurrentSynthesis : Infinity,
+    workspace: options.workspace && /^[A-Za-z0-9_-]+$/.test(options.workspace) ? options.workspace : DEFAULT_WORKSPACE,
+    keysWithoutVoiceScope: [...(options.keysWithoutVoiceScope ?? [])],
+    cloneRateLimitPerMinute:
+      options.cloneRateLimitPerMinute !== undefined && options.cloneRateLimitPerMinute > 0 ? options.cloneRateLimitPerMinute : DEFAULT_CLONE_RATE_LIMIT_PER_MINUTE,
+    previewTtlMs: options.previewTtlMs !== undefined && options.previewTtlMs > 0 ? options.previewTtlMs : DEFAULT_PREVIEW_TTL_MS,
+    cloneLatencyMs: nonNegative(options.cloneLatencyMs),
   };
 }
 

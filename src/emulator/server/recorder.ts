@@ -13,6 +13,8 @@ export interface RecordedRequest {
   /** Path without the query string, e.g. `/tts/v1/voice:stream`. */
   readonly path: string;
   readonly query: Record<string, string>;
+  /** The query string as sent (`?a=1&a=2`), for parameters that repeat; '' when there is none. */
+  readonly rawQuery?: string;
   readonly headers: IncomingHttpHeaders;
   /** Parsed JSON body when it parsed, else undefined (see rawBody). */
   body?: unknown;

@@ -2,7 +2,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleSttTranscribe } from '../stt/rest.js';
 import { handleSynthesize, handleSynthesizeStream } from '../tts/http.js';
-import { handleGetVoice, handleLegacyVoices, handleListVoices } from '../voices/http.js';
+import { handleLegacyVoices } from '../voices/http.js';
+import { routeVoiceApi, VOICE_API_PREFIX } from '../voices/routes.js';
 import { handlePronunciations, matchPronunciationPath } from '../pronunciations/http.js';
 import type { EmulatorContext } from './context.js';
 import { EmulatorError, GRPC_INVALID_ARGUMENT, GRPC_NOT_FOUND, GRPC_UNIMPLEMENTED } from './grpc.js';
@@ -16,8 +17,6 @@ export const STT_PATH = '/stt/v1/transcribe';
 export const STT_WS_PATH = '/stt/v1/transcribe:streamBidirectional';
 export const LEGACY_VOICES_PATH = '/tts/v1/voices';
 export const VOICES_PATH = '/voices/v1/voices';
-/** The Voice API's long form, which the service still answers: `/voices/v1/workspaces/{workspace}/voices[/{voice}]`. */
-const WORKSPACE_VOICES = /^\/voices\/v1\/workspaces\/[^/]+\/voices(?:\/([^/]+))?$/;
 
 /** One plain HTTP request, read and recorded, on its way to a handler. */
 export interface RoutedRequest {
@@ -55,9 +54,6 @@ export async function route(runtime: ServerRuntime, req: RoutedRequest, ctx: Emu
     case LEGACY_VOICES_PATH:
       allow('GET');
       return handleLegacyVoices(response, url, ctx);
-    case VOICES_PATH:
-      allow('GET');
-      return handleListVoices(response, url, ctx);
     case '/':
       return sendJson(response, 200, { name: 'inworld-emulator', engine: runtime.speech.name });
     default: {
@@ -66,17 +62,7 @@ export async function route(runtime: ServerRuntime, req: RoutedRequest, ctx: Emu
         if (method !== 'GET' && method !== 'DELETE') requireJson();
         return handlePronunciations(dictionaries, { method, url, body, response }, ctx);
       }
-      const workspace = WORKSPACE_VOICES.exec(path);
-      if (workspace) {
-        allow('GET');
-        return workspace[1] === undefined
-          ? handleListVoices(response, url, ctx)
-          : handleGetVoice(response, decodeURIComponent(workspace[1]), ctx);
-      }
-      if (path.startsWith(`${VOICES_PATH}/`) && !path.slice(VOICES_PATH.length + 1).includes('/')) {
-        allow('GET');
-        return handleGetVoice(response, decodeURIComponent(path.slice(VOICES_PATH.length + 1)), ctx);
-      }
+      if (path.startsWith(VOICE_API_PREFIX)) return routeVoiceApi(req, ctx);
       throw new EmulatorError(GRPC_NOT_FOUND, 'Not Found');
     }
   }

@@ -6,8 +6,9 @@ import type { ServerResponse } from 'node:http';
 import { createEncoder } from '../codecs/encoders.js';
 import { type FaultAction, FaultRegistry } from '../faults/rules.js';
 import { createSpeechEngine, espeakAvailable, type SpeechEngine } from '../tts/speech.js';
-import { createVoiceCatalogue } from '../voices/catalogue.js';
 import { PronunciationStore } from '../pronunciations/store.js';
+import { CloneRateLimiter } from '../voices/guards.js';
+import { VoiceStore } from '../voices/store.js';
 import type { EmulatorContext, EmulatorLogger } from './context.js';
 import { EmulatorError, GRPC_RESOURCE_EXHAUSTED } from './grpc.js';
 import { type EmulatorOptions, type ResolvedEmulatorOptions, resolveEmulatorOptions } from './options.js';
@@ -38,9 +39,11 @@ export function createRuntime(input: EmulatorOptions): ServerRuntime {
   const faults = new FaultRegistry();
   for (const rule of input.faults ?? []) faults.add(rule);
   const recorder = new RequestRecorder();
-  const voices = createVoiceCatalogue();
+  const voices = new VoiceStore();
   const pronunciations = new PronunciationStore();
-  const speech = createSpeechEngine(options.engine, voices);
+  const cloneLimiter = new CloneRateLimiter();
+  // The engine also renders design previews, which synthesis requests cannot name.
+  const speech = createSpeechEngine(options.engine, voices.previewAwareCatalogue());
   const closingController = new AbortController();
   const closing = closingController.signal;
   // Every open session and pending latency timer listens for closing; hundreds at once are normal.
@@ -66,6 +69,8 @@ export function createRuntime(input: EmulatorOptions): ServerRuntime {
       createEncoder,
       voices,
       pronunciations,
+      voiceStore: voices,
+      cloneLimiter,
       recorder,
       record,
       matchedFaults,

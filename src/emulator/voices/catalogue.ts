@@ -53,10 +53,20 @@ const PITCH_BY_GENDER_AGE_HZ: Record<string, number> = {
   'MALE:YOUNG': 135, 'MALE:ADULT': 118, 'MALE:MIDDLE_AGED': 110, 'MALE:OLD': 100,
 };
 
+/** The placeholder engine's base pitch for a kind of voice (150 Hz when gender or age is unknown). */
+export function basePitchHz(gender: string, ageGroup: string): number {
+  return PITCH_BY_GENDER_AGE_HZ[`${gender}:${ageGroup}`] ?? 150;
+}
+
+/** The espeak-ng voice for a Voice API langCode and gender (English when espeak has no voice for it). */
+export function espeakVoiceFor(langCode: string, gender: string): string {
+  return `${ESPEAK_LANGUAGE[langCode] ?? ESPEAK_LANGUAGE[`${langCode.split('_')[0]}_${langCode.split('_')[0]}`] ?? 'en-us'}+${gender === 'FEMALE' ? 'f3' : 'm3'}`;
+}
+
 function toVoice([voiceId, langCode, gender, ageGroup, description, tags]: Row, index: number): EmulatorVoice {
   const [language = 'en', region = 'US'] = langCode.split('_');
   // Small per-voice offsets keep same-gender voices apart.
-  const pitchHz = (PITCH_BY_GENDER_AGE_HZ[`${gender}:${ageGroup}`] ?? 150) + ((index * 7) % 21) - 10;
+  const pitchHz = basePitchHz(gender, ageGroup) + ((index * 7) % 21) - 10;
   return {
     voiceId,
     displayName: voiceId,
@@ -69,7 +79,7 @@ function toVoice([voiceId, langCode, gender, ageGroup, description, tags]: Row, 
     categories: [],
     source: 'SYSTEM',
     pitchHz,
-    espeakVoice: `${ESPEAK_LANGUAGE[langCode] ?? 'en-us'}+${gender === 'FEMALE' ? 'f3' : 'm3'}`,
+    espeakVoice: espeakVoiceFor(langCode, gender),
   };
 }
 

@@ -3,8 +3,8 @@
 //   term  := ['NOT' | '-'] field op value
 //   op    := '=' | '!=' | ':'                  ':' means "has" (list contains / string contains)
 //   value := "quoted" | 'quoted' | bare
-// Fields: lang_code (en, en-US or en_US), source, gender, age_group, voice_id, display_name,
-// description, tags, categories; camelCase spellings work too.
+// Fields: lang_code (en, en-US or en_US), source, gender, age_group (`elderly` is OLD), voice_id,
+// display_name, description, tags, categories, owned (a custom voice); camelCase spellings work too.
 import { invalidArgument } from '../server/grpc.js';
 import type { EmulatorVoice } from './types.js';
 
@@ -14,8 +14,23 @@ const FIELD_ALIASES: Record<string, keyof EmulatorVoice> = {
   lang_code: 'langCode', langcode: 'langCode', language: 'langCode',
   source: 'source', gender: 'gender', age_group: 'ageGroup', agegroup: 'ageGroup',
   voice_id: 'voiceId', voiceid: 'voiceId', display_name: 'displayName', displayname: 'displayName',
-  description: 'description', tags: 'tags', categories: 'categories',
+  description: 'description', tags: 'tags', categories: 'categories', owned: 'source',
 };
+
+/** Age group names Inworld's tools filter with that the catalogue spells differently. */
+const AGE_ALIASES: Record<string, string> = { elderly: 'OLD', old: 'OLD', middle_aged: 'MIDDLE_AGED', 'middle-aged': 'MIDDLE_AGED' };
+
+/** `owned = "true"`: the caller's own (custom) voices; `"false"`: the others. */
+function ownedTest(value: string): Predicate {
+  const wanted = value.toLowerCase() === 'true';
+  return (voice) => (voice.source !== 'SYSTEM') === wanted;
+}
+
+/** The repeated `languages=` parameters (Inworld's SDK): a voice in any one of them matches. */
+export function languagesPredicate(languages: readonly string[]): Predicate {
+  const tests = languages.filter((language) => language.trim() !== '').map((language) => langCodeTest(language.trim(), '='));
+  return tests.length === 0 ? () => true : (voice) => tests.some((test) => test(voice));
+}
 
 const TERM = /^\s*(NOT\s+|-)?([A-Za-z_]+)\s*(!=|=|:)\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s"']+)\s*$/i;
 
@@ -60,7 +75,11 @@ function compileTerm(term: string): Predicate {
   const field = FIELD_ALIASES[rawField!.toLowerCase()];
   if (!field) throw invalidArgument(`Invalid filter: unknown field "${rawField}"`);
   const value = unquote(rawValue!);
-  const test = field === 'langCode' ? langCodeTest(value, op!) : genericTest(field, value, op!);
+  const test =
+    rawField!.toLowerCase() === 'owned' ? ownedTest(value)
+    : field === 'langCode' ? langCodeTest(value, op!)
+    : field === 'ageGroup' ? genericTest(field, AGE_ALIASES[value.toLowerCase()] ?? value, op!)
+    : genericTest(field, value, op!);
   const predicate: Predicate = op === '!=' ? (voice) => !test(voice) : test;
   return negation ? (voice) => !predicate(voice) : predicate;
 }

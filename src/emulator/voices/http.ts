@@ -6,10 +6,12 @@ import type { EmulatorContext } from '../server/context.js';
 import { EmulatorError, GRPC_NOT_FOUND, invalidArgument } from '../server/grpc.js';
 import { sendJson } from '../server/http-io.js';
 import { baseLanguage } from './catalogue.js';
-import { compileVoiceFilter } from './filter.js';
+import { compileVoiceFilter, languagesPredicate } from './filter.js';
 import type { EmulatorVoice } from './types.js';
 
 const MAX_PAGE_SIZE = 1000;
+/** The most voices the no-parameter list returns (the service's legacy path caps it at 2000). */
+const LEGACY_FULL_LIST_CAP = 2000;
 /** Workspace shown in system voice resource names. */
 const SYSTEM_WORKSPACE = 'inworld';
 
@@ -25,9 +27,16 @@ export function legacyVoiceJson(voice: EmulatorVoice): Record<string, unknown> {
   };
 }
 
+/** `workspaces/{ws}/voices/{voice}`: a custom voice's id is `{ws}__{voice}`. */
+function resourceName(voice: EmulatorVoice): string {
+  const split = voice.voiceId.indexOf('__');
+  if (voice.source === 'SYSTEM' || split < 0) return `workspaces/${SYSTEM_WORKSPACE}/voices/${voice.voiceId}`;
+  return `workspaces/${voice.voiceId.slice(0, split)}/voices/${voice.voiceId.slice(split + 2)}`;
+}
+
 export function voiceApiJson(voice: EmulatorVoice): Record<string, unknown> {
   return {
-    name: `workspaces/${SYSTEM_WORKSPACE}/voices/${voice.voiceId}`,
+    name: resourceName(voice),
     voiceId: voice.voiceId,
     langCode: voice.langCode,
     displayName: voice.displayName,
@@ -57,19 +66,21 @@ export function handleLegacyVoices(response: ServerResponse, url: URL, ctx: Emul
 
 /** GET /voices/v1/voices with filter, orderBy, pageSize, pageToken. */
 export function handleListVoices(response: ServerResponse, url: URL, ctx: EmulatorContext): void {
-  if (ctx.options.voiceApiNotFound) throw new EmulatorError(GRPC_NOT_FOUND, 'Not Found');
   const param = (camel: string, snake: string): string | null => url.searchParams.get(camel) ?? url.searchParams.get(snake);
   const filter = param('filter', 'filter') ?? '';
   const orderBy = param('orderBy', 'order_by');
   const pageSizeText = param('pageSize', 'page_size');
   const pageToken = param('pageToken', 'page_token');
 
-  let voices = ctx.voices.list().filter(compileVoiceFilter(filter));
+  const languages = url.searchParams.getAll('languages');
+  let voices = ctx.voices.list().filter(compileVoiceFilter(filter)).filter(languagesPredicate(languages));
   if (orderBy) voices = [...voices].sort(voiceComparator(orderBy));
   const totalSize = voices.length;
 
   // Without paging parameters the list comes whole, as it did before the Voice API paged.
   if (pageSizeText === null && pageToken === null) {
+    // The legacy whole list is capped, as the service caps it.
+    voices = voices.slice(0, LEGACY_FULL_LIST_CAP);
     sendJson(response, 200, { voices: voices.map(voiceApiJson), totalSize, nextPageToken: '' });
     return;
   }
@@ -84,7 +95,6 @@ export function handleListVoices(response: ServerResponse, url: URL, ctx: Emulat
 
 /** GET /voices/v1/voices/{voiceId} */
 export function handleGetVoice(response: ServerResponse, voiceId: string, ctx: EmulatorContext): void {
-  if (ctx.options.voiceApiNotFound) throw new EmulatorError(GRPC_NOT_FOUND, 'Not Found');
   const voice = ctx.voices.find(voiceId);
   if (!voice) throw new EmulatorError(GRPC_NOT_FOUND, `Voice ${voiceId} not found`);
   sendJson(response, 200, voiceApiJson(voice));
