@@ -37,11 +37,14 @@ import {
   buildSynthesisBody,
   bytesPerSecond,
   isPcm16Encoding,
+  synthesisWarnings,
   validateSynthesisOptions,
   type AudioEncoding,
   type ResolvedSynthesisOptions,
   type SynthesisOptions,
 } from './options.js';
+import { checkMarkup } from './markup.js';
+import type { WarningListener } from './model-checks.js';
 import { chunkText } from './sentences.js';
 import { appendTimestamps, offsetTimestamps, parseTimestampInfo, type Timestamps } from './timestamps.js';
 import { stripWavHeader, type WavInfo } from '../audio/wav-reader.js';
@@ -103,6 +106,8 @@ export interface SynthesisCallOptions {
   onPart?: (info: { part: number; parts: number; text: string }) => void;
   /** Override retry backoff (tests). */
   retryBaseDelayMs?: number;
+  /** Hears what is sent anyway but probably not meant (an unknown model, an ignored temperature), before the first request. */
+  onWarning?: WarningListener;
 }
 
 /** One parsed `:stream` line (or the whole `/tts/v1/voice` body). */
@@ -416,10 +421,19 @@ class PartPump {
   }
 }
 
-/** Validates, applies defaults and splits the text into request-sized parts. */
-export function planSynthesis(options: SynthesisOptions, maxTextChars: number = TTS_HTTP_MAX_TEXT_CHARS): { resolved: ResolvedSynthesisOptions; parts: string[] } {
+/**
+ * Validates, applies defaults and splits the text into request-sized parts, each checked for the
+ * markup one request may hold; `onWarning` hears the model warnings.
+ */
+export function planSynthesis(
+  options: SynthesisOptions,
+  maxTextChars: number = TTS_HTTP_MAX_TEXT_CHARS,
+  onWarning?: WarningListener,
+): { resolved: ResolvedSynthesisOptions; parts: string[] } {
   const resolved = validateSynthesisOptions(options);
   const parts = options.text.length <= maxTextChars ? [options.text] : chunkText(options.text, maxTextChars);
+  parts.forEach((part, index) => checkMarkup(part, { subject: parts.length === 1 ? 'The text' : `Part ${index + 1} of ${parts.length} of the text` }));
+  if (onWarning) for (const warning of synthesisWarnings(options)) onWarning(warning);
   return { resolved, parts };
 }
 
@@ -432,7 +446,7 @@ export async function* synthesizeStream(
   options: SynthesisOptions,
   call: SynthesisCallOptions = {},
 ): AsyncGenerator<SynthesisChunk> {
-  const { resolved, parts } = planSynthesis(options, call.maxTextChars);
+  const { resolved, parts } = planSynthesis(options, call.maxTextChars, call.onWarning);
   const inFlight = Math.max(1, call.maxPartsInFlight ?? DEFAULT_MAX_PARTS_IN_FLIGHT);
   const maxBuffered = Math.max(1, call.maxBufferedBytesPerPart ?? DEFAULT_MAX_BUFFERED_BYTES_PER_PART);
 
@@ -525,7 +539,7 @@ function joinPart(joiner: PartJoiner | undefined, audio: Buffer, into: Buffer[],
  * maxPartsInFlight at a time, joined in order).
  */
 export async function synthesize(client: InworldClient, options: SynthesisOptions, call: SynthesisCallOptions = {}): Promise<SynthesisResult> {
-  const { resolved, parts } = planSynthesis(options, call.maxTextChars);
+  const { resolved, parts } = planSynthesis(options, call.maxTextChars, call.onWarning);
   const inFlight = Math.max(1, call.maxPartsInFlight ?? DEFAULT_MAX_PARTS_IN_FLIGHT);
   const controller = new AbortController();
   const onCallerAbort = () => controller.abort(abortError(call.signal!));
