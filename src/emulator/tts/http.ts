@@ -7,6 +7,7 @@ import { JSON_CONTENT_TYPE } from '../server/http-io.js';
 import type { RenderedSpeech, TimedText } from './speech.js';
 import { buildTimestampInfo, modelHasPhoneticDetails, tokenTimes } from './timestamps.js';
 import { parseTtsHttpRequest, TtsHttpRequest } from './request.js';
+import { designVoice } from './voice-variation.js';
 
 /** How many times slower than real time a `slow` fault paces the stream when it names no factor. */
 const DEFAULT_SLOW_FACTOR = 2;
@@ -21,6 +22,8 @@ async function render(request: TtsHttpRequest, ctx: EmulatorContext): Promise<Re
     speakingRate: request.speakingRate,
     voiceId: request.voiceId,
     ...(request.language ? { language: request.language } : {}),
+    ...(request.designPrompt !== undefined ? { designedVoice: designVoice(request.designPrompt) } : {}),
+    ...(request.seed !== undefined ? { seed: request.seed } : {}),
   });
 }
 
