@@ -30,7 +30,9 @@ _inworld() {
         --output|-o) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
         --player) return ;;
         --voice) COMPREPLY=( $(compgen -W "$(_inworld_voice_ids)" -- "$cur") ); return ;;
-        --model) return ;;
+        --voice-design) return ;;
+        --model) COMPREPLY=( $(compgen -W "inworld-tts-2 inworld-tts-2-flash inworld-tts-1.5-max inworld-tts-1.5-mini inworld-tts-1-max inworld-tts-1" -- "$cur") ); return ;;
+        --seed) return ;;
         --encoding) COMPREPLY=( $(compgen -W "LINEAR16 PCM MP3 OGG_OPUS FLAC ALAW MULAW WAV" -- "$cur") ); return ;;
         --sample-rate) return ;;
         --bit-rate) return ;;
@@ -52,7 +54,7 @@ _inworld() {
         --retries) return ;;
       esac
       if [[ "$cur" == -* ]]; then
-        COMPREPLY=( $(compgen -W "--file -f --timings --captions --json --output -o --play --player --voice --model --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --batch --out-dir --concurrency --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+        COMPREPLY=( $(compgen -W "--file -f --timings --captions --json --output -o --play --player --voice --voice-design --model --seed --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --batch --out-dir --concurrency --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
       else
         COMPREPLY=( $(compgen -f -- "$cur") )
       fi
@@ -66,7 +68,9 @@ _inworld() {
         --output|-o) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
         --player) return ;;
         --voice) COMPREPLY=( $(compgen -W "$(_inworld_voice_ids)" -- "$cur") ); return ;;
-        --model) return ;;
+        --voice-design) return ;;
+        --model) COMPREPLY=( $(compgen -W "inworld-tts-2 inworld-tts-2-flash inworld-tts-1.5-max inworld-tts-1.5-mini inworld-tts-1-max inworld-tts-1" -- "$cur") ); return ;;
+        --seed) return ;;
         --encoding) COMPREPLY=( $(compgen -W "LINEAR16 PCM MP3 OGG_OPUS ALAW MULAW WAV" -- "$cur") ); return ;;
         --sample-rate) return ;;
         --bit-rate) return ;;
@@ -84,7 +88,7 @@ _inworld() {
         --timeout) return ;;
         --retries) return ;;
       esac
-      COMPREPLY=( $(compgen -W "--file -f --buffer-chars --idle-flush --max-buffer-delay --json --timings --captions --output -o --play --player --voice --model --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+      COMPREPLY=( $(compgen -W "--file -f --buffer-chars --idle-flush --max-buffer-delay --json --timings --captions --output -o --play --player --voice --voice-design --model --seed --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
       ;;
     transcribe)
       case "$prev" in
