@@ -32,20 +32,9 @@ import { AudioDurationMeter, measureDuration } from '../audio/duration-meter.js'
 import { createPartJoiner, type HeaderPatch, type PartJoiner } from '../audio/part-joiner.js';
 import { decodeNdjson } from '../core/ndjson.js';
 import { abortError, decideRetry, sleep, withRetry, type RetryInfo } from '../core/retry.js';
-import {
-  TTS_HTTP_MAX_TEXT_CHARS,
-  buildSynthesisBody,
-  bytesPerSecond,
-  isPcm16Encoding,
-  synthesisWarnings,
-  validateSynthesisOptions,
-  type AudioEncoding,
-  type ResolvedSynthesisOptions,
-  type SynthesisOptions,
-} from './options.js';
-import { checkMarkup } from './markup.js';
+import { buildSynthesisBody, bytesPerSecond, isPcm16Encoding, type AudioEncoding, type ResolvedSynthesisOptions, type SynthesisOptions } from './options.js';
 import type { WarningListener } from './model-checks.js';
-import { chunkText } from './sentences.js';
+import { planSynthesis } from './plan.js';
 import { appendTimestamps, offsetTimestamps, parseTimestampInfo, type Timestamps } from './timestamps.js';
 import { stripWavHeader, type WavInfo } from '../audio/wav-reader.js';
 
@@ -419,22 +408,6 @@ class PartPump {
     this.cancelled = true;
     this.signalPump();
   }
-}
-
-/**
- * Validates, applies defaults and splits the text into request-sized parts, each checked for the
- * markup one request may hold; `onWarning` hears the model warnings.
- */
-export function planSynthesis(
-  options: SynthesisOptions,
-  maxTextChars: number = TTS_HTTP_MAX_TEXT_CHARS,
-  onWarning?: WarningListener,
-): { resolved: ResolvedSynthesisOptions; parts: string[] } {
-  const resolved = validateSynthesisOptions(options);
-  const parts = options.text.length <= maxTextChars ? [options.text] : chunkText(options.text, maxTextChars);
-  parts.forEach((part, index) => checkMarkup(part, { subject: parts.length === 1 ? 'The text' : `Part ${index + 1} of ${parts.length} of the text` }));
-  if (onWarning) for (const warning of synthesisWarnings(options)) onWarning(warning);
-  return { resolved, parts };
 }
 
 /**

@@ -60,7 +60,7 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
   if (flags.captions) flags.timestamps = 'word';
   // The request's modules load while the text is read: the loader fetches them in parallel
   // instead of one `await import` after another on the way to the first byte.
-  const loading = Promise.all([import('../../tts/options.js'), import('../context.js'), import('../../tts/http.js')]);
+  const loading = Promise.all([import('../../tts/options.js'), import('../context.js'), import('../../tts/http.js'), import('../../tts/plan.js')]);
   loading.catch(() => {}); // awaited below; this only keeps an early throw from leaving it unhandled
   const text = await readText({ words, file: flags.file, stdin: process.stdin });
   const plan = await planAudioOutput(flags, { stdoutIsTTY: process.stdout.isTTY === true });
@@ -68,7 +68,7 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
     throw new ValidationError('--json prints its summary on standard output, where the audio goes too; write the audio to a file with -o <path>.');
   }
   const options = toSynthesisOptions(text, flags, plan);
-  const [{ synthesisWarnings }, { openContext }, { planSynthesis, synthesizeStream }] = await loading;
+  const [{ synthesisWarnings }, { openContext }, { synthesizeStream }, { planSynthesis }] = await loading;
   planSynthesis(options); // every check, markup of each request's part included, before the first request
   for (const warning of synthesisWarnings(options)) warn(warning.message, { quiet: flags.quiet });
 
