@@ -128,9 +128,10 @@ function fail(message: string): never {
   throw new ValidationError(message);
 }
 
-function checkEnum<T extends string>(name: string, flag: string, value: unknown, allowed: readonly T[]): void {
+/** `also` are accepted too but not offered (old names). */
+function checkEnum<T extends string>(name: string, flag: string, value: unknown, allowed: readonly T[], also: readonly string[] = []): void {
   if (value === undefined) return;
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+  if (typeof value !== 'string' || ![...allowed, ...also].includes(value)) {
     fail(`${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)}); fix ${flag}.`);
   }
 }
@@ -195,7 +196,7 @@ export function validateSynthesisOptions(options: SynthesisOptions, validate: Va
   }
   checkEnum('Timestamp type', '--timestamps', options.timestampType, TIMESTAMP_TYPES);
   checkEnum('Text normalization', '--normalize', options.applyTextNormalization, TEXT_NORMALIZATION_VALUES);
-  checkEnum('Delivery mode', '--delivery-mode', options.deliveryMode, [...DELIVERY_MODES, ...Object.keys(DELIVERY_MODE_ALIASES)]);
+  checkEnum('Delivery mode', '--delivery-mode', options.deliveryMode, DELIVERY_MODES, Object.keys(DELIVERY_MODE_ALIASES));
   if (options.deliveryMode !== undefined) requireModelFeature(resolved.modelId, 'deliveryMode');
   checkSeed(options.seed);
   checkEnum('Timestamp transport', '--timestamp-transport', options.timestampTransportStrategy, TIMESTAMP_TRANSPORT_STRATEGIES);

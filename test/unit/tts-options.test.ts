@@ -57,7 +57,7 @@ test('validation names the problem and the fix', () => {
   rejects({ text: 'x', audioConfig: { audioEncoding: 'AAC' as never } }, /Audio encoding must be one of .*--encoding/);
   rejects({ text: 'x', timestampType: 'word' as never }, /Timestamp type must be one of WORD, CHARACTER/);
   rejects({ text: 'x', applyTextNormalization: true as never }, /Text normalization must be one of ON, OFF/);
-  rejects({ text: 'x', deliveryMode: 'FAST' as never }, /Delivery mode must be one of STABLE, BALANCED, CREATIVE/);
+  rejects({ text: 'x', deliveryMode: 'FAST' as never }, /Delivery mode must be one of STABLE, BALANCED, CREATIVE \(got "FAST"\)/);
   rejects({ text: 'x', timestampTransportStrategy: 'LATER' as never }, /Timestamp transport/);
   rejects({ text: 'x', language: 'english please' }, /BCP-47/);
   rejects({ text: 'x', voiceId: '' }, /Voice id is empty/);
