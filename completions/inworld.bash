@@ -19,7 +19,9 @@ _inworld() {
         --output|-o) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
         --player) return ;;
         --voice) COMPREPLY=( $(compgen -W "$(_inworld_voice_ids)" -- "$cur") ); return ;;
-        --model) return ;;
+        --voice-design) return ;;
+        --model) COMPREPLY=( $(compgen -W "inworld-tts-2 inworld-tts-2-flash inworld-tts-1.5-max inworld-tts-1.5-mini inworld-tts-1-max inworld-tts-1" -- "$cur") ); return ;;
+        --seed) return ;;
         --encoding) COMPREPLY=( $(compgen -W "LINEAR16 PCM MP3 OGG_OPUS FLAC ALAW MULAW WAV" -- "$cur") ); return ;;
         --sample-rate) return ;;
         --bit-rate) return ;;
@@ -41,7 +43,7 @@ _inworld() {
         --timeout) return ;;
         --retries) return ;;
       esac
-      COMPREPLY=( $(compgen -W "--file -f --timings --captions --json --output -o --play --player --voice --model --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --pronunciation-dict --batch --out-dir --concurrency --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+      COMPREPLY=( $(compgen -W "--file -f --timings --captions --json --output -o --play --player --voice --voice-design --model --seed --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --pronunciation-dict --batch --out-dir --concurrency --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
       ;;
     stream)
       case "$prev" in
@@ -52,7 +54,9 @@ _inworld() {
         --output|-o) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
         --player) return ;;
         --voice) COMPREPLY=( $(compgen -W "$(_inworld_voice_ids)" -- "$cur") ); return ;;
-        --model) return ;;
+        --voice-design) return ;;
+        --model) COMPREPLY=( $(compgen -W "inworld-tts-2 inworld-tts-2-flash inworld-tts-1.5-max inworld-tts-1.5-mini inworld-tts-1-max inworld-tts-1" -- "$cur") ); return ;;
+        --seed) return ;;
         --encoding) COMPREPLY=( $(compgen -W "LINEAR16 PCM MP3 OGG_OPUS ALAW MULAW WAV" -- "$cur") ); return ;;
         --sample-rate) return ;;
         --bit-rate) return ;;
@@ -71,7 +75,7 @@ _inworld() {
         --timeout) return ;;
         --retries) return ;;
       esac
-      COMPREPLY=( $(compgen -W "--file -f --buffer-chars --idle-flush --max-buffer-delay --json --timings --captions --output -o --play --player --voice --model --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --pronunciation-dict --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+      COMPREPLY=( $(compgen -W "--file -f --buffer-chars --idle-flush --max-buffer-delay --json --timings --captions --output -o --play --player --voice --voice-design --model --seed --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --pronunciation-dict --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
       ;;
     transcribe)
       case "$prev" in

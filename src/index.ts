@@ -45,7 +45,10 @@ export {
   type SynthesisOptions,
   type TextNormalization,
   type TimestampType,
+  type VoiceDesign,
 } from './tts/options.js';
+export { TTS_MODELS, type TtsModelInfo } from './tts/models.js';
+export type { SynthesisWarning, SynthesisWarningCode, WarningListener } from './tts/model-checks.js';
 export type { CharTiming, TimedText, Timestamps, WordTiming } from './tts/timestamps.js';
 export type { TtsPool, TtsPoolOptions, TtsPoolStats } from './tts/pool.js';
 export type { TtsStream, TtsStreamChunk, TtsStreamOptions } from './tts/ws-stream.js';

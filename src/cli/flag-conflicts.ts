@@ -47,6 +47,7 @@ const GLOBAL: Rule[] = [
 ];
 
 const SYNTHESIS: Rule[] = [
+  notWith('--voice-design', '--voice', 'and --voice both choose the voice: a designed voice or a saved one', 'Drop one of them'),
   (f) =>
     f.given('timestampTransport') && !f.given('timestamps') && !f.given('subtitles') && !f.given('captions')
       ? refuse('--timestamp-transport does nothing without timestamps', 'Add --timestamps word (or --subtitles, --captions), or drop --timestamp-transport')

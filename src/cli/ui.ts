@@ -51,6 +51,11 @@ export function note(text: string, options: { quiet?: boolean } = {}): void {
   if (options.quiet !== true) process.stderr.write(`${text}\n`);
 }
 
+/** A warning for a human on stderr: the request goes ahead, but probably not as meant; dropped under --quiet. */
+export function warn(text: string, options: { quiet?: boolean } = {}): void {
+  note(`inworld: warning: ${text}`, options);
+}
+
 /** A machine-readable event line on stderr (`--json` progress); never silenced. */
 export function jsonEvent(event: Record<string, unknown>): void {
   process.stderr.write(`${JSON.stringify(event)}\n`);

@@ -1,5 +1,6 @@
 // The public types of HTTP synthesis (tts/http.ts): what a chunk, a whole result and a call's
 // settings hold.
+import type { WarningListener } from './model-checks.js';
 import type { HeaderPatch } from '../audio/part-joiner.js';
 import type { RetryInfo } from '../core/retry.js';
 import type { AudioEncoding } from './options.js';
@@ -55,6 +56,8 @@ export interface SynthesisCallOptions {
   onPart?: (info: { part: number; parts: number; text: string }) => void;
   /** Override retry backoff (tests). */
   retryBaseDelayMs?: number;
+  /** Hears what is sent anyway but probably not meant (an unknown model, an ignored temperature), before the first request. */
+  onWarning?: WarningListener;
 }
 
 /** The whole result of a one-shot synthesis. */

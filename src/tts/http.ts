@@ -39,15 +39,9 @@ import { AudioAssembler, containerFor } from './audio-assembler.js';
 import { streamPart, type PartResultSummary } from './http-part.js';
 import { parseStreamLine } from './http-response.js';
 import type { AudioFormat, SynthesisCallOptions, SynthesisChunk, SynthesisResult, Usage } from './http-types.js';
-import {
-  TTS_HTTP_MAX_TEXT_CHARS,
-  buildSynthesisBody,
-  validateSynthesisOptions,
-  type ResolvedSynthesisOptions,
-  type SynthesisOptions,
-} from './options.js';
+import { buildSynthesisBody, type ResolvedSynthesisOptions, type SynthesisOptions } from './options.js';
 import { PartPump } from './part-pump.js';
-import { chunkText } from './sentences.js';
+import { planSynthesis } from './plan.js';
 import { appendTimestamps, offsetTimestamps, type Timestamps } from './timestamps.js';
 
 export const TTS_SYNC_PATH = '/tts/v1/voice';
@@ -55,13 +49,6 @@ export const TTS_SYNC_PATH = '/tts/v1/voice';
 export const DEFAULT_MAX_PARTS_IN_FLIGHT = 2;
 /** Audio a not-yet-consumed part may buffer before it stops reading its response. */
 export const DEFAULT_MAX_BUFFERED_BYTES_PER_PART = 8 * 1024 * 1024;
-
-/** Validates, applies defaults and splits the text into request-sized parts. */
-export function planSynthesis(options: SynthesisOptions, maxTextChars: number = TTS_HTTP_MAX_TEXT_CHARS): { resolved: ResolvedSynthesisOptions; parts: string[] } {
-  const resolved = validateSynthesisOptions(options);
-  const parts = options.text.length <= maxTextChars ? [options.text] : chunkText(options.text, maxTextChars);
-  return { resolved, parts };
-}
 
 /**
  * Streams synthesized audio over `POST /tts/v1/voice:stream`. Long text is split and pipelined
@@ -72,7 +59,7 @@ export async function* synthesizeStream(
   options: SynthesisOptions,
   call: SynthesisCallOptions = {},
 ): AsyncGenerator<SynthesisChunk> {
-  const { resolved, parts } = planSynthesis(options, call.maxTextChars);
+  const { resolved, parts } = planSynthesis(options, call.maxTextChars, call.onWarning);
   const inFlight = Math.max(1, call.maxPartsInFlight ?? DEFAULT_MAX_PARTS_IN_FLIGHT);
   const maxBuffered = Math.max(1, call.maxBufferedBytesPerPart ?? DEFAULT_MAX_BUFFERED_BYTES_PER_PART);
 
@@ -153,7 +140,7 @@ function joinPart(joiner: PartJoiner | undefined, audio: Buffer, into: Buffer[],
  * maxPartsInFlight at a time, joined in order).
  */
 export async function synthesize(client: InworldClient, options: SynthesisOptions, call: SynthesisCallOptions = {}): Promise<SynthesisResult> {
-  const { resolved, parts } = planSynthesis(options, call.maxTextChars);
+  const { resolved, parts } = planSynthesis(options, call.maxTextChars, call.onWarning);
   const inFlight = Math.max(1, call.maxPartsInFlight ?? DEFAULT_MAX_PARTS_IN_FLIGHT);
   const controller = new AbortController();
   const onCallerAbort = () => controller.abort(abortError(call.signal!));

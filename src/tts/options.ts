@@ -2,6 +2,8 @@
 // exact camelCase wire body. Shared by HTTP synthesis (tts/http.ts) and the WebSocket `create`
 // message (buildSynthesisConfig), so both transports validate and default identically.
 import { ValidationError } from '../core/errors.js';
+import { requireModelFeature, modelWarnings, type SynthesisWarning } from './model-checks.js';
+import { DEFAULT_TTS_MODEL_ID } from './models.js';
 
 /** Encodings accepted by the HTTP endpoints. */
 export const TTS_HTTP_ENCODINGS = ['LINEAR16', 'PCM', 'WAV', 'MP3', 'OGG_OPUS', 'FLAC', 'ALAW', 'MULAW'] as const;
@@ -22,11 +24,13 @@ export type TextNormalization = (typeof TEXT_NORMALIZATION_VALUES)[number];
 export const DELIVERY_MODES = ['STABLE', 'BALANCED', 'CREATIVE'] as const;
 /** One of {@link DELIVERY_MODES}. */
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+/** Old names still accepted, and the name sent in their place. */
+export const DELIVERY_MODE_ALIASES: Readonly<Record<string, DeliveryMode>> = { EXPRESSIVE: 'CREATIVE' };
 export const TIMESTAMP_TRANSPORT_STRATEGIES = ['SYNC', 'ASYNC'] as const;
 export type TimestampTransportStrategy = (typeof TIMESTAMP_TRANSPORT_STRATEGIES)[number];
 
 export const DEFAULT_VOICE_ID = 'Ashley';
-export const DEFAULT_MODEL_ID = 'inworld-tts-1.5-max';
+export const DEFAULT_MODEL_ID = DEFAULT_TTS_MODEL_ID;
 /** LINEAR16 works on every server revision; its per-chunk WAV headers are stripped for the caller. */
 export const DEFAULT_AUDIO_ENCODING: AudioEncoding = 'LINEAR16';
 export const DEFAULT_SAMPLE_RATE_HZ = 24_000;
@@ -43,6 +47,16 @@ export const SPEAKING_RATE_RANGE = [0.5, 1.5] as const;
 export const MAX_TEMPERATURE = 2;
 /** Pronunciation dictionaries one request may name (TTS-2 models only). */
 export const MAX_PRONUNCIATION_DICTIONARIES = 3;
+/** Length of an ad-hoc voice design's description, in characters. */
+export const DESIGN_PROMPT_CHARS = [7, 1024] as const;
+/** `seed` is a 32-bit signed integer on the wire. */
+export const SEED_RANGE = [-2_147_483_648, 2_147_483_647] as const;
+
+/** An ad-hoc voice described in words, used instead of a saved voice (TTS-2 only; nothing is saved). */
+export interface VoiceDesign {
+  /** What the voice sounds like, 7..1024 characters, e.g. "a calm older man with a low, warm voice". */
+  designPrompt: string;
+}
 
 /** The audio to produce: encoding, sample rate, bit rate, speaking rate. */
 export interface AudioConfig {
@@ -58,9 +72,14 @@ export interface AudioConfig {
 /** What to synthesize and how: text, voice, model, audio and timestamps. */
 export interface SynthesisOptions {
   text: string;
-  /** Default 'Ashley'. System voice names are case-sensitive; custom voices are "{workspace}__{voice}". */
+  /**
+   * Default 'Ashley' (unless `voiceDesign` is given). System voice names are case-sensitive;
+   * custom voices are "{workspace}__{voice}".
+   */
   voiceId?: string;
-  /** Default 'inworld-tts-1.5-max'. Not validated against a list: new models appear without notice. */
+  /** An ad-hoc designed voice instead of `voiceId` (inworld-tts-2 only). */
+  voiceDesign?: VoiceDesign;
+  /** Default 'inworld-tts-2'. Any id is sent; one this version does not know draws a warning. */
   modelId?: string;
   audioConfig?: AudioConfig;
   /** (0, 2]. A top-level field on the wire, not part of audioConfig. Ignored by inworld-tts-2. */
@@ -69,8 +88,10 @@ export interface SynthesisOptions {
   applyTextNormalization?: TextNormalization;
   /** BCP-47, e.g. en-US. Auto-detected from the text when absent. */
   language?: string;
-  /** inworld-tts-2 only. */
-  deliveryMode?: DeliveryMode;
+  /** TTS-2 models only. EXPRESSIVE, the old name of CREATIVE, is sent as CREATIVE. */
+  deliveryMode?: DeliveryMode | 'EXPRESSIVE';
+  /** The same seed, text and voice give the same audio (a 32-bit signed integer). */
+  seed?: number;
   /** `:stream` and WebSocket only: SYNC sends timestamps with the audio, ASYNC after it. */
   timestampTransportStrategy?: TimestampTransportStrategy;
   /**
@@ -82,7 +103,8 @@ export interface SynthesisOptions {
 
 /** The options with every default applied. */
 export interface ResolvedSynthesisOptions extends SynthesisOptions {
-  voiceId: string;
+  /** Absent when the request carries a `voiceDesign` instead. */
+  voiceId?: string;
   modelId: string;
   audioConfig: AudioConfig & { audioEncoding: AudioEncoding; sampleRateHertz: number };
 }
@@ -99,7 +121,7 @@ export interface ValidateOptions {
 export function resolveSynthesisOptions(options: SynthesisOptions): ResolvedSynthesisOptions {
   return {
     ...options,
-    voiceId: options.voiceId ?? DEFAULT_VOICE_ID,
+    voiceId: options.voiceId ?? (options.voiceDesign === undefined ? DEFAULT_VOICE_ID : undefined),
     modelId: options.modelId ?? DEFAULT_MODEL_ID,
     audioConfig: {
       ...options.audioConfig,
@@ -113,9 +135,10 @@ function fail(message: string): never {
   throw new ValidationError(message);
 }
 
-function checkEnum<T extends string>(name: string, flag: string, value: unknown, allowed: readonly T[]): void {
+/** `also` are accepted too but not offered (old names). */
+function checkEnum<T extends string>(name: string, flag: string, value: unknown, allowed: readonly T[], also: readonly string[] = []): void {
   if (value === undefined) return;
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+  if (typeof value !== 'string' || ![...allowed, ...also].includes(value)) {
     fail(`${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)}); fix ${flag}.`);
   }
 }
@@ -137,8 +160,8 @@ export function validateSynthesisOptions(options: SynthesisOptions, validate: Va
   if (validate.maxTextChars !== undefined && typeof options.text === 'string' && options.text.length > validate.maxTextChars) {
     fail(`Text is ${options.text.length} characters; one request allows ${validate.maxTextChars}. Split it into sentences first.`);
   }
-  if (typeof resolved.voiceId !== 'string' || resolved.voiceId.trim() === '') fail('Voice id is empty; pass --voice <id> (see `inworld voices`).');
-  if (typeof resolved.modelId !== 'string' || resolved.modelId.trim() === '') fail('Model id is empty; pass --model <id>, e.g. inworld-tts-1.5-max.');
+  if (typeof resolved.modelId !== 'string' || resolved.modelId.trim() === '') fail(`Model id is empty; pass --model <id>, e.g. ${DEFAULT_MODEL_ID}.`);
+  checkVoice(options, resolved);
 
   const audio = resolved.audioConfig;
   const encodings: readonly string[] = transport === 'ws' ? TTS_WS_ENCODINGS : TTS_HTTP_ENCODINGS;
@@ -180,7 +203,9 @@ export function validateSynthesisOptions(options: SynthesisOptions, validate: Va
   }
   checkEnum('Timestamp type', '--timestamps', options.timestampType, TIMESTAMP_TYPES);
   checkEnum('Text normalization', '--normalize', options.applyTextNormalization, TEXT_NORMALIZATION_VALUES);
-  checkEnum('Delivery mode', '--delivery-mode', options.deliveryMode, DELIVERY_MODES);
+  checkEnum('Delivery mode', '--delivery-mode', options.deliveryMode, DELIVERY_MODES, Object.keys(DELIVERY_MODE_ALIASES));
+  if (options.deliveryMode !== undefined) requireModelFeature(resolved.modelId, 'deliveryMode');
+  checkSeed(options.seed);
   checkEnum('Timestamp transport', '--timestamp-transport', options.timestampTransportStrategy, TIMESTAMP_TRANSPORT_STRATEGIES);
   if (options.language !== undefined) {
     if (typeof options.language !== 'string' || !/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/.test(options.language)) {
@@ -199,15 +224,47 @@ function checkPronunciationDictionaries(names: unknown, modelId: string): void {
   if (names.length > MAX_PRONUNCIATION_DICTIONARIES) {
     fail(`${names.length} pronunciation dictionaries: a request may use at most ${MAX_PRONUNCIATION_DICTIONARIES}; drop some --pronunciation-dict.`);
   }
-  // The simple rule until models carry their capabilities: every TTS-2 model id starts so.
-  if (names.length > 0 && !modelId.startsWith('inworld-tts-2')) {
-    fail(`Pronunciation dictionaries work with TTS-2 models only, not ${modelId}; add --model inworld-tts-2 or drop --pronunciation-dict.`);
+  if (names.length > 0) requireModelFeature(modelId, 'pronunciationDictionaries');
+}
+
+/** A voice id or a voice design (not both), the design on a model that can use it. */
+function checkVoice(options: SynthesisOptions, resolved: ResolvedSynthesisOptions): void {
+  const design: unknown = options.voiceDesign;
+  if (design === undefined) {
+    if (typeof resolved.voiceId !== 'string' || resolved.voiceId.trim() === '') fail('Voice id is empty; pass --voice <id> (see `inworld voices`).');
+    return;
   }
+  if (options.voiceId !== undefined) fail('A request takes a voice id or a voice design, not both; drop --voice or --voice-design.');
+  const prompt = design !== null && typeof design === 'object' ? (design as { designPrompt?: unknown }).designPrompt : undefined;
+  if (typeof prompt !== 'string') fail('A voice design needs a designPrompt (a description of the voice); pass --voice-design "<description>".');
+  const [min, max] = DESIGN_PROMPT_CHARS;
+  const length = [...prompt.trim()].length;
+  if (length < min || length > max) {
+    fail(`A voice design description takes ${min} to ${max} characters (got ${length}); fix --voice-design.`);
+  }
+  requireModelFeature(resolved.modelId, 'voiceDesign');
+}
+
+function checkSeed(seed: unknown): void {
+  if (seed === undefined) return;
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < SEED_RANGE[0] || seed > SEED_RANGE[1]) {
+    fail(`Seed must be a whole number from ${SEED_RANGE[0]} to ${SEED_RANGE[1]} (got ${JSON.stringify(seed)}); fix --seed.`);
+  }
+}
+
+/**
+ * What the request would do that the caller probably did not mean, for the chosen model: an
+ * unknown or deprecated model, a temperature it ignores, an old enum name. Does not validate.
+ */
+export function synthesisWarnings(options: Omit<SynthesisOptions, 'text'>): SynthesisWarning[] {
+  return modelWarnings({ ...options, modelId: options.modelId ?? DEFAULT_MODEL_ID });
 }
 
 /** Wire form of everything but the text: the WebSocket `create` message body and the HTTP body minus `text`. */
 export interface SynthesisConfigWire {
-  voiceId: string;
+  /** Absent when `voiceDesign` stands in for it. */
+  voiceId?: string;
+  voiceDesign?: VoiceDesign;
   modelId: string;
   audioConfig: { audioEncoding: AudioEncoding; sampleRateHertz: number; bitRate?: number; speakingRate?: number };
   temperature?: number;
@@ -217,6 +274,7 @@ export interface SynthesisConfigWire {
   deliveryMode?: DeliveryMode;
   timestampTransportStrategy?: TimestampTransportStrategy;
   pronunciationDictionarySettings?: PronunciationDictionarySettingsWire;
+  seed?: number;
 }
 
 /** The dictionaries a request selects, as the service spells them. */
@@ -243,12 +301,15 @@ export function buildSynthesisConfig(options: Omit<SynthesisOptions, 'text'> & {
   };
   if (audio.bitRate !== undefined) audioConfig.bitRate = audio.bitRate;
   if (audio.speakingRate !== undefined) audioConfig.speakingRate = audio.speakingRate;
-  const wire: SynthesisConfigWire = { voiceId: resolved.voiceId, modelId: resolved.modelId, audioConfig };
+  const wire: SynthesisConfigWire = resolved.voiceDesign
+    ? { voiceDesign: { designPrompt: resolved.voiceDesign.designPrompt }, modelId: resolved.modelId, audioConfig }
+    : { voiceId: resolved.voiceId, modelId: resolved.modelId, audioConfig };
   if (resolved.temperature !== undefined) wire.temperature = resolved.temperature;
   if (resolved.timestampType !== undefined) wire.timestampType = resolved.timestampType;
   if (resolved.applyTextNormalization !== undefined) wire.applyTextNormalization = resolved.applyTextNormalization;
   if (resolved.language !== undefined) wire.language = resolved.language;
-  if (resolved.deliveryMode !== undefined) wire.deliveryMode = resolved.deliveryMode;
+  if (resolved.deliveryMode !== undefined) wire.deliveryMode = DELIVERY_MODE_ALIASES[resolved.deliveryMode] ?? (resolved.deliveryMode as DeliveryMode);
+  if (resolved.seed !== undefined) wire.seed = resolved.seed;
   if (resolved.timestampTransportStrategy !== undefined && build.includeTransportStrategy !== false) {
     wire.timestampTransportStrategy = resolved.timestampTransportStrategy;
   }

@@ -12,6 +12,7 @@ import { EventEmitter } from 'node:events';
 import type { InworldClient } from '../core/client.js';
 import { ConnectionError, InworldError, TimeoutError, UserAbortError } from '../core/errors.js';
 import { markRetriesExhausted, withRetry } from '../core/retry.js';
+import { synthesisWarnings } from './options.js';
 import { buildWsCreateConfig, type TtsStreamSynthesisOptions } from './ws-options.js';
 import { loadWebSocket } from '../core/ws-connection.js';
 import { TtsWsSession } from './ws-session.js';
@@ -116,11 +117,13 @@ export class TtsPool extends EventEmitter {
   /**
    * Opens a stream: validates the options (ValidationError), returns at once, and places the
    * context on a connection in the background. Text sent before that is queued, so nothing waits
-   * on the handshake or on `contextCreated`. Acquisition failures surface from the iterator.
+   * on the handshake or on `contextCreated`. Acquisition failures surface from the iterator;
+   * `streamOptions.onWarning` hears the model warnings at once.
    */
   stream(options: TtsStreamSynthesisOptions = {}, streamOptions: TtsStreamOptions = {}): TtsStream {
     if (this.closed) throw new ConnectionError('The TTS connection pool is closed');
     const config = buildWsCreateConfig(options);
+    if (streamOptions.onWarning) for (const warning of synthesisWarnings(options)) streamOptions.onWarning(warning);
     const stream = new TtsStream(config, { closeTimeoutMs: this.closeTimeoutMs, idleTimeoutMs: this.client.timeoutMs, ...streamOptions });
     void this.place(stream, streamOptions.signal);
     return stream;

@@ -7,7 +7,7 @@
 // A consumer that can take audio back (a regular file) truncates its output to the rewind point
 // and the books follow it; one that cannot (speakers, a pipe) hears the sentence start over, and
 // the books count what it was given.
-import type { InworldError } from '../core/errors.js';
+import { ValidationError, type InworldError } from '../core/errors.js';
 import { AudioDurationMeter, meteredContainerFor } from '../audio/duration-meter.js';
 import type { TtsPool } from './pool.js';
 import type { Timestamps, WordTiming } from './timestamps.js';
@@ -143,7 +143,10 @@ export class ResumableSpeech implements AsyncIterable<SpeechEvent> {
         await this.speaker.push(sentence);
       }
     } catch (error) {
-      this.cancel();
+      // Bad input (a refused sentence, broken text) ends the input: what came before it is still
+      // spoken to its end. Anything else stops at once.
+      if (error instanceof ValidationError && this.sentenceCount > 0) this.end();
+      else this.cancel();
       throw error;
     }
     if (this.sentenceCount === 0) this.cancel();

@@ -1,4 +1,5 @@
 // The public types and defaults of a TTS context stream (TtsStream).
+import type { WarningListener } from './model-checks.js';
 import type { Timestamps } from './timestamps.js';
 
 /** How long `contextClosed` may take after `close_context` before the context is declared stuck. */
@@ -47,4 +48,6 @@ export interface TtsStreamOptions {
   /** Silence from the server allowed while a generation is outstanding (0 disables). Default 30 s. */
   idleTimeoutMs?: number;
   signal?: AbortSignal;
+  /** Hears what is sent anyway but probably not meant (an unknown model, an ignored temperature), when the stream opens. */
+  onWarning?: WarningListener;
 }

@@ -16,7 +16,9 @@ export interface WsAudioConfig {
 
 /** The body of a `create` message; optional keys are omitted (never sent as null). */
 export interface WsCreateConfig {
-  voiceId: string;
+  /** Absent when `voiceDesign` stands in for it. */
+  voiceId?: string;
+  voiceDesign?: { designPrompt: string };
   modelId: string;
   audioConfig?: WsAudioConfig;
   temperature?: number;
@@ -25,6 +27,7 @@ export interface WsCreateConfig {
   language?: string;
   deliveryMode?: string;
   timestampTransportStrategy?: string;
+  seed?: number;
   autoMode?: boolean;
   bufferCharThreshold?: number;
   maxBufferDelayMs?: number;

@@ -10,6 +10,8 @@
 // are kept, and `push()` waits while too many are ahead of the consumer.
 import { InworldError, UserAbortError } from '../core/errors.js';
 import { decideRetry, isLostConnection, sleep, TTS_SPEAKER_RETRY_BACKOFF } from '../core/retry.js';
+import { checkMarkup } from './markup.js';
+import type { WarningListener } from './model-checks.js';
 import type { TtsPool } from './pool.js';
 import { offsetTimestamps, type Timestamps } from './timestamps.js';
 import type { TtsStreamSynthesisOptions } from './ws-options.js';
@@ -38,6 +40,8 @@ export interface SentenceSpeakerOptions {
   maxRetries?: number;
   maxSentencesInFlight?: number;
   maxCharsInFlight?: number;
+  /** Hears the model warnings once, when the first stream opens. */
+  onWarning?: WarningListener;
 }
 
 interface InFlight {
@@ -72,7 +76,7 @@ export class SentenceSpeaker implements AsyncIterable<SpeakerEvent> {
     this.maxSentences = speakerOptions.maxSentencesInFlight ?? DEFAULT_MAX_SENTENCES_IN_FLIGHT;
     this.maxChars = speakerOptions.maxCharsInFlight ?? DEFAULT_MAX_CHARS_IN_FLIGHT;
     // Opening the context now overlaps the handshake with waiting for the first sentence.
-    this.stream = pool.stream(options, { signal: speakerOptions.signal });
+    this.stream = pool.stream(options, { signal: speakerOptions.signal, onWarning: speakerOptions.onWarning });
   }
 
   /** Sentences sent so far. */
@@ -87,6 +91,7 @@ export class SentenceSpeaker implements AsyncIterable<SpeakerEvent> {
   async push(sentence: string): Promise<void> {
     if (this.cancelled) throw new UserAbortError('The sentence stream was stopped');
     if (this.ended) throw new Error('push() after end()');
+    checkMarkup(sentence, { subject: `Sentence ${this.nextIndex + 1}` });
     const entry = { index: this.nextIndex++, text: `${sentence} ` };
     this.inFlight.push(entry);
     this.charsInFlight += entry.text.length;

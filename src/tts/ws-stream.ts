@@ -16,6 +16,7 @@ import {
 import { closeMessage, createMessage, flushMessage, sendTextMessage, type ServerMessage, type WsCreateConfig } from './ws-protocol.js';
 import type { ContextRoute, TtsWsSession } from './ws-session.js';
 import { splitForSendText } from './ws-text.js';
+import { checkMarkup } from './markup.js';
 
 export * from './stream-types.js';
 
@@ -95,9 +96,12 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
   /**
    * Appends text. Text longer than one `send_text` allows goes out in pieces split at word
    * boundaries; with `flush`, the last piece carries `flush_context` so generation starts at once.
+   * Markup the service refuses (over 20 breaks in this call's text, a break over 10 s, SSML
+   * `<phoneme>`) throws a ValidationError and sends nothing.
    */
   sendText(text: string, options: { flush?: boolean } = {}): void {
     this.assertWritable();
+    checkMarkup(text);
     const pieces = splitForSendText(text);
     if (pieces.length === 0) {
       if (options.flush) this.flush();

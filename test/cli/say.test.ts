@@ -61,7 +61,7 @@ describe('say writes audio', () => {
     const body = request.body as Record<string, any>;
     assert.equal(body.text, 'Hello from Inworld. This is a test.');
     assert.equal(body.voiceId, 'Ashley');
-    assert.equal(body.modelId, 'inworld-tts-1.5-max');
+    assert.equal(body.modelId, 'inworld-tts-2');
     assert.equal(body.audioConfig.sampleRateHertz, 24000);
     assert.equal(request.headers.authorization, `Basic ${KEY}`);
     assert.match(String(request.headers['x-user-agent']), /^inworld-cli\/\d+\.\d+\.\d+/);

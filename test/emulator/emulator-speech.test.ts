@@ -95,3 +95,30 @@ test('espeak: an explicit language picks that language\'s voice', { skip: needs(
   assert.notDeepEqual(french.samples, english.samples);
   assert.deepEqual(french.words.map((w) => w.text), ['Bonjour', 'Paris']);
 });
+
+test('espeak: a seed is a repeatable take of its own, a designed voice a voice of its own', { skip: needs('espeak-ng') }, async () => {
+  const engine = createSpeechEngine('espeak');
+  const text = 'Seeds make takes repeatable.';
+  const seeded = await engine.render(text, { sampleRateHz: RATE, voiceId: 'Ashley', seed: 5 });
+  assert.deepEqual((await engine.render(text, { sampleRateHz: RATE, voiceId: 'Ashley', seed: 5 })).samples, seeded.samples);
+  assert.notDeepEqual((await engine.render(text, { sampleRateHz: RATE, voiceId: 'Ashley', seed: 6 })).samples, seeded.samples);
+  assert.notDeepEqual((await engine.render(text, { sampleRateHz: RATE, voiceId: 'Ashley' })).samples, seeded.samples);
+  const { designVoice } = await import('../../src/emulator/tts/voice-variation.js');
+  const man = designVoice('A calm older man with a deep voice');
+  const woman = designVoice('A bright young woman, quick and cheerful');
+  assert.match(man.espeakVoice, /\+m\d$/);
+  assert.match(woman.espeakVoice, /\+f\d$/);
+  assert.ok(man.pitchHz < woman.pitchHz);
+  assert.deepEqual(designVoice('A calm older man with a deep voice'), man, 'the same description, the same voice');
+  const designed = await engine.render(text, { sampleRateHz: RATE, designedVoice: woman });
+  assert.notDeepEqual(designed.samples, (await engine.render(text, { sampleRateHz: RATE, designedVoice: man })).samples);
+});
+
+test('synthetic: <break> tags are pauses of their time, at any speaking rate, and never words', async () => {
+  const engine = createSpeechEngine('synthetic');
+  const plain = await engine.render('One two.', { sampleRateHz: RATE, speakingRate: 1.5 });
+  const paused = await engine.render('<break time="300ms"/>One <Break time="1.5s" /> two.', { sampleRateHz: RATE, speakingRate: 1.5 });
+  assert.deepEqual(paused.words.map((w) => w.text), ['One', 'two.']);
+  assert.equal(paused.samples.length - plain.samples.length, Math.round(0.3 * RATE) + Math.round(1.5 * RATE));
+  assert.ok(paused.words[0]!.startSeconds >= 0.3);
+});

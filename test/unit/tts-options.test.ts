@@ -23,10 +23,10 @@ function rejects(options: SynthesisOptions, pattern: RegExp, transport?: 'http' 
   );
 }
 
-test('defaults: Ashley, inworld-tts-1.5-max, 24000 Hz, LINEAR16', () => {
+test('defaults: Ashley, inworld-tts-2, 24000 Hz, LINEAR16', () => {
   const resolved = validateSynthesisOptions({ text: 'Hi' });
   assert.equal(resolved.voiceId, 'Ashley');
-  assert.equal(resolved.modelId, 'inworld-tts-1.5-max');
+  assert.equal(resolved.modelId, 'inworld-tts-2');
   assert.equal(resolved.audioConfig.sampleRateHertz, 24000);
   assert.equal(resolved.audioConfig.audioEncoding, 'LINEAR16');
 });
@@ -57,7 +57,7 @@ test('validation names the problem and the fix', () => {
   rejects({ text: 'x', audioConfig: { audioEncoding: 'AAC' as never } }, /Audio encoding must be one of .*--encoding/);
   rejects({ text: 'x', timestampType: 'word' as never }, /Timestamp type must be one of WORD, CHARACTER/);
   rejects({ text: 'x', applyTextNormalization: true as never }, /Text normalization must be one of ON, OFF/);
-  rejects({ text: 'x', deliveryMode: 'EXPRESSIVE' as never }, /Delivery mode must be one of STABLE, BALANCED, CREATIVE/);
+  rejects({ text: 'x', deliveryMode: 'FAST' as never }, /Delivery mode must be one of STABLE, BALANCED, CREATIVE \(got "FAST"\)/);
   rejects({ text: 'x', timestampTransportStrategy: 'LATER' as never }, /Timestamp transport/);
   rejects({ text: 'x', language: 'english please' }, /BCP-47/);
   rejects({ text: 'x', voiceId: '' }, /Voice id is empty/);
@@ -78,7 +78,7 @@ test('buildSynthesisBody emits exactly the camelCase wire body, unset fields omi
   assert.deepEqual(buildSynthesisBody({ text: 'Hi' }), {
     text: 'Hi',
     voiceId: 'Ashley',
-    modelId: 'inworld-tts-1.5-max',
+    modelId: 'inworld-tts-2',
     audioConfig: { audioEncoding: 'LINEAR16', sampleRateHertz: 24000 },
   });
   const full = buildSynthesisBody({
@@ -92,10 +92,11 @@ test('buildSynthesisBody emits exactly the camelCase wire body, unset fields omi
     language: 'en-US',
     deliveryMode: 'STABLE',
     timestampTransportStrategy: 'ASYNC',
+    seed: 42,
   });
   assert.equal(
     JSON.stringify(full),
-    '{"text":"Hi","voiceId":"Dennis","modelId":"inworld-tts-2","audioConfig":{"audioEncoding":"MP3","sampleRateHertz":48000,"bitRate":128000,"speakingRate":1.2},"temperature":0.8,"timestampType":"WORD","applyTextNormalization":"ON","language":"en-US","deliveryMode":"STABLE","timestampTransportStrategy":"ASYNC"}',
+    '{"text":"Hi","voiceId":"Dennis","modelId":"inworld-tts-2","audioConfig":{"audioEncoding":"MP3","sampleRateHertz":48000,"bitRate":128000,"speakingRate":1.2},"temperature":0.8,"timestampType":"WORD","applyTextNormalization":"ON","language":"en-US","deliveryMode":"STABLE","seed":42,"timestampTransportStrategy":"ASYNC"}',
   );
   // temperature stays top level, never inside audioConfig
   assert.equal((full.audioConfig as Record<string, unknown>).temperature, undefined);

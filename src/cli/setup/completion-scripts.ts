@@ -2,6 +2,7 @@
 // arguments never drift from the real CLI. The committed files under completions/ are this
 // output; a test regenerates them and fails when they are stale.
 import type { Command, Option } from 'commander';
+import { TTS_MODELS } from '../../tts/models.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
@@ -37,8 +38,17 @@ interface CommandInfo extends LeafInfo {
   subcommands: LeafInfo[];
 }
 
-function describeOption(option: Option): FlagInfo {
-  const choices = option.argChoices ?? [];
+/**
+ * Values offered for options that take any value: the known TTS models for `--model` (another id
+ * is still accepted, since new models appear), per command.
+ */
+const SUGGESTED_VALUES: Record<string, Record<string, readonly string[]>> = {
+  say: { '--model': TTS_MODELS.map((model) => model.id) },
+  stream: { '--model': TTS_MODELS.map((model) => model.id) },
+};
+
+function describeOption(option: Option, suggestions: Record<string, readonly string[]> = {}): FlagInfo {
+  const choices = option.argChoices ?? (option.long ? suggestions[option.long] : undefined) ?? [];
   const takesValue = option.required || option.optional;
   const long = option.long ?? undefined;
   let kind: FlagInfo['kind'] = 'none';
@@ -55,7 +65,7 @@ function describeLeaf(command: Command): LeafInfo {
   return {
     name: command.name(),
     description: command.description(),
-    flags: [...command.options.map(describeOption), helpFlag()],
+    flags: [...command.options.map((option) => describeOption(option, SUGGESTED_VALUES[command.name()])), helpFlag()],
     positional: positionalKind(command),
   };
 }

@@ -5,6 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ValidationError } from '../../core/errors.js';
+import { checkMarkup } from '../../tts/markup.js';
 import type { TtsStreamSynthesisOptions } from '../../tts/ws-options.js';
 
 export interface BatchItem {
@@ -18,8 +19,11 @@ export interface BatchItem {
 export type OptionsCheck = (options: TtsStreamSynthesisOptions) => void;
 
 const JSON_OPTION_KEYS: Record<string, (options: TtsStreamSynthesisOptions, value: unknown, key: string) => void> = {
-  voice: (o, v, k) => (o.voiceId = asString(v, k)),
-  voiceId: (o, v, k) => (o.voiceId = asString(v, k)),
+  // A line's voice replaces a --voice-design default, and its voice design a --voice default.
+  voice: (o, v, k) => setVoice(o, asString(v, k)),
+  voiceId: (o, v, k) => setVoice(o, asString(v, k)),
+  voiceDesign: (o, v, k) => setVoiceDesign(o, asDesignPrompt(v, k)),
+  seed: (o, v, k) => (o.seed = asInteger(v, k)),
   model: (o, v, k) => (o.modelId = asString(v, k)),
   modelId: (o, v, k) => (o.modelId = asString(v, k)),
   language: (o, v, k) => (o.language = asString(v, k)),
@@ -65,6 +69,10 @@ export function parseBatchLine(value: string, line: number, defaults: TtsStreamS
   if (typeof record.text !== 'string' || record.text.trim() === '') throw lineError(at('text'), 'a JSON line needs a non-empty "text".');
   const options: TtsStreamSynthesisOptions = { ...defaults, audioConfig: { ...defaults.audioConfig } };
   const given = Object.keys(JSON_OPTION_KEYS).filter((key) => record[key] !== undefined);
+  const voiceKey = given.find((key) => key === 'voice' || key === 'voiceId');
+  if (voiceKey && given.includes('voiceDesign')) {
+    throw lineError(at('voiceDesign'), `a line takes "${voiceKey}" or "voiceDesign", not both; drop one of them.`);
+  }
   for (const key of given) {
     try {
       JSON_OPTION_KEYS[key]!(options, record[key], key);
@@ -150,6 +158,30 @@ function asString(value: unknown, key: string): string {
   return value;
 }
 
+function setVoice(options: TtsStreamSynthesisOptions, voiceId: string): void {
+  options.voiceId = voiceId;
+  delete options.voiceDesign;
+}
+
+function setVoiceDesign(options: TtsStreamSynthesisOptions, designPrompt: string): void {
+  options.voiceDesign = { designPrompt };
+  delete options.voiceId;
+}
+
+/** "voiceDesign": the description, as a string or as the wire's {"designPrompt": …}. */
+function asDesignPrompt(value: unknown, key: string): string {
+  const prompt = value !== null && typeof value === 'object' ? (value as { designPrompt?: unknown }).designPrompt : value;
+  if (typeof prompt !== 'string' || prompt.trim() === '') {
+    throw new ValidationError(`"${key}" must be a description of the voice (a string, or {"designPrompt": "…"}), not ${JSON.stringify(value)}.`);
+  }
+  return prompt;
+}
+
+function asInteger(value: unknown, key: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new ValidationError(`"${key}" must be a whole number, not ${JSON.stringify(value)}.`);
+  return value;
+}
+
 function asNumber(value: unknown, key: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new ValidationError(`"${key}" must be a number, not ${JSON.stringify(value)}.`);
   return value;
@@ -206,6 +238,11 @@ export async function checkBatchFile(file: string, defaults: TtsStreamSynthesisO
       line += 1;
       if (value.trim() === '') continue;
       const item = parseBatchLine(value, line, defaults, cachedCheck, file);
+      try {
+        checkMarkup(item.text, { subject: 'its text' });
+      } catch (error) {
+        throw lineError({ file, line }, (error as Error).message);
+      }
       items += 1;
       if (item.name === undefined) {
         const clash = named.get(defaultLineName(line));

@@ -26,7 +26,7 @@ export const DEFAULT_BATCH_RETRIES = 2;
 const IN_MEMORY_LINE_BYTES = 512 * 1024;
 
 export interface BatchRunOptions {
-  /** The batch file: one utterance per line; JSON lines may set text, name, voice, model, language, speakingRate, temperature, deliveryMode. */
+  /** The batch file: one utterance per line; JSON lines may set text, name, voice, voiceDesign, model, language, speakingRate, temperature, deliveryMode, seed. */
   file: string;
   outDir: string;
   /** Options for every line; a JSON line's fields override them. audioConfig.audioEncoding is what the server sends. */

@@ -10,7 +10,7 @@ import { addSynthesisFlags, toSynthesisOptions, type SynthesisFlags } from './sy
 import { readText } from './text-input.js';
 import { LiveCaptions } from './live-captions.js';
 import { Timings } from './timings.js';
-import { createUi, note } from '../ui.js';
+import { createUi, note, warn } from '../ui.js';
 
 export interface SayFlags extends SynthesisFlags, GlobalOptions, BatchFlags {
   file?: string;
@@ -37,6 +37,8 @@ export function sayCommand(): Command {
 Examples:
   $ inworld say "Hello from Inworld" -o hello.wav
   $ inworld say "Hello" --voice Dennis --speaking-rate 1.2      # plays on the speakers
+  $ inworld say "Welcome aboard." --voice-design "a calm older man with a low, warm voice" --seed 7 -o welcome.mp3
+  $ inworld say "Quick reply." --model inworld-tts-2-flash -o reply.wav
   $ inworld say -f chapter.txt -o chapter.mp3 --subtitles chapter.srt
   $ echo "Piped text" | inworld say -o - | aplay
   $ inworld say --batch lines.txt --out-dir clips --encoding MP3 --concurrency 20
@@ -58,7 +60,7 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
   if (flags.captions) flags.timestamps = 'word';
   // The request's modules load while the text is read: the loader fetches them in parallel
   // instead of one `await import` after another on the way to the first byte.
-  const loading = Promise.all([import('../../tts/options.js'), import('../context.js'), import('../../tts/http.js')]);
+  const loading = Promise.all([import('../../tts/options.js'), import('../context.js'), import('../../tts/http.js'), import('../../tts/plan.js')]);
   loading.catch(() => {}); // awaited below; this only keeps an early throw from leaving it unhandled
   const text = await readText({ words, file: flags.file, stdin: process.stdin });
   const plan = await planAudioOutput(flags, { stdoutIsTTY: process.stdout.isTTY === true });
@@ -66,8 +68,9 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
     throw new ValidationError('--json prints its summary on standard output, where the audio goes too; write the audio to a file with -o <path>.');
   }
   const options = toSynthesisOptions(text, flags, plan);
-  const [{ validateSynthesisOptions }, { openContext }, { synthesizeStream }] = await loading;
-  validateSynthesisOptions(options);
+  const [{ synthesisWarnings }, { openContext }, { synthesizeStream }, { planSynthesis }] = await loading;
+  planSynthesis(options); // every check, markup of each request's part included, before the first request
+  for (const warning of synthesisWarnings(options)) warn(warning.message, { quiet: flags.quiet });
 
   const context = await openContext(flags);
   const signal = interruptSignal();
@@ -192,13 +195,24 @@ async function runSayBatch(words: string[], flags: SayFlags): Promise<void> {
   }
   const plan = await planAudioOutput({ ...flags, output: `batch${format.extension}` }, { stdoutIsTTY: false });
   const { text: _text, ...defaults } = toSynthesisOptions('', flags, plan);
-  const [{ prepareBatch, runBatch }, { buildWsCreateConfig }] = await Promise.all([import('./batch.js'), import('../../tts/ws-options.js')]);
-  buildWsCreateConfig(defaults); // the flags themselves, before any line
+  const [{ prepareBatch, runBatch }, { buildWsCreateConfig }, { synthesisWarnings }] = await Promise.all([
+    import('./batch.js'),
+    import('../../tts/ws-options.js'),
+    import('../../tts/options.js'),
+  ]);
+  // Each distinct option set is checked once; its warnings are said once for the whole batch.
+  const warnings = new Set<string>();
+  const check = (options: typeof defaults) => {
+    buildWsCreateConfig(options);
+    for (const warning of synthesisWarnings(options)) warnings.add(warning.message);
+  };
+  check(defaults); // the flags themselves, before any line
   const outDir = flags.outDir ?? '.';
-  const lines = await prepareBatch({ file: flags.batch!, outDir }, { defaults, check: buildWsCreateConfig });
+  const lines = await prepareBatch({ file: flags.batch!, outDir }, { defaults, check });
   if (lines === 0) {
     throw new ValidationError(`Nothing to speak: the batch file ${flags.batch} has no lines`, { hint: 'Put one text, or one JSON object with "text", on each line' });
   }
+  for (const message of warnings) warn(message, { quiet: flags.quiet });
 
   const { openContext } = await import('../context.js');
   const context = await openContext(flags);

@@ -62,10 +62,15 @@ a number such as "3." that may go on as "3.14", a line without punctuation) wait
 --max-buffer-delay ms instead. --max-buffer-delay is also sent to the server as max_buffer_delay_ms,
 the longest it holds text that came without a flush (this command flushes every sentence).
 
+Each sentence is one request for the markup limits (at most 20 <break time="…"/> pauses of at most
+10 s, no SSML <phoneme>: write IPA inline as /kriːt/). A sentence that breaks them is refused when
+it arrives: the sentences before it are still spoken, then the command exits with status 2.
+
 Examples:
   $ llm-tool "tell me a story" | inworld stream            # hear each sentence as it is written
   $ cat book.txt | inworld stream -o book.mp3 --subtitles book.srt
   $ tail -f events.log | inworld stream --voice Dennis
+  $ llm-tool "narrate" | inworld stream --voice-design "a bright young woman, quick and cheerful"
   $ inworld stream -f script.txt -o - | aplay
   $ echo "Offline test." | inworld stream -o test.wav --emulator`,
     )
@@ -103,11 +108,15 @@ async function runStream(flags: StreamFlags): Promise<void> {
   const options: TtsStreamSynthesisOptions = { ...synthesis };
   if (flags.bufferChars !== undefined) options.bufferCharThreshold = flags.bufferChars;
   if (flags.maxBufferDelay !== undefined) options.maxBufferDelayMs = flags.maxBufferDelay;
-  const { buildWsCreateConfig } = await import('../../tts/ws-options.js');
+  const [{ buildWsCreateConfig }, { synthesisWarnings }] = await Promise.all([import('../../tts/ws-options.js'), import('../../tts/options.js')]);
   buildWsCreateConfig(options); // validation, exit 2 before any connection
   if (flags.file !== undefined) await checkReadable(flags.file);
   const input: NodeJS.ReadableStream & { isTTY?: boolean } = flags.file !== undefined ? createReadStream(flags.file) : process.stdin;
   const progress: Progress = { json: flags.json === true, quiet: flags.quiet === true };
+  for (const warning of synthesisWarnings(options)) {
+    if (progress.json) emit(progress, { type: 'warning', code: warning.code, message: warning.message });
+    else terminal.warn(warning.message, progress);
+  }
   if (flags.file === undefined && process.stdin.isTTY) note(progress, 'Reading text from the terminal; each sentence is spoken when you finish it. End with Ctrl-D.');
 
   const { openContext } = await import('../context.js');
@@ -259,7 +268,8 @@ async function stopEarly(job: SpeakJob, { speech, captions }: Run, failure: unkn
   if (signal.aborted) {
     reportKept(describeKeptAudio({ bytes: speech.bytes, seconds: speech.seconds, file: plan.path, destination: describeDestination(plan) }));
   }
-  if (failure instanceof APIError && speech.bytes > 0) {
+  // A refused sentence (markup) is found only when it arrives: what came before it is kept too.
+  if ((failure instanceof APIError || failure instanceof ValidationError) && speech.bytes > 0) {
     note(progress, `inworld: stopped after ${speech.sentencesDone} complete sentence(s); the audio written so far is kept.`);
   }
 }

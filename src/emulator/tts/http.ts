@@ -8,6 +8,7 @@ import type { RenderedSpeech, TimedText } from './speech.js';
 import { buildTimestampInfo, modelHasPhoneticDetails, tokenTimes } from './timestamps.js';
 import { parseTtsHttpRequest, TtsHttpRequest } from './request.js';
 import { entriesFor, renderPronounced } from '../pronunciations/synthesis.js';
+import { designVoice } from './voice-variation.js';
 
 /** How many times slower than real time a `slow` fault paces the stream when it names no factor. */
 const DEFAULT_SLOW_FACTOR = 2;
@@ -22,6 +23,8 @@ async function render(request: TtsHttpRequest, ctx: EmulatorContext): Promise<Re
     speakingRate: request.speakingRate,
     voiceId: request.voiceId,
     ...(request.language ? { language: request.language } : {}),
+    ...(request.designPrompt !== undefined ? { designedVoice: designVoice(request.designPrompt) } : {}),
+    ...(request.seed !== undefined ? { seed: request.seed } : {}),
   };
   return renderPronounced(ctx.speech, request.text, options, entriesFor(ctx.pronunciations, request.pronunciationDictionaries, request.language));
 }

@@ -1,5 +1,5 @@
-// Parses and validates a TTS synthesis request (text, voice, model, audioConfig) for the HTTP endpoints and
-// the WebSocket `create` message, with the service's ranges and defaults.
+// Parses and validates a TTS synthesis request (text, voice or voice design, model, seed,
+// audioConfig, the text's markup) for the HTTP endpoints, with the service's ranges and defaults.
 import { EmulatorAudioEncoding, EMULATOR_AUDIO_ENCODINGS } from '../codecs/encoders.js';
 import { EmulatorError, GRPC_INVALID_ARGUMENT, GRPC_NOT_FOUND, invalidArgument } from '../server/grpc.js';
 import { isObject, JsonObject, readEnum, readInteger, readNumber, readObject, readString } from '../server/json-fields.js';
@@ -7,18 +7,22 @@ import type { ResolvedEmulatorOptions } from '../server/options.js';
 import type { VoiceCatalogue } from '../voices/types.js';
 import { readDictionarySettings } from '../pronunciations/synthesis.js';
 import type { PronunciationStore } from '../pronunciations/store.js';
+import { markupMessage } from './markup.js';
+import { seedMessage, unknownModelMessage, voiceChoiceMessage } from './request-features.js';
 import { DEFAULT_TTS_SAMPLE_RATE_HZ, G711_SAMPLE_RATE_HZ, MAX_TTS_SAMPLE_RATE_HZ, MIN_TTS_SAMPLE_RATE_HZ } from '../codecs/sample-rates.js';
 
-export const KNOWN_TTS_MODELS = [
-  'inworld-tts-2', 'inworld-tts-1.5-max', 'inworld-tts-1.5-mini', 'inworld-tts-1.5', 'inworld-tts-1', 'inworld-tts-1-max',
-] as const;
+export { KNOWN_TTS_MODELS } from './request-features.js';
 
 export type TimestampType = 'NONE' | 'WORD' | 'CHARACTER';
 export type TimestampTransport = 'SYNC' | 'ASYNC';
 
 /** Everything about how to synthesize, without the text (shared with WebSocket `create`). */
 export interface SynthesisConfig {
+  /** Empty when `designPrompt` stands in for a voice. */
   voiceId: string;
+  /** The `voiceDesign.designPrompt` of an ad-hoc voice (inworld-tts-2). */
+  designPrompt?: string;
+  seed?: number;
   modelId: string;
   encoding: EmulatorAudioEncoding;
   sampleRateHz: number;
@@ -77,13 +81,14 @@ export function parseSynthesisConfig(body: unknown, options: ParseSynthesisOptio
   const normalization = readEnum(body, 'applyTextNormalization', ['APPLY_TEXT_NORMALIZATION_UNSPECIFIED', 'ON', 'OFF'] as const);
   const deliveryMode = readEnum(body, 'deliveryMode', ['DELIVERY_MODE_UNSPECIFIED', 'STABLE', 'BALANCED', 'CREATIVE'] as const);
   const language = readString(body, 'language');
+  const seed = readInteger(body, 'seed');
+  const design = readObject(body, 'voiceDesign');
+  const designPrompt = design ? readString(design, 'designPrompt', 'voice_design') ?? '' : undefined;
 
-  if (!voiceId) throw invalidArgument('voice_id is required');
   if (!modelId) throw invalidArgument('model_id is required');
-  if (!(KNOWN_TTS_MODELS as readonly string[]).includes(modelId)) {
-    throw invalidArgument(`Invalid model_id "${modelId}": supported models are ${KNOWN_TTS_MODELS.join(', ')}`);
-  }
-  if (!options.voices.find(voiceId) && options.unknownVoice !== 'accept') {
+  const refusal = voiceChoiceMessage({ voiceId, designPrompt, modelId }) ?? unknownModelMessage(modelId) ?? seedMessage(seed);
+  if (refusal) throw invalidArgument(refusal);
+  if (voiceId && !options.voices.find(voiceId) && options.unknownVoice !== 'accept') {
     const code = options.unknownVoice === 'invalid-argument' ? GRPC_INVALID_ARGUMENT : GRPC_NOT_FOUND;
     throw new EmulatorError(code, `Unknown voice: ${voiceId} not found`);
   }
@@ -116,7 +121,9 @@ export function parseSynthesisConfig(body: unknown, options: ParseSynthesisOptio
   }
 
   return {
-    voiceId,
+    voiceId: voiceId ?? '',
+    ...(designPrompt !== undefined ? { designPrompt } : {}),
+    ...(seed !== undefined ? { seed } : {}),
     modelId,
     encoding,
     sampleRateHz,
@@ -142,5 +149,8 @@ export function parseTtsHttpRequest(body: unknown, options: ParseSynthesisOption
     throw invalidArgument(`text must be at most ${options.maxChars} characters, got ${length}`);
   }
   if (text.trim().length === 0) throw invalidArgument('text must contain at least one non-whitespace character');
-  return { ...parseSynthesisConfig(body, options), text };
+  const config = parseSynthesisConfig(body, options);
+  const markup = markupMessage(text);
+  if (markup) throw invalidArgument(markup);
+  return { ...config, text };
 }

@@ -1,9 +1,11 @@
-// Chooses and builds a speech engine; voices shape the pitch (synthetic) or espeak voice.
-import type { SpeechEngine, SpeechEngineName } from './speech.js';
+// Chooses and builds a speech engine; the voice (a catalogue voice or a designed one) and the
+// seed shape the pitch (synthetic) or the espeak voice and pitch.
+import type { SpeechEngine, SpeechEngineName, SpeechRenderOptions } from './speech.js';
 import { createEspeakEngine, espeakInstalled } from './speech-espeak.js';
 import { createSyntheticEngine } from './speech-synthetic.js';
 import { createVoiceCatalogue } from '../voices/catalogue.js';
 import type { VoiceCatalogue } from '../voices/types.js';
+import { applySeedGain, seedVariation } from './voice-variation.js';
 
 const DEFAULT_PITCH_HZ = 150;
 
@@ -14,18 +16,32 @@ export function espeakAvailable(): boolean {
 
 /** `espeak` silently becomes `synthetic` when espeak-ng is not installed. */
 export function createSpeechEngine(name: SpeechEngineName, voices: VoiceCatalogue = createVoiceCatalogue()): SpeechEngine {
-  const pitchFor = (voiceId: string | undefined): number => (voiceId ? voices.find(voiceId)?.pitchHz : undefined) ?? DEFAULT_PITCH_HZ;
+  const voiceOf = (options: SpeechRenderOptions) => options.designedVoice ?? (options.voiceId ? voices.find(options.voiceId) : undefined);
+  const pitchFor = (options: SpeechRenderOptions): number =>
+    (voiceOf(options)?.pitchHz ?? DEFAULT_PITCH_HZ) * (options.seed === undefined ? 1 : seedVariation(options.seed).pitchFactor);
   if (name === 'espeak' && espeakInstalled()) {
-    const voiceFor = (voiceId: string | undefined, language: string | undefined): string => {
-      const voice = voiceId ? voices.find(voiceId) : undefined;
+    const voiceFor = (options: SpeechRenderOptions): string => {
+      const voice = voiceOf(options);
       const variant = voice?.espeakVoice.split('+')[1];
       // An explicit language wins over the voice's own (the service reads the text in that language).
-      const base = (language ? espeakLanguage(language) : undefined) ?? voice?.espeakVoice.split('+')[0] ?? 'en-us';
+      const base = (options.language ? espeakLanguage(options.language) : undefined) ?? voice?.espeakVoice.split('+')[0] ?? 'en-us';
       return variant ? `${base}+${variant}` : base;
     };
-    return createEspeakEngine(voiceFor, pitchFor);
+    return withSeedGain(createEspeakEngine(voiceFor, pitchFor));
   }
-  return createSyntheticEngine(pitchFor);
+  return withSeedGain(createSyntheticEngine(pitchFor));
+}
+
+/** A seeded take also differs in level (the pitch differs inside each engine). */
+function withSeedGain(engine: SpeechEngine): SpeechEngine {
+  return {
+    name: engine.name,
+    async render(text, options) {
+      const speech = await engine.render(text, options);
+      if (options.seed !== undefined) applySeedGain(speech.samples, options.seed);
+      return speech;
+    },
+  };
 }
 
 /** espeak-ng voice names for BCP-47 languages it speaks; undefined for the ones it does not. */

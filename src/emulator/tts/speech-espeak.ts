@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { resample } from '../codecs/resample.js';
 import type { RenderedSpeech, SpeechEngine, SpeechRenderOptions } from './speech.js';
+import { seedVariation } from './voice-variation.js';
 import { assembleSpeech, renderSyntheticWord } from './speech-synthetic.js';
 import { splitWords } from './text-units.js';
 import { firstChannel, readPcm16Wav } from '../codecs/wav.js';
@@ -44,8 +45,8 @@ interface WordAudio {
  * word whose run fails is rendered by the synthetic engine instead.
  */
 export function createEspeakEngine(
-  voiceFor: (voiceId: string | undefined, language: string | undefined) => string,
-  pitchFor: (voiceId: string | undefined) => number,
+  voiceFor: (options: SpeechRenderOptions) => string,
+  pitchFor: (options: SpeechRenderOptions) => number,
   binary = ESPEAK_BINARY,
 ): SpeechEngine {
   const cache = new Map<string, Promise<WordAudio | undefined>>();
@@ -61,13 +62,13 @@ export function createEspeakEngine(
     };
   };
 
-  const word = (text: string, voice: string, wpm: number): Promise<WordAudio | undefined> => {
-    const key = `${voice}\u0000${wpm}\u0000${text}`;
+  const word = (text: string, voice: string, wpm: number, pitch: number | undefined): Promise<WordAudio | undefined> => {
+    const key = `${voice}\u0000${wpm}\u0000${pitch ?? ''}\u0000${text}`;
     let entry = cache.get(key);
     if (!entry) {
       entry = slot().then(async (release) => {
         try {
-          return await runEspeak(binary, text, voice, wpm);
+          return await runEspeak(binary, text, voice, wpm, pitch);
         } finally {
           release();
         }
@@ -83,25 +84,28 @@ export function createEspeakEngine(
     async render(text: string, options: SpeechRenderOptions): Promise<RenderedSpeech> {
       const rate = options.sampleRateHz;
       const speed = options.speakingRate && options.speakingRate > 0 ? options.speakingRate : 1;
-      const voice = voiceFor(options.voiceId, options.language);
+      const voice = voiceFor(options);
       const wpm = Math.round(ESPEAK_BASE_WPM * speed);
+      // A seeded take speaks a little higher or lower; without a seed, espeak's own default.
+      const pitch = options.seed === undefined ? undefined : seedVariation(options.seed).espeakPitch;
       const words = splitWords(text);
-      const rendered = await Promise.all(words.map((w) => word(w.text, voice, wpm)));
+      const rendered = await Promise.all(words.map((w) => word(w.text, voice, wpm, pitch)));
       // A word espeak could not render falls back to the synthetic voice, so timing stays intact.
       const audio = words.map((w, i) => {
         const spoken = rendered[i];
-        return spoken ? resample(spoken.samples, spoken.sampleRateHz, rate) : renderSyntheticWord(w.text, rate, speed, pitchFor(options.voiceId));
+        return spoken ? resample(spoken.samples, spoken.sampleRateHz, rate) : renderSyntheticWord(w.text, rate, speed, pitchFor(options));
       });
       return assembleSpeech(text, words, audio, rate, speed);
     },
   };
 }
 
-function runEspeak(binary: string, text: string, voice: string, wpm: number): Promise<WordAudio | undefined> {
+function runEspeak(binary: string, text: string, voice: string, wpm: number, pitch: number | undefined): Promise<WordAudio | undefined> {
   return new Promise((resolve) => {
     let child;
+    const args = ['--stdout', '-v', voice, '-s', String(wpm), ...(pitch === undefined ? [] : ['-p', String(pitch)])];
     try {
-      child = spawn(binary, ['--stdout', '-v', voice, '-s', String(wpm)], { stdio: ['pipe', 'pipe', 'ignore'] });
+      child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'ignore'] });
     } catch {
       resolve(undefined);
       return;

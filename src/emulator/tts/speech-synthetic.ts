@@ -15,11 +15,11 @@ const VOWEL_FORMANTS_HZ: readonly [number, number][] = [
   [730, 1090], [270, 2290], [530, 1840], [570, 840], [300, 870], [660, 1720], [440, 1020],
 ];
 
-export function createSyntheticEngine(pitchForVoice: (voiceId: string | undefined) => number = () => DEFAULT_PITCH_HZ): SpeechEngine {
+export function createSyntheticEngine(pitchFor: (options: SpeechRenderOptions) => number = () => DEFAULT_PITCH_HZ): SpeechEngine {
   return {
     name: 'synthetic',
     async render(text, options) {
-      return renderSynthetic(text, options, pitchForVoice(options.voiceId));
+      return renderSynthetic(text, options, pitchFor(options));
     },
   };
 }
@@ -76,11 +76,14 @@ export function assembleSpeech(text: string, words: readonly WordUnit[], wordAud
   };
   silence(LEADING_SILENCE_SECONDS);
   words.forEach((word, index) => {
+    // A `<break>` lasts its own time at any speaking rate.
+    if (word.leadingBreakSeconds) silence(word.leadingBreakSeconds * speed);
     const audio = wordAudio[index]!;
     timedWords.push({ text: word.text, startSeconds: cursor / rate, endSeconds: (cursor + audio.length) / rate });
     pieces.push(audio);
     cursor += audio.length;
     silence(word.pauseAfterSeconds);
+    if (word.breakSeconds) silence(word.breakSeconds * speed);
   });
   silence(words.length > 0 ? TRAILING_SILENCE_SECONDS : 0);
   const samples = concat(pieces, cursor);

@@ -9,11 +9,12 @@
 //   espeakAvailable(): boolean                                  // cached `espeak-ng --version` probe
 //
 // Times are seconds from the start of the rendered audio (callers add offsets for generations).
-// The synthetic engine is a pure function of (text, sampleRateHz, speakingRate, voiceId): the same
-// input always yields the same samples, so tests can compare bytes.
+// The synthetic engine is a pure function of (text, sampleRateHz, speakingRate, voice, seed): the
+// same input always yields the same samples, so tests can compare bytes.
 
 export type { SpeechEngineName } from '../server/options.js';
 import type { SpeechEngineName } from '../server/options.js';
+import type { DesignedVoice } from './voice-variation.js';
 
 export interface SpeechRenderOptions {
   /** Output sample rate, 8000..48000 Hz. */
@@ -24,6 +25,10 @@ export interface SpeechRenderOptions {
   voiceId?: string;
   /** BCP-47 language hint (espeak voice selection). */
   language?: string;
+  /** A voice that is in no catalogue (a request's `voiceDesign`); wins over `voiceId`. */
+  designedVoice?: DesignedVoice;
+  /** The request's `seed`: the same seed gives the same samples, another a different take. */
+  seed?: number;
 }
 
 /** One word or character with where it sits in the audio. */

@@ -1,6 +1,8 @@
 // Splits text into the words the emulator speaks and times: whitespace-separated tokens with
 // their punctuation attached (the older documented WORD timestamp style), each with the pause that
-// follows it. Both speech engines share this, so timings have the same rhythm.
+// follows it. `<break>` tags are not words: their pause follows the word before them. Both speech
+// engines share this, so timings have the same rhythm.
+import { findBreakTags } from './markup.js';
 
 export interface WordUnit {
   /** The token as it appears in the text, punctuation included. */
@@ -11,6 +13,10 @@ export interface WordUnit {
   end: number;
   /** Silence after the word, seconds at speaking rate 1. */
   pauseAfterSeconds: number;
+  /** Silence of `<break>` tags after the word, seconds at any speaking rate. */
+  breakSeconds?: number;
+  /** On the first word: silence of `<break>` tags before it. */
+  leadingBreakSeconds?: number;
   /** Syllable estimate that drives the synthetic duration. */
   syllables: number;
 }
@@ -29,11 +35,27 @@ const SENTENCE_END = /[.!?\u3002\uff01\uff1f\u2026]["'\u201d\u2019)\]]*$/u;
 const SYLLABIC_CHAR = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]/u;
 const VOWEL_GROUP = /[aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿœ\u0400-\u04ff]+/giu;
 
+/** Words are what lies outside `<break>` tags; a tag's pause goes with the word before it. */
 export function splitWords(text: string): WordUnit[] {
   const words: WordUnit[] = [];
-  for (const match of text.matchAll(/\S+/gu)) {
+  const breaks = findBreakTags(text);
+  // Tags become blanks of the same length, so every word keeps its offsets in the text.
+  let spoken = text;
+  for (const tag of breaks) spoken = spoken.slice(0, tag.start) + ' '.repeat(tag.end - tag.start) + spoken.slice(tag.end);
+  let nextBreak = 0;
+  let leadingBreakSeconds = 0;
+  const takeBreaksBefore = (offset: number): void => {
+    for (; nextBreak < breaks.length && breaks[nextBreak]!.start < offset; nextBreak++) {
+      const seconds = breaks[nextBreak]!.seconds ?? 0;
+      const previous = words.at(-1);
+      if (previous) previous.breakSeconds = (previous.breakSeconds ?? 0) + seconds;
+      else leadingBreakSeconds += seconds;
+    }
+  };
+  for (const match of spoken.matchAll(/\S+/gu)) {
     const token = match[0];
     const start = match.index;
+    takeBreaksBefore(start);
     words.push({
       text: token,
       start,
@@ -42,6 +64,8 @@ export function splitWords(text: string): WordUnit[] {
       syllables: syllableCount(token),
     });
   }
+  takeBreaksBefore(text.length);
+  if (leadingBreakSeconds > 0 && words[0]) words[0].leadingBreakSeconds = leadingBreakSeconds;
   return words;
 }
 

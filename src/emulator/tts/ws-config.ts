@@ -7,6 +7,7 @@ import type { EmulatorAudioEncoding } from '../codecs/encoders.js';
 import { EmulatorError, GRPC_INVALID_ARGUMENT } from '../server/grpc.js';
 import { readDictionarySettings } from '../pronunciations/synthesis.js';
 import { DEFAULT_TTS_SAMPLE_RATE_HZ, G711_SAMPLE_RATE_HZ, MAX_TTS_SAMPLE_RATE_HZ, MIN_TTS_SAMPLE_RATE_HZ } from '../codecs/sample-rates.js';
+import { seedMessage, unknownModelMessage, voiceChoiceMessage } from './request-features.js';
 
 export const WS_ENCODINGS: readonly EmulatorAudioEncoding[] = ['LINEAR16', 'PCM', 'MP3', 'OGG_OPUS', 'ALAW', 'MULAW', 'WAV'];
 export const DEFAULT_WS_ENCODING: EmulatorAudioEncoding = 'MP3';
@@ -83,7 +84,11 @@ export function parseClientFrame(text: string): ClientAction {
 
 /** The effective configuration of a context; `echo` is what `contextCreated` carries. */
 export interface ContextConfig {
+  /** Empty when `designPrompt` stands in for a voice. */
   voiceId: string;
+  /** The `voiceDesign.designPrompt` of an ad-hoc voice (inworld-tts-2). */
+  designPrompt?: string;
+  seed?: number;
   modelId: string;
   encoding: EmulatorAudioEncoding;
   sampleRateHz: number;
@@ -126,9 +131,14 @@ export function parseCreateConfig(body: Record<string, unknown>, limits: ConfigL
   if (autoMode !== undefined && typeof autoMode !== 'boolean') throw new FrameTypeError('Invalid value for create.autoMode: expected a boolean');
   const threshold = optNumber(body, 'create.bufferCharThreshold', 'bufferCharThreshold', 'buffer_char_threshold');
   const delay = optNumber(body, 'create.maxBufferDelayMs', 'maxBufferDelayMs', 'max_buffer_delay_ms');
+  const seed = optNumber(body, 'create.seed', 'seed');
+  const design = pick(body, 'voiceDesign', 'voice_design');
+  if (design !== undefined && design !== null && !isRecord(design)) throw new FrameTypeError('Invalid value for create.voiceDesign: expected an object');
+  const designPrompt = isRecord(design) ? optString(design, 'create.voiceDesign.designPrompt', 'designPrompt', 'design_prompt') ?? '' : undefined;
 
-  if (!voiceId) throw new ConfigValueError(GRPC_INVALID_ARGUMENT, 'voiceId is required');
   if (!modelId) throw new ConfigValueError(GRPC_INVALID_ARGUMENT, 'modelId is required');
+  const refusal = voiceChoiceMessage({ voiceId, designPrompt, modelId }) ?? unknownModelMessage(modelId) ?? seedMessage(seed);
+  if (refusal) throw new ConfigValueError(GRPC_INVALID_ARGUMENT, refusal);
   let encoding: EmulatorAudioEncoding = DEFAULT_WS_ENCODING;
   if (encodingName !== undefined && encodingName !== 'AUDIO_ENCODING_UNSPECIFIED') {
     if (encodingName === 'FLAC') throw new ConfigValueError(GRPC_INVALID_ARGUMENT, 'audioEncoding FLAC is not supported on the WebSocket API');
@@ -164,7 +174,8 @@ export function parseCreateConfig(body: Record<string, unknown>, limits: ConfigL
   const echoAudio: Record<string, unknown> = { audioEncoding: encoding, sampleRateHertz: sampleRateHz };
   if (bitRate !== undefined) echoAudio.bitRate = bitRate;
   echoAudio.speakingRate = speakingRate && speakingRate > 0 ? speakingRate : 1;
-  const echo: Record<string, unknown> = { voiceId, modelId, audioConfig: echoAudio };
+  const echo: Record<string, unknown> = designPrompt !== undefined ? { voiceDesign: { designPrompt }, modelId, audioConfig: echoAudio } : { voiceId, modelId, audioConfig: echoAudio };
+  if (seed !== undefined) echo.seed = seed;
   if (temperature !== undefined) echo.temperature = temperature;
   if (timestampType !== undefined) echo.timestampType = timestampType;
   if (normalization !== undefined) echo.applyTextNormalization = normalization;
@@ -177,7 +188,9 @@ export function parseCreateConfig(body: Record<string, unknown>, limits: ConfigL
   if (pronunciationDictionaries.length > 0) echo.pronunciationDictionarySettings = { dictionaries: pronunciationDictionaries.map((dictionary) => ({ dictionary })) };
 
   return {
-    voiceId,
+    voiceId: voiceId ?? '',
+    ...(designPrompt !== undefined ? { designPrompt } : {}),
+    ...(seed !== undefined ? { seed } : {}),
     modelId,
     encoding,
     sampleRateHz,
@@ -218,7 +231,10 @@ export function parseUpdatedConfig(current: ContextConfig, update: Record<string
     throw new ConfigValueError(GRPC_INVALID_ARGUMENT, `update_config cannot change the model: the context keeps ${current.modelId}`);
   }
   const currentAudio = current.echo.audioConfig as Record<string, unknown>;
-  const merged = { ...current.echo, ...changes, modelId: current.modelId, audioConfig: { ...currentAudio, ...camelKeys(audio ?? {}) } };
+  const merged: Record<string, unknown> = { ...current.echo, ...changes, modelId: current.modelId, audioConfig: { ...currentAudio, ...camelKeys(audio ?? {}) } };
+  // A new voice replaces a designed one, and a new design a voice.
+  if (changes.voiceId !== undefined && changes.voiceDesign === undefined) delete merged.voiceDesign;
+  if (changes.voiceDesign !== undefined && changes.voiceId === undefined) delete merged.voiceId;
   return parseCreateConfig(merged, limits);
 }
 

@@ -33,6 +33,8 @@ import {
   type ContextConfig,
 } from './ws-config.js';
 import { TtsSocketConnection } from './ws-connection.js';
+import { markupMessage } from './markup.js';
+import { designVoice } from './voice-variation.js';
 import { faultMatchesContext, type TtsWsFault } from './ws-faults.js';
 import { entriesFor, missingDictionary, renderPronounced } from '../pronunciations/synthesis.js';
 
@@ -225,8 +227,9 @@ class TtsSocketSession extends TtsSocketConnection {
     return { bufferCharThresholdMax: this.context.options.limits.bufferCharThresholdMax };
   }
 
+  /** An unknown voice id is refused (a designed voice has none). */
   private refusesVoice(voiceId: string): boolean {
-    return !this.context.voices.find(voiceId) && this.context.options.unknownVoice !== 'accept';
+    return voiceId !== '' && !this.context.voices.find(voiceId) && this.context.options.unknownVoice !== 'accept';
   }
 
   private unknownVoiceCode(): number {
@@ -278,6 +281,9 @@ class TtsSocketSession extends TtsSocketConnection {
     // only send prepared frames then, instead of queueing 100 renders and encodes on this one
     // event loop before their first chunks (the service synthesizes in parallel on its own
     // hardware). Generations of one context still run one after another (the chain).
+    // Markup limits are per generation, the WebSocket's request.
+    const refusal = markupMessage(spoken);
+    if (refusal) return this.killContext(ctx, GRPC_INVALID_ARGUMENT, refusal);
     const started = performance.now();
     const entries = entriesFor(this.context.pronunciations, config.pronunciationDictionaries, config.language);
     const speech = await renderPronounced(this.context.speech, spoken, {
@@ -285,6 +291,8 @@ class TtsSocketSession extends TtsSocketConnection {
       speakingRate: config.speakingRate,
       voiceId: config.voiceId,
       language: config.language,
+      ...(config.designPrompt !== undefined ? { designedVoice: designVoice(config.designPrompt) } : {}),
+      ...(config.seed !== undefined ? { seed: config.seed } : {}),
     }, entries);
     if (this.closed || ctx.dead) return;
     const frames = audioFrames(ctx.id, config, this.encoderFor(ctx, config, speech.samples.length), spoken, speech, this.context.options.streamChunkMs);
