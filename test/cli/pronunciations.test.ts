@@ -244,7 +244,7 @@ describe('--pronunciation-dict on say, stream and --batch', () => {
     assert.match(four.stderr, /given 4 times; a request uses at most 3/);
     const old = await run(['say', 'x', '--model', 'inworld-tts-1.5-max', '--pronunciation-dict', 'Said', '-o', join(dir, 'x.wav')]);
     assert.equal(old.code, 2);
-    assert.match(old.stderr, /TTS-2 models only, not inworld-tts-1\.5-max; add --model inworld-tts-2/);
+    assert.match(old.stderr, /Pronunciation dictionaries work only with inworld-tts-2, inworld-tts-2-flash, not inworld-tts-1\.5-max; use --model inworld-tts-2/);
     const unknown = await run(['say', 'x', '--model', 'inworld-tts-2', '--pronunciation-dict', 'Nope', '-o', join(dir, 'x.wav')]);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /No pronunciation dictionary "Nope"/);

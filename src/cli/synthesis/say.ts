@@ -54,24 +54,7 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
     throw new ValidationError('--json is not available with --batch; the batch prints its own summary on stderr.');
   }
   if (flags.batch !== undefined) return runSayBatch(words, flags);
-  if ((flags.subtitles || flags.captions) && flags.timestamps === 'character') {
-    throw new ValidationError(`${flags.subtitles ? '--subtitles' : '--captions'} needs word timestamps; drop --timestamps character.`);
-  }
-  if (flags.captions) flags.timestamps = 'word';
-  // The request's modules load while the text is read: the loader fetches them in parallel
-  // instead of one `await import` after another on the way to the first byte.
-  const loading = Promise.all([import('../../tts/options.js'), import('../context.js'), import('../../tts/http.js'), import('../../tts/plan.js')]);
-  loading.catch(() => {}); // awaited below; this only keeps an early throw from leaving it unhandled
-  const text = await readText({ words, file: flags.file, stdin: process.stdin });
-  const plan = await planAudioOutput(flags, { stdoutIsTTY: process.stdout.isTTY === true });
-  if (flags.json && plan.destination === 'stdout') {
-    throw new ValidationError('--json prints its summary on standard output, where the audio goes too; write the audio to a file with -o <path>.');
-  }
-  const options = toSynthesisOptions(text, flags, plan);
-  const [{ synthesisWarnings }, { openContext }, { synthesizeStream }, { planSynthesis }] = await loading;
-  planSynthesis(options); // every check, markup of each request's part included, before the first request
-  for (const warning of synthesisWarnings(options)) warn(warning.message, { quiet: flags.quiet });
-
+  const { plan, options, openContext, synthesizeStream } = await prepareSay(words, flags);
   const context = await openContext(flags);
   const signal = interruptSignal();
   const timings = new Timings();
@@ -137,14 +120,7 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
     await commitOutputs([subtitles], sink);
     captions?.finish(true);
     // Measured from the bytes written, for every encoding (trailing silence and padding included).
-    const seconds = meter?.seconds ?? 0;
-    if (flags.timings) note(timings.summary(seconds));
-    if (flags.json) {
-      const summary = sayJsonSummary({ plan, bytes: audioBytes, seconds, timings, requestIds, subtitles: flags.subtitles });
-      process.stdout.write(`${JSON.stringify(summary)}\n`);
-    } else if (plan.destination === 'file') {
-      ui.info(`Wrote ${describeDestination(plan)} (${seconds.toFixed(1)} s of audio)`);
-    }
+    reportSay(flags, plan, { bytes: audioBytes, seconds: meter?.seconds ?? 0, timings, requestIds }, ui);
   } finally {
     await subtitles?.abort();
     await context.close();
@@ -184,6 +160,44 @@ function sayJsonSummary(facts: SummaryFacts): Record<string, unknown> {
 }
 
 /** `--batch`: one file per line over the WebSocket pool; failed lines are reported, the rest go on. */
+/** Everything checked before a request: flags, the text, the output, each part's markup; warnings said. */
+async function prepareSay(words: string[], flags: SayFlags) {
+  if ((flags.subtitles || flags.captions) && flags.timestamps === 'character') {
+    throw new ValidationError(`${flags.subtitles ? '--subtitles' : '--captions'} needs word timestamps; drop --timestamps character.`);
+  }
+  if (flags.captions) flags.timestamps = 'word';
+  // The request's modules load while the text is read: the loader fetches them in parallel
+  // instead of one `await import` after another on the way to the first byte.
+  const loading = Promise.all([import('../../tts/options.js'), import('../context.js'), import('../../tts/http.js'), import('../../tts/plan.js')]);
+  loading.catch(() => {}); // awaited below; this only keeps an early throw from leaving it unhandled
+  const text = await readText({ words, file: flags.file, stdin: process.stdin });
+  const plan = await planAudioOutput(flags, { stdoutIsTTY: process.stdout.isTTY === true });
+  if (flags.json && plan.destination === 'stdout') {
+    throw new ValidationError('--json prints its summary on standard output, where the audio goes too; write the audio to a file with -o <path>.');
+  }
+  const options = toSynthesisOptions(text, flags, plan);
+  const [{ synthesisWarnings }, { openContext }, { synthesizeStream }, { planSynthesis }] = await loading;
+  planSynthesis(options); // every check, markup of each request's part included, before the first request
+  for (const warning of synthesisWarnings(options)) warn(warning.message, { quiet: flags.quiet });
+  return { plan, options, openContext, synthesizeStream };
+}
+
+/** The summary: timings on request, one JSON object under --json, else the line naming the file. */
+function reportSay(
+  flags: SayFlags,
+  plan: AudioOutputPlan,
+  run: { bytes: number; seconds: number; timings: Timings; requestIds: string[] },
+  ui: { info(text: string): void },
+): void {
+  if (flags.timings) note(run.timings.summary(run.seconds));
+  if (flags.json) {
+    const summary = sayJsonSummary({ plan, bytes: run.bytes, seconds: run.seconds, timings: run.timings, requestIds: run.requestIds, subtitles: flags.subtitles });
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } else if (plan.destination === 'file') {
+    ui.info(`Wrote ${describeDestination(plan)} (${run.seconds.toFixed(1)} s of audio)`);
+  }
+}
+
 async function runSayBatch(words: string[], flags: SayFlags): Promise<void> {
   if (words.length > 0 || flags.file !== undefined || flags.output !== undefined || flags.subtitles !== undefined || flags.play) {
     throw new ValidationError('--batch takes its text from the batch file and writes into --out-dir; drop text arguments, -f, -o, --play and --subtitles.');
