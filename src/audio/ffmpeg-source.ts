@@ -14,7 +14,7 @@ export const DEFAULT_DECODE_RATE_HZ = 16_000;
 
 export interface FfmpegSourceOptions {
   /** Output sample rate; defaults to 16 kHz. */
-  sampleRate?: number;
+  sampleRateHertz?: number;
   env?: NodeJS.ProcessEnv;
   name?: string;
 }
@@ -25,7 +25,7 @@ export interface FfmpegSourceOptions {
  * ValidationError while iterating.
  */
 export function openFfmpegSource(input: string | Readable, options: FfmpegSourceOptions = {}): PcmSource {
-  const sampleRate = options.sampleRate ?? DEFAULT_DECODE_RATE_HZ;
+  const sampleRateHertz = options.sampleRateHertz ?? DEFAULT_DECODE_RATE_HZ;
   const env = options.env ?? process.env;
   const name = options.name ?? (typeof input === 'string' ? (input === '-' ? 'standard input' : input) : 'input');
   const program = findExecutable('ffmpeg', env);
@@ -36,7 +36,7 @@ export function openFfmpegSource(input: string | Readable, options: FfmpegSource
   }
   const fromPipe = typeof input !== 'string' || input === '-';
   const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-i', fromPipe ? 'pipe:0' : input];
-  args.push('-vn', '-f', 's16le', '-acodec', 'pcm_s16le', '-ac', '1', '-ar', String(sampleRate), 'pipe:1');
+  args.push('-vn', '-f', 's16le', '-acodec', 'pcm_s16le', '-ac', '1', '-ar', String(sampleRateHertz), 'pipe:1');
   if (fromPipe) args.splice(args.indexOf('-nostdin'), 1);
   const child = spawn(program, args, { env, stdio: [fromPipe ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   trackChild(child);
@@ -82,5 +82,5 @@ export function openFfmpegSource(input: string | Readable, options: FfmpegSource
       close();
     }
   }
-  return { sampleRate, channels: 1, close, [Symbol.asyncIterator]: () => samples() };
+  return { sampleRateHertz, channels: 1, close, [Symbol.asyncIterator]: () => samples() };
 }

@@ -20,7 +20,7 @@ export type RecorderName = 'arecord' | 'rec' | 'sox';
 
 export interface MicrophoneOptions {
   /** Defaults to 16 kHz, what speech recognition wants. */
-  sampleRate?: number;
+  sampleRateHertz?: number;
   /** Recorder program; defaults to arecord on Linux (rec if arecord is missing), rec elsewhere. */
   recorder?: RecorderName;
   /** ALSA device (arecord -D) or sox AUDIODEV. */
@@ -53,13 +53,13 @@ interface RecordModule {
  * period); a missing recorder or an unusable microphone is an AudioDeviceError here.
  */
 export async function openMicrophone(options: MicrophoneOptions = {}): Promise<MicrophoneSource> {
-  const sampleRate = options.sampleRate ?? DEFAULT_MIC_RATE_HZ;
+  const sampleRateHertz = options.sampleRateHertz ?? DEFAULT_MIC_RATE_HZ;
   const recorder = options.recorder ?? chooseRecorder();
   if (!findExecutable(recorder)) throw missingRecorder(recorder);
 
   const { record } = createRequire(import.meta.url)('node-record-lpcm16') as RecordModule;
   const recording = record({
-    sampleRate,
+    sampleRate: sampleRateHertz, // node-record-lpcm16's own option name
     channels: 1,
     audioType: 'raw',
     recorder,
@@ -132,7 +132,7 @@ export async function openMicrophone(options: MicrophoneOptions = {}): Promise<M
 
   return {
     recorder,
-    sampleRate,
+    sampleRateHertz,
     channels: 1,
     close: stop,
     stop,

@@ -12,7 +12,7 @@ export interface PlayerSpec {
   readonly name: PlayerName;
   /** Program to look up on PATH (`speaker` runs in a Node child: process.execPath). */
   readonly program: string;
-  args(sampleRate: number): string[];
+  args(sampleRateHertz: number): string[];
   /**
    * How we learn, before sending audio, that the player can open a device:
    * - `handshake`: the child writes one byte on stdout once the device is open;

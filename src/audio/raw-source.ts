@@ -7,7 +7,7 @@ import { type SampleEncoding, bytesPerSampleOf, createMonoConverter } from './pc
 import { type PcmSource, openByteInput } from './source.js';
 
 export interface RawSourceOptions {
-  sampleRate: number;
+  sampleRateHertz: number;
   channels?: number;
   /** Defaults to int16 (s16le). */
   encoding?: SampleEncoding;
@@ -16,10 +16,10 @@ export interface RawSourceOptions {
 
 /** Opens raw PCM from a path, `-` (standard input) or a stream. */
 export function openRawPcmSource(input: string | Readable, options: RawSourceOptions): PcmSource {
-  const { sampleRate } = options;
+  const { sampleRateHertz } = options;
   const channels = options.channels ?? 1;
   const encoding = options.encoding ?? 'int16';
-  if (!Number.isInteger(sampleRate) || sampleRate <= 0) throw new ValidationError(`invalid sample rate ${sampleRate}`);
+  if (!Number.isInteger(sampleRateHertz) || sampleRateHertz <= 0) throw new ValidationError(`invalid sample rate ${sampleRateHertz}`);
   if (!Number.isInteger(channels) || channels <= 0) throw new ValidationError(`invalid channel count ${channels}`);
   const bytes = openByteInput(input, options.name);
   let closed = false;
@@ -43,5 +43,5 @@ export function openRawPcmSource(input: string | Readable, options: RawSourceOpt
       close();
     }
   }
-  return { sampleRate, channels: 1, close, [Symbol.asyncIterator]: () => samples() };
+  return { sampleRateHertz, channels: 1, close, [Symbol.asyncIterator]: () => samples() };
 }

@@ -220,9 +220,9 @@ export function resampleBuffer(pcm: Buffer, inRate: number, outRate: number, opt
 
 /** A source at `outRate`; the same source when the rates already match. */
 export function resampleSource(source: PcmSource, outRate: number, options?: ResamplerOptions): PcmSource {
-  if (source.sampleRate === outRate) return source;
+  if (source.sampleRateHertz === outRate) return source;
   async function* samples(): AsyncGenerator<Buffer> {
-    const resampler = new Resampler(source.sampleRate, outRate, options);
+    const resampler = new Resampler(source.sampleRateHertz, outRate, options);
     try {
       for await (const chunk of source) {
         const out = resampler.process(chunk);
@@ -234,5 +234,5 @@ export function resampleSource(source: PcmSource, outRate: number, options?: Res
       source.close();
     }
   }
-  return { sampleRate: outRate, channels: 1, close: () => source.close(), [Symbol.asyncIterator]: () => samples() };
+  return { sampleRateHertz: outRate, channels: 1, close: () => source.close(), [Symbol.asyncIterator]: () => samples() };
 }

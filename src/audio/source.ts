@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 
 export interface PcmSource extends AsyncIterable<Buffer> {
   /** Samples per second of the PCM this source yields. */
-  readonly sampleRate: number;
+  readonly sampleRateHertz: number;
   /** Always 1: sources down-mix. */
   readonly channels: 1;
   /** Stops reading: closes the file or kills the child process. Safe to call more than once. */

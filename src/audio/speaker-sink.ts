@@ -22,7 +22,7 @@ const BYTES_PER_SAMPLE = 2;
 const PROBE_SILENCE_MS = 50;
 
 export interface SpeakerOptions {
-  sampleRate: number;
+  sampleRateHertz: number;
   /** Use only this player (the `--player` flag); fails if it cannot play. */
   player?: PlayerName;
   /** Order to try players in; defaults to the platform's order. */
@@ -41,14 +41,14 @@ export interface SpeakerSink extends AudioSink {
  * audio fails here with one clear AudioDeviceError, before any audio is requested.
  */
 export async function openSpeakers(options: SpeakerOptions): Promise<SpeakerSink> {
-  const { sampleRate } = options;
-  if (!Number.isInteger(sampleRate) || sampleRate <= 0) throw new RangeError(`invalid sample rate ${sampleRate}`);
+  const { sampleRateHertz } = options;
+  if (!Number.isInteger(sampleRateHertz) || sampleRateHertz <= 0) throw new RangeError(`invalid sample rate ${sampleRateHertz}`);
   const env = options.env ?? process.env;
   const order = options.player ? [options.player] : (options.players ?? defaultPlayerOrder());
   const reasons: string[] = [];
   for (const name of order) {
     const spec = PLAYERS[name];
-    const started = await startPlayer(spec, sampleRate, env);
+    const started = await startPlayer(spec, sampleRateHertz, env);
     if (typeof started !== 'string') return started;
     reasons.push(`${name}: ${started}`);
   }
@@ -69,18 +69,18 @@ export async function openSpeakers(options: SpeakerOptions): Promise<SpeakerSink
 }
 
 /** Starts one player; returns the sink, or a short reason it cannot play here. */
-async function startPlayer(spec: PlayerSpec, sampleRate: number, env: NodeJS.ProcessEnv): Promise<SpeakerSink | string> {
+async function startPlayer(spec: PlayerSpec, sampleRateHertz: number, env: NodeJS.ProcessEnv): Promise<SpeakerSink | string> {
   const program = spec.name === 'speaker' ? speakerProgram() : findExecutable(spec.program, env);
   if (!program) return 'not installed';
-  if (spec.needsFile) return FilePlayerSink.open(spec, program, sampleRate, env);
+  if (spec.needsFile) return FilePlayerSink.open(spec, program, sampleRateHertz, env);
 
-  const args = spec.args(sampleRate);
+  const args = spec.args(sampleRateHertz);
   if (spec.probe === 'empty-input') {
     const reason = await probeRun(spec.name, program, args, env, Buffer.alloc(0));
     if (reason) return reason;
   }
   if (spec.probe === 'silence') {
-    const silence = Buffer.alloc(Math.round((sampleRate * PROBE_SILENCE_MS) / 1000) * BYTES_PER_SAMPLE);
+    const silence = Buffer.alloc(Math.round((sampleRateHertz * PROBE_SILENCE_MS) / 1000) * BYTES_PER_SAMPLE);
     const reason = await probeRun(spec.name, program, args, env, silence);
     if (reason) return reason;
   }
@@ -98,7 +98,7 @@ async function startPlayer(spec: PlayerSpec, sampleRate: number, env: NodeJS.Pro
       return describeFailure(status.code, status.signal, stderr());
     }
   }
-  return new PlayerProcessSink(spec.name, child, stderr, sampleRate);
+  return new PlayerProcessSink(spec.name, child, stderr, sampleRateHertz);
 }
 
 function speakerProgram(): string | undefined {
@@ -179,11 +179,11 @@ class PlayerProcessSink implements SpeakerSink {
   private stdinError?: Error;
   private readonly exited: Promise<void>;
 
-  constructor(player: PlayerName, child: ChildProcess, stderr: () => string, sampleRate: number) {
+  constructor(player: PlayerName, child: ChildProcess, stderr: () => string, sampleRateHertz: number) {
     this.player = player;
     this.child = child;
     this.stderr = stderr;
-    this.bytesPerSecond = sampleRate * BYTES_PER_SAMPLE;
+    this.bytesPerSecond = sampleRateHertz * BYTES_PER_SAMPLE;
     // EPIPE when the player dies mid-stream arrives here; the exit status explains it.
     child.stdin?.on('error', (error) => {
       this.stdinError ??= error;
@@ -275,10 +275,10 @@ class FilePlayerSink implements SpeakerSink {
     this.player = spec.name;
   }
 
-  static async open(spec: PlayerSpec, program: string, sampleRate: number, env: NodeJS.ProcessEnv): Promise<FilePlayerSink> {
+  static async open(spec: PlayerSpec, program: string, sampleRateHertz: number, env: NodeJS.ProcessEnv): Promise<FilePlayerSink> {
     const path = join(tmpdir(), `inworld-play-${process.pid}-${randomBytes(4).toString('hex')}.wav`);
-    const file = await FileSink.open(path, { wav: { sampleRate, channels: 1, bitsPerSample: 16 } });
-    return new FilePlayerSink(spec, program, file, env, sampleRate * BYTES_PER_SAMPLE);
+    const file = await FileSink.open(path, { wav: { sampleRateHertz, channels: 1, bitsPerSample: 16 } });
+    return new FilePlayerSink(spec, program, file, env, sampleRateHertz * BYTES_PER_SAMPLE);
   }
 
   write(chunk: Buffer): Promise<void> {

@@ -10,7 +10,7 @@ export interface WavInfo {
   /** WAVE format tag (for WAVE_FORMAT_EXTENSIBLE, its sub-format's): 1 PCM, 3 float, 6 A-law, 7 µ-law. */
   formatTag: number;
   channels: number;
-  sampleRate: number;
+  sampleRateHertz: number;
   /** Bits per sample as the fmt chunk declares them. */
   bitsPerSample: number;
   /** Bytes per sample frame (all channels), as declared. */
@@ -202,7 +202,7 @@ function parseFmt(body: Buffer, size: number): WavFormatChunk | undefined {
   return {
     formatTag,
     channels: body.readUInt16LE(2),
-    sampleRate: body.readUInt32LE(4),
+    sampleRateHertz: body.readUInt32LE(4),
     blockAlign: body.readUInt16LE(12),
     bitsPerSample: body.readUInt16LE(14),
   };

@@ -86,7 +86,7 @@ export async function openWavSource(input: string | Readable, options: { name?: 
   return {
     info,
     encoding: layout.encoding,
-    sampleRate: info.sampleRate,
+    sampleRateHertz: info.sampleRateHertz,
     channels: 1,
     close,
     [Symbol.asyncIterator]: () => samples(),
@@ -131,9 +131,9 @@ function headerError(problem: WavHeaderProblem, name: string): ValidationError {
 
 /** The encoding and container size of the fmt chunk's samples; a ValidationError when they cannot be converted. */
 function sampleLayout(format: WavFormatChunk, name: string): SampleLayout {
-  const { formatTag, channels, sampleRate, blockAlign, bitsPerSample } = format;
+  const { formatTag, channels, sampleRateHertz, blockAlign, bitsPerSample } = format;
   if (channels === 0) throw new ValidationError(`${name} is not a valid WAV file (0 channels)`);
-  if (sampleRate === 0) throw new ValidationError(`${name} is not a valid WAV file (sample rate 0)`);
+  if (sampleRateHertz === 0) throw new ValidationError(`${name} is not a valid WAV file (sample rate 0)`);
   const encoding = encodingFor(formatTag, bitsPerSample);
   if (!encoding) {
     const what =

@@ -15,7 +15,7 @@ const WAVE_FORMAT_PCM = 1;
 const FMT_CHUNK_BYTES = 16;
 
 export interface WavFormat {
-  sampleRate: number;
+  sampleRateHertz: number;
   channels: number;
   bitsPerSample: number;
 }
@@ -30,7 +30,7 @@ export interface WavHeaderOptions extends WavFormat {
  * to 0xFFFFFFFF, which readers (ffmpeg, sox) treat as "read to end of file".
  */
 export function wavHeader(options: WavHeaderOptions): Buffer {
-  const { sampleRate, channels, bitsPerSample, dataBytes } = options;
+  const { sampleRateHertz, channels, bitsPerSample, dataBytes } = options;
   checkFormat(options);
   if (!Number.isInteger(dataBytes) || dataBytes < 0) throw new RangeError(`invalid data size ${dataBytes}`);
   const blockAlign = channels * (bitsPerSample / 8);
@@ -42,8 +42,8 @@ export function wavHeader(options: WavHeaderOptions): Buffer {
   header.writeUInt32LE(FMT_CHUNK_BYTES, 16);
   header.writeUInt16LE(WAVE_FORMAT_PCM, 20);
   header.writeUInt16LE(channels, 22);
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * blockAlign, 28);
+  header.writeUInt32LE(sampleRateHertz, 24);
+  header.writeUInt32LE(sampleRateHertz * blockAlign, 28);
   header.writeUInt16LE(blockAlign, 32);
   header.writeUInt16LE(bitsPerSample, 34);
   header.write('data', 36, 'ascii');
@@ -91,8 +91,8 @@ function uint32(value: number): Buffer {
 }
 
 function checkFormat(format: WavFormat): void {
-  const { sampleRate, channels, bitsPerSample } = format;
-  if (!Number.isInteger(sampleRate) || sampleRate <= 0) throw new ValidationError(`invalid sample rate ${sampleRate}`);
+  const { sampleRateHertz, channels, bitsPerSample } = format;
+  if (!Number.isInteger(sampleRateHertz) || sampleRateHertz <= 0) throw new ValidationError(`invalid sample rate ${sampleRateHertz}`);
   if (!Number.isInteger(channels) || channels <= 0 || channels > 0xffff) {
     throw new ValidationError(`invalid channel count ${channels}`);
   }

@@ -57,7 +57,7 @@ export class AudioAssembler {
     const stripped = stripWavHeader(chunk);
     if (stripped.wav && !this.wav) {
       this.wav = stripped.wav;
-      if (stripped.wav.sampleRate > 0) this.sampleRateHertz = stripped.wav.sampleRate;
+      if (stripped.wav.sampleRateHertz > 0) this.sampleRateHertz = stripped.wav.sampleRateHertz;
       if (stripped.wav.channels > 0) this.channels = stripped.wav.channels;
     }
     let audio = stripped.audio;

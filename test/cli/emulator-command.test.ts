@@ -15,7 +15,7 @@ function toneWav(path: string): void {
   const samples = new Int16Array(rate * 2.5);
   for (let i = 0; i < rate; i++) samples[i] = Math.round(12000 * Math.sin((2 * Math.PI * 220 * i) / rate));
   const data = Buffer.from(samples.buffer);
-  const header = wavHeader({ sampleRate: rate, channels: 1, bitsPerSample: 16, dataBytes: data.length });
+  const header = wavHeader({ sampleRateHertz: rate, channels: 1, bitsPerSample: 16, dataBytes: data.length });
   writeFileSync(path, Buffer.concat([header, data]));
 }
 

@@ -28,7 +28,7 @@ function readWav(path: string) {
   assert.equal(bytes.toString('ascii', 36, 40), 'data');
   return {
     riffSize: bytes.readUInt32LE(4),
-    sampleRate: bytes.readUInt32LE(24),
+    sampleRateHertz: bytes.readUInt32LE(24),
     dataSize: bytes.readUInt32LE(40),
     fileSize: bytes.length,
   };
@@ -52,7 +52,7 @@ describe('say writes audio', () => {
     const result = await runCli(['say', 'Hello from Inworld.', 'This is a test.', '-o', out], { env: env() });
     assert.equal(result.code, 0, result.stderr);
     const wav = readWav(out);
-    assert.equal(wav.sampleRate, 24000);
+    assert.equal(wav.sampleRateHertz, 24000);
     assert.ok(wav.dataSize > 24000 * 2 * 0.5, `expected at least half a second of audio, got ${wav.dataSize} bytes`);
     assert.equal(wav.dataSize, wav.fileSize - 44);
     assert.equal(wav.riffSize, wav.fileSize - 8);

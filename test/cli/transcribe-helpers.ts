@@ -22,15 +22,15 @@ export function sttRequests(emulator: RunningEmulator) {
 }
 
 /** A canonical 16-bit PCM WAV around `pcm`. */
-export function wavBytes(pcm: Buffer, sampleRate: number, channels: number, options: { formatTag?: number; bits?: number; extraChunk?: boolean } = {}): Buffer {
+export function wavBytes(pcm: Buffer, sampleRateHertz: number, channels: number, options: { formatTag?: number; bits?: number; extraChunk?: boolean } = {}): Buffer {
   const bits = options.bits ?? 16;
   const fmt = Buffer.alloc(24);
   fmt.write('fmt ', 0, 'ascii');
   fmt.writeUInt32LE(16, 4);
   fmt.writeUInt16LE(options.formatTag ?? 1, 8);
   fmt.writeUInt16LE(channels, 10);
-  fmt.writeUInt32LE(sampleRate, 12);
-  fmt.writeUInt32LE((sampleRate * channels * bits) / 8, 16);
+  fmt.writeUInt32LE(sampleRateHertz, 12);
+  fmt.writeUInt32LE((sampleRateHertz * channels * bits) / 8, 16);
   fmt.writeUInt16LE((channels * bits) / 8, 20);
   fmt.writeUInt16LE(bits, 22);
   // A LIST chunk before fmt, as many editors write, so nothing may assume a 44-byte header.
@@ -46,7 +46,7 @@ function u32(value: number): Buffer {
   return buffer;
 }
 
-export function writeWav(path: string, pcm: Buffer, sampleRate = 16000, channels = 1): string {
-  writeFileSync(path, wavBytes(pcm, sampleRate, channels, { extraChunk: true }));
+export function writeWav(path: string, pcm: Buffer, sampleRateHertz = 16000, channels = 1): string {
+  writeFileSync(path, wavBytes(pcm, sampleRateHertz, channels, { extraChunk: true }));
   return path;
 }

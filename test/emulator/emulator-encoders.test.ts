@@ -14,10 +14,10 @@ function sine(rate: number, seconds: number, hz = 330): Int16Array {
 }
 
 test('LINEAR16 and WAV never emit a header-only chunk for an empty write', () => {
-  const linear = createEncoder({ encoding: 'LINEAR16', sampleRateHz: 16000 });
+  const linear = createEncoder({ encoding: 'LINEAR16', sampleRateHertz: 16000 });
   assert.equal(linear.write(new Int16Array(0)).length, 0);
   assert.equal(linear.end().length, 0);
-  const wav = createEncoder({ encoding: 'WAV', sampleRateHz: 16000 });
+  const wav = createEncoder({ encoding: 'WAV', sampleRateHertz: 16000 });
   assert.equal(wav.write(new Int16Array(0)).length, 0);
   const chunk = wav.write(new Int16Array(3));
   assert.equal(chunk.length, 44 + 6);
@@ -25,11 +25,11 @@ test('LINEAR16 and WAV never emit a header-only chunk for an empty write', () =>
 });
 
 test('WAV with no samples at all still ends as a valid empty file; unknown totals use the streaming size', () => {
-  const empty = createEncoder({ encoding: 'WAV', sampleRateHz: 8000 });
+  const empty = createEncoder({ encoding: 'WAV', sampleRateHertz: 8000 });
   const file = empty.end();
   assert.equal(file.length, 44);
   assert.equal(wavHeader(file).dataSize, 0);
-  const streaming = createEncoder({ encoding: 'WAV', sampleRateHz: 8000 }).write(new Int16Array(10));
+  const streaming = createEncoder({ encoding: 'WAV', sampleRateHertz: 8000 }).write(new Int16Array(10));
   assert.equal(wavHeader(streaming).dataSize, 0xffffffff);
 });
 
@@ -41,13 +41,13 @@ test('G.711 reference points', () => {
   assert.equal(linearToAlaw(32767), 0xaa);
   assert.equal(linearToAlaw(-32768), 0x2a);
   // Monotonic: louder positive input never gives a smaller decoded magnitude code.
-  const mu = encodeAll({ encoding: 'MULAW', sampleRateHz: 8000 }, Int16Array.from([100, 1000, 10000]));
+  const mu = encodeAll({ encoding: 'MULAW', sampleRateHertz: 8000 }, Int16Array.from([100, 1000, 10000]));
   assert.ok((~mu[0]! & 0x7f) < (~mu[1]! & 0x7f) && (~mu[1]! & 0x7f) < (~mu[2]! & 0x7f));
 });
 
 test('Ogg Opus: BOS then EOS, increasing page numbers, final granule = pre-skip + 48 kHz samples', () => {
   const samples = sine(24000, 0.5);
-  const file = encodeAll({ encoding: 'OGG_OPUS', sampleRateHz: 24000 }, samples);
+  const file = encodeAll({ encoding: 'OGG_OPUS', sampleRateHertz: 24000 }, samples);
   const pages: { flags: number; granule: bigint; sequence: number }[] = [];
   let offset = 0;
   while (offset < file.length) {
@@ -69,7 +69,7 @@ test('Ogg Opus: BOS then EOS, increasing page numbers, final granule = pre-skip 
 
 test('FLAC STREAMINFO carries the rate and the total sample count', () => {
   const samples = sine(22050, 0.3);
-  const file = encodeAll({ encoding: 'FLAC', sampleRateHz: 22050 }, samples);
+  const file = encodeAll({ encoding: 'FLAC', sampleRateHertz: 22050 }, samples);
   assert.equal(file.toString('ascii', 0, 4), 'fLaC');
   const packed = file.readBigUInt64BE(18);
   assert.equal(Number(packed >> 44n), 22050);
@@ -80,7 +80,7 @@ test('FLAC STREAMINFO carries the rate and the total sample count', () => {
 for (const [encoding, extension] of [['MP3', 'mp3'], ['OGG_OPUS', 'ogg'], ['FLAC', 'flac'], ['WAV', 'wav']] as const) {
   test(`${encoding}: fed in odd-sized pieces (1, 7, 999 … samples) it still makes one valid file`, { skip: needs('ffmpeg') }, () => {
     const samples = sine(16000, 0.6);
-    const encoder = createEncoder({ encoding, sampleRateHz: 16000, totalSamples: samples.length });
+    const encoder = createEncoder({ encoding, sampleRateHertz: 16000, totalSamples: samples.length });
     const parts: Buffer[] = [];
     const sizes = [1, 7, 999, 2, 4096, 3];
     let offset = 0;
@@ -102,7 +102,7 @@ for (const [encoding, extension] of [['MP3', 'mp3'], ['OGG_OPUS', 'ogg'], ['FLAC
 
 function longOpus(): { samples: Int16Array; file: Buffer } {
   const samples = sine(16000, 12);
-  return { samples, file: encodeAll({ encoding: 'OGG_OPUS', sampleRateHz: 16000, bitRate: 32000 }, samples) };
+  return { samples, file: encodeAll({ encoding: 'OGG_OPUS', sampleRateHertz: 16000, bitRate: 32000 }, samples) };
 }
 
 test('a long Ogg Opus stream spans several audio pages with increasing granules', () => {

@@ -11,7 +11,7 @@ const textArb = fc.array(fc.oneof(fc.string({ minLength: 1, maxLength: 8 }), fc.
 test('synthetic speech: words are the whitespace tokens, characters the code points, times ordered and inside the audio', async () => {
   await fc.assert(
     fc.asyncProperty(textArb, fc.constantFrom(8000, 16000, 22050), fc.double({ min: 0.5, max: 1.5, noNaN: true }), async (text, rate, speakingRate) => {
-      const speech = await engine.render(text, { sampleRateHz: rate, speakingRate });
+      const speech = await engine.render(text, { sampleRateHertz: rate, speakingRate });
       assert.deepEqual(speech.words.map((w) => w.text), text.split(/\s+/u).filter((w) => w.length > 0));
       assert.deepEqual(speech.characters.map((c) => c.text), [...text]);
       let previous = 0;
@@ -31,7 +31,7 @@ test('synthetic speech: words are the whitespace tokens, characters the code poi
 test('LINEAR16 chunks always carry their own true sizes and strip to the PCM stream', () => {
   fc.assert(
     fc.property(fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 10 }), (sizes) => {
-      const encoder = createEncoder({ encoding: 'LINEAR16', sampleRateHz: 16000 });
+      const encoder = createEncoder({ encoding: 'LINEAR16', sampleRateHertz: 16000 });
       const total = sizes.reduce((a, b) => a + b, 0);
       const samples = Int16Array.from({ length: total }, (_, i) => (i * 37) % 65536 - 32768);
       let offset = 0;

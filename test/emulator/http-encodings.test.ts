@@ -46,7 +46,7 @@ test('LINEAR16 unary: one WAV file with true sizes', async () => {
   const header = wavHeader(whole);
   assert.deepEqual(
     { ...header },
-    { riff: 'RIFF', riffSize: whole.length - 8, wave: 'WAVE', format: 1, channels: 1, sampleRate: 24000, byteRate: 48000, blockAlign: 2, bitsPerSample: 16, dataTag: 'data', dataSize: whole.length - 44 },
+    { riff: 'RIFF', riffSize: whole.length - 8, wave: 'WAVE', format: 1, channels: 1, sampleRateHertz: 24000, byteRate: 48000, blockAlign: 2, bitsPerSample: 16, dataTag: 'data', dataSize: whole.length - 44 },
   );
 });
 
@@ -60,7 +60,7 @@ test('LINEAR16 stream: every chunk is a complete WAV with its own sizes, never h
     assert.equal(header.riff, 'RIFF');
     assert.equal(header.dataSize, chunk.length - 44);
     assert.equal(header.riffSize, chunk.length - 8);
-    assert.equal(header.sampleRate, 16000);
+    assert.equal(header.sampleRateHertz, 16000);
     bodies.push(chunk.subarray(44));
   }
   assert.ok(Buffer.concat(bodies).equals(pcm), 'stripped chunks must equal the PCM audio');
@@ -148,5 +148,5 @@ test('the default encoding is MP3 at 48 kHz', { skip: needs('ffprobe') }, async 
   const audio = Buffer.from((await readJson(response)).audioContent, 'base64');
   const info = ffprobe(audio, 'mp3');
   assert.equal(info.codec, 'mp3');
-  assert.equal(info.sampleRate, 48000);
+  assert.equal(info.sampleRateHertz, 48000);
 });

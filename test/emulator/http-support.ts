@@ -76,7 +76,7 @@ export interface WavHeader {
   wave: string;
   format: number;
   channels: number;
-  sampleRate: number;
+  sampleRateHertz: number;
   byteRate: number;
   blockAlign: number;
   bitsPerSample: number;
@@ -91,7 +91,7 @@ export function wavHeader(bytes: Buffer): WavHeader {
     wave: bytes.toString('ascii', 8, 12),
     format: bytes.readUInt16LE(20),
     channels: bytes.readUInt16LE(22),
-    sampleRate: bytes.readUInt32LE(24),
+    sampleRateHertz: bytes.readUInt32LE(24),
     byteRate: bytes.readUInt32LE(28),
     blockAlign: bytes.readUInt16LE(32),
     bitsPerSample: bytes.readUInt16LE(34),
@@ -113,14 +113,14 @@ export function ffmpegDecode(bytes: Buffer, extension: string, inputArgs: string
   }
 }
 
-export function ffprobe(bytes: Buffer, extension: string): { sampleRate: number; duration: number; codec: string } {
+export function ffprobe(bytes: Buffer, extension: string): { sampleRateHertz: number; duration: number; codec: string } {
   const dir = mkdtempSync(join(tmpdir(), 'emu-ffprobe-'));
   try {
     const file = join(dir, `audio.${extension}`);
     writeFileSync(file, bytes);
     const run = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=sample_rate,codec_name:format=duration', '-of', 'json', file]);
     const json = JSON.parse(run.stdout.toString());
-    return { sampleRate: Number(json.streams[0].sample_rate), codec: json.streams[0].codec_name, duration: Number(json.format.duration) };
+    return { sampleRateHertz: Number(json.streams[0].sample_rate), codec: json.streams[0].codec_name, duration: Number(json.format.duration) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

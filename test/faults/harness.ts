@@ -100,7 +100,7 @@ export function tempDir(prefix: string): { dir: string; path: (name: string) => 
 export interface WavCheck {
   valid: boolean;
   reason?: string;
-  sampleRate?: number;
+  sampleRateHertz?: number;
   data?: Buffer;
 }
 
@@ -114,7 +114,7 @@ export function checkWavBytes(bytes: Buffer): WavCheck {
   if (riff !== bytes.length - 8) return { valid: false, reason: `RIFF size ${riff}, file ${bytes.length}` };
   if (data !== bytes.length - 44) return { valid: false, reason: `data size ${data}, file ${bytes.length}` };
   if (data % 2 !== 0) return { valid: false, reason: `odd data size ${data}` };
-  return { valid: true, sampleRate: bytes.readUInt32LE(24), data: bytes.subarray(44) };
+  return { valid: true, sampleRateHertz: bytes.readUInt32LE(24), data: bytes.subarray(44) };
 }
 
 export function checkWavFile(path: string): WavCheck {

@@ -12,12 +12,12 @@ function tone(seconds: number, hz: number, amplitude: number): Int16Array {
 
 /** A WAV file of a `seconds`-long tone. */
 export function wavSample(seconds: number, hz = 180, amplitude = 8000): Buffer {
-  return encodeAll({ encoding: 'WAV', sampleRateHz: SAMPLE_RATE_HZ, totalSamples: Math.round(seconds * SAMPLE_RATE_HZ) }, tone(seconds, hz, amplitude));
+  return encodeAll({ encoding: 'WAV', sampleRateHertz: SAMPLE_RATE_HZ, totalSamples: Math.round(seconds * SAMPLE_RATE_HZ) }, tone(seconds, hz, amplitude));
 }
 
 /** An MP3 file of a `seconds`-long tone. */
 export function mp3Sample(seconds: number, hz = 180): Buffer {
-  return encodeAll({ encoding: 'MP3', sampleRateHz: SAMPLE_RATE_HZ, bitRate: 32_000 }, tone(seconds, hz, 8000));
+  return encodeAll({ encoding: 'MP3', sampleRateHertz: SAMPLE_RATE_HZ, bitRate: 32_000 }, tone(seconds, hz, 8000));
 }
 
 /** Text that no decoder takes for audio. */

@@ -54,7 +54,7 @@ test('PCM and G.711 are measured by byte count', () => {
 });
 
 test('MP3: every frame counts its samples, however the bytes are cut; two streams add up', () => {
-  const one = encodeAll({ encoding: 'MP3', sampleRateHz: RATE }, samples(RATE * 2));
+  const one = encodeAll({ encoding: 'MP3', sampleRateHertz: RATE }, samples(RATE * 2));
   const whole = measureDuration('mp3', RATE, one);
   // lamejs adds its encoder delay and pads to a frame: a little more than 2 s, in 576-sample frames.
   assert.ok(whole > 2 && whole < 2 + 0.15, `${whole}`);
@@ -64,7 +64,7 @@ test('MP3: every frame counts its samples, however the bytes are cut; two stream
 });
 
 test('MP3: an ID3v2 tag is skipped and a Xing/Info frame counts nothing', () => {
-  const audio = encodeAll({ encoding: 'MP3', sampleRateHz: RATE }, samples(RATE));
+  const audio = encodeAll({ encoding: 'MP3', sampleRateHertz: RATE }, samples(RATE));
   const header = parseMp3Header(audio, 0)!;
   const info = Buffer.alloc(header.bytes);
   audio.copy(info, 0, 0, 4);
@@ -77,7 +77,7 @@ test('MP3: an ID3v2 tag is skipped and a Xing/Info frame counts nothing', () => 
 });
 
 test('Ogg Opus: last granule minus pre-skip, chained streams summed even with the same serial', () => {
-  const one = encodeAll({ encoding: 'OGG_OPUS', sampleRateHz: RATE }, samples(RATE * 1.5));
+  const one = encodeAll({ encoding: 'OGG_OPUS', sampleRateHertz: RATE }, samples(RATE * 1.5));
   assert.equal(measureDuration('ogg_opus', RATE, one), 1.5);
   assert.equal(meterInPieces('ogg_opus', one, [1, 27, 500, 3]), 1.5);
   assert.equal(measureDuration('ogg_opus', RATE, Buffer.concat([one, one])), 3);
@@ -93,7 +93,7 @@ function fakeFlacHeaderSamples(): Int16Array {
 test('FLAC: frame headers with a valid CRC and frame number; a second fLaC starts a new stream', () => {
   const pcm = samples(RATE * 2 + 123);
   pcm.set(fakeFlacHeaderSamples(), RATE); // inside the audio: must not count as a frame
-  const one = encodeAll({ encoding: 'FLAC', sampleRateHz: RATE }, pcm);
+  const one = encodeAll({ encoding: 'FLAC', sampleRateHertz: RATE }, pcm);
   const expected = (RATE * 2 + 123) / RATE;
   assert.ok(Math.abs(measureDuration('flac', RATE, one) - expected) < 1e-9);
   assert.ok(Math.abs(meterInPieces('flac', one, [1, 2, 3, 1000, 16]) - expected) < 1e-9);
@@ -103,7 +103,7 @@ test('FLAC: frame headers with a valid CRC and frame number; a second fLaC start
 test('the meter agrees with what ffmpeg decodes', { skip: needs('ffmpeg') }, () => {
   const pcm = samples(RATE * 3 + 77);
   for (const [encoding, extension, container] of [['MP3', 'mp3', 'mp3'], ['OGG_OPUS', 'ogg', 'ogg_opus'], ['FLAC', 'flac', 'flac']] as const) {
-    const bytes = encodeAll({ encoding, sampleRateHz: RATE }, pcm);
+    const bytes = encodeAll({ encoding, sampleRateHertz: RATE }, pcm);
     const measured = measureDuration(container, RATE, bytes);
     const decoded = ffmpegSeconds(bytes, extension);
     assert.ok(Math.abs(measured - decoded) < 0.005, `${encoding}: meter ${measured}, ffmpeg ${decoded}`);

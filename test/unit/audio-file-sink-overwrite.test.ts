@@ -27,7 +27,7 @@ test('file sink: overwrite patches bytes already written, even those still waiti
 
     // A WAV sink counts offsets in audio bytes, after its header.
     const wavPath = join(dir, 'out.wav');
-    const wav = await openWavFileSink(wavPath, { sampleRate: 8000, channels: 1, bitsPerSample: 16 });
+    const wav = await openWavFileSink(wavPath, { sampleRateHertz: 8000, channels: 1, bitsPerSample: 16 });
     await wav.write(Buffer.alloc(8));
     await wav.overwrite(2, Buffer.from([7, 7]));
     await wav.end();

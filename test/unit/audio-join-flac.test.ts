@@ -17,7 +17,7 @@ const LENGTHS = [RATE * 2 + 123, BLOCK * 5, 3001];
 
 function flacParts(lengths = LENGTHS, rate = RATE): { parts: Buffer[]; pcm: Int16Array[] } {
   const pcm = lengths.map((length, i) => samples(length, i));
-  return { parts: pcm.map((part) => encodeAll({ encoding: 'FLAC', sampleRateHz: rate }, part)), pcm };
+  return { parts: pcm.map((part) => encodeAll({ encoding: 'FLAC', sampleRateHertz: rate }, part)), pcm };
 }
 
 interface Walked {
@@ -146,9 +146,9 @@ test('FLAC: bytes cut anywhere give the same file, and the joiner holds at most 
 
 test('FLAC: parts in different formats are refused, naming both', () => {
   const joiner = createPartJoiner('flac')!;
-  joiner.push(encodeAll({ encoding: 'FLAC', sampleRateHz: RATE }, samples(5000)));
+  joiner.push(encodeAll({ encoding: 'FLAC', sampleRateHertz: RATE }, samples(5000)));
   joiner.endPart();
-  assert.throws(() => joiner.push(encodeAll({ encoding: 'FLAC', sampleRateHz: 16000 }, samples(5000))), /part 2 is 16000 Hz.*part 1 24000 Hz/);
+  assert.throws(() => joiner.push(encodeAll({ encoding: 'FLAC', sampleRateHertz: 16000 }, samples(5000))), /part 2 is 16000 Hz.*part 1 24000 Hz/);
 });
 
 test('FLAC: ffprobe and ffmpeg read the joined file whole, where the plain concatenation stops', { skip: FFMPEG_MISSING }, () => {

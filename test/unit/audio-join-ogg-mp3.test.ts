@@ -53,7 +53,7 @@ function walkOgg(data: Buffer): OggPage[] {
 const packetSamples = (packet: Buffer): number => opusPacketSamples(packet[0]!, packet[1]);
 
 function oggParts(): Buffer[] {
-  return LENGTHS.map((length, i) => encodeAll({ encoding: 'OGG_OPUS', sampleRateHz: RATE }, samples(length, i)));
+  return LENGTHS.map((length, i) => encodeAll({ encoding: 'OGG_OPUS', sampleRateHertz: RATE }, samples(length, i)));
 }
 
 test('Opus packet durations come from the TOC byte (RFC 6716 §3.1)', () => {
@@ -135,7 +135,7 @@ function infoFrame(audio: Buffer, tag: 'Info' | 'Xing'): Buffer {
 }
 
 function mp3Parts(): { frames: Buffer[]; tagged: Buffer[]; leadingTag: Buffer } {
-  const frames = LENGTHS.map((length, i) => encodeAll({ encoding: 'MP3', sampleRateHz: RATE }, samples(length, i)));
+  const frames = LENGTHS.map((length, i) => encodeAll({ encoding: 'MP3', sampleRateHertz: RATE }, samples(length, i)));
   const leadingTag = id3v2(300);
   const id3v1 = Buffer.concat([Buffer.from('TAG', 'latin1'), Buffer.alloc(125, 0x20)]);
   const tagged = [

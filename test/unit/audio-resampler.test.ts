@@ -107,7 +107,7 @@ test('resampleSource wraps a PcmSource and closes it', async () => {
   let closed = 0;
   const input = tone(48000, 440, 0.1);
   const source: PcmSource = {
-    sampleRate: 48000,
+    sampleRateHertz: 48000,
     channels: 1,
     close: () => void closed++,
     async *[Symbol.asyncIterator]() {
@@ -116,7 +116,7 @@ test('resampleSource wraps a PcmSource and closes it', async () => {
     },
   };
   const resampled = resampleSource(source, 16000);
-  assert.equal(resampled.sampleRate, 16000);
+  assert.equal(resampled.sampleRateHertz, 16000);
   const parts: Buffer[] = [];
   for await (const part of resampled) parts.push(part);
   assert.deepEqual(Buffer.concat(parts), resampleBuffer(input, 48000, 16000));

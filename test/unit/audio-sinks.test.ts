@@ -14,7 +14,7 @@ import { stripWavHeader } from '../../src/audio/wav-reader.js';
 import { streamingWavHeader, wavHeader } from '../../src/audio/wav-writer.js';
 import { formatForPath, resolveOutputFormat } from '../../src/audio/formats.js';
 
-const FORMAT = { sampleRate: 24000, channels: 1, bitsPerSample: 16 };
+const FORMAT = { sampleRateHertz: 24000, channels: 1, bitsPerSample: 16 };
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'inworld-sink-'));
@@ -44,7 +44,7 @@ test('wavHeader has RIFF/data sizes and the format fields', () => {
   assert.equal(header.readUInt16LE(34), 16);
   assert.equal(header.readUInt32LE(40), 1000);
   // odd data: the RIFF size counts the pad byte
-  assert.equal(wavHeader({ sampleRate: 8000, channels: 1, bitsPerSample: 8, dataBytes: 3 }).readUInt32LE(4), 36 + 4);
+  assert.equal(wavHeader({ sampleRateHertz: 8000, channels: 1, bitsPerSample: 8, dataBytes: 3 }).readUInt32LE(4), 36 + 4);
   // too big for 32 bits: clamped
   assert.equal(wavHeader({ ...FORMAT, dataBytes: 2 ** 33 }).readUInt32LE(40), 0xffffffff);
   const streaming = streamingWavHeader(FORMAT);
@@ -316,7 +316,7 @@ test('stream sink: EPIPE when the reader goes away ends quietly', async () => {
 test('stdout sink in a real process: `| head -c` closing the pipe early exits 0 with no error output', async () => {
   const script = `
     import { openStdoutSink } from ${JSON.stringify(new URL('../../src/audio/stdout-sink.ts', import.meta.url).href)};
-    const sink = openStdoutSink({ wav: { sampleRate: 24000, channels: 1, bitsPerSample: 16 } });
+    const sink = openStdoutSink({ wav: { sampleRateHertz: 24000, channels: 1, bitsPerSample: 16 } });
     const chunk = Buffer.alloc(65536, 1);
     for (let i = 0; i < 2000 && !sink.readerGone; i++) await sink.write(chunk);
     await sink.end();
@@ -389,7 +389,7 @@ test('stdout redirected into a file (`> out.wav`) gets real WAV sizes; `>>` keep
   try {
     const script = `
       import { openStdoutSink } from ${JSON.stringify(new URL('../../src/audio/stdout-sink.ts', import.meta.url).href)};
-      const sink = openStdoutSink({ wav: { sampleRate: 24000, channels: 1, bitsPerSample: 16 } });
+      const sink = openStdoutSink({ wav: { sampleRateHertz: 24000, channels: 1, bitsPerSample: 16 } });
       await sink.write(Buffer.alloc(1000, 3));
       await sink.write(Buffer.alloc(234, 4));
       await sink.end();

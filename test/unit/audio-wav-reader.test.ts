@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { WavHeaderParser, looksLikeWav, parseWavHeader, stripWavHeader } from '../../src/audio/wav-reader.js';
 import { streamingWavHeader, wavHeader } from '../../src/audio/wav-writer.js';
 
-const FORMAT = { sampleRate: 22050, channels: 2, bitsPerSample: 16 };
+const FORMAT = { sampleRateHertz: 22050, channels: 2, bitsPerSample: 16 };
 
 function riffChunk(id: string, body: Buffer): Buffer {
   const header = Buffer.alloc(8);
@@ -35,7 +35,7 @@ test('the header is the same however the bytes are cut, and the audio after it i
   const audio = Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]);
   const file = Buffer.concat([headerWithExtras(audio.length), audio]);
   const whole = parseWavHeader(file)!;
-  assert.deepEqual(whole, { formatTag: 1, channels: 2, sampleRate: 22050, bitsPerSample: 16, blockAlign: 4, dataOffset: file.length - audio.length, dataBytes: 8 });
+  assert.deepEqual(whole, { formatTag: 1, channels: 2, sampleRateHertz: 22050, bitsPerSample: 16, blockAlign: 4, dataOffset: file.length - audio.length, dataBytes: 8 });
   fc.assert(
     fc.property(fc.array(fc.integer({ min: 1, max: 70 }), { minLength: 1, maxLength: 8 }), (sizes) => {
       const { step, consumed } = feed(new WavHeaderParser(), file, sizes);
@@ -96,7 +96,7 @@ test('input that ends inside the header says why', () => {
 test('a rejected format stops the walk at its fmt chunk', () => {
   const parser = new WavHeaderParser({
     onFormat: (format) => {
-      throw new Error(`rejected ${format.sampleRate}`);
+      throw new Error(`rejected ${format.sampleRateHertz}`);
     },
   });
   assert.throws(() => parser.push(wavHeader({ ...FORMAT, dataBytes: 0 })), /rejected 22050/);

@@ -19,7 +19,7 @@ import { needs } from '../helpers/needs.js';
 interface Fmt {
   tag: number;
   channels: number;
-  sampleRate: number;
+  sampleRateHertz: number;
   bits: number;
   extensible?: boolean;
 }
@@ -36,8 +36,8 @@ function fmtChunk(fmt: Fmt): Buffer {
   const body = Buffer.alloc(fmt.extensible ? 40 : 16);
   body.writeUInt16LE(fmt.extensible ? 0xfffe : fmt.tag, 0);
   body.writeUInt16LE(fmt.channels, 2);
-  body.writeUInt32LE(fmt.sampleRate, 4);
-  body.writeUInt32LE(fmt.sampleRate * blockAlign, 8);
+  body.writeUInt32LE(fmt.sampleRateHertz, 4);
+  body.writeUInt32LE(fmt.sampleRateHertz * blockAlign, 8);
   body.writeUInt16LE(blockAlign, 12);
   body.writeUInt16LE(fmt.bits, 14);
   if (fmt.extensible) {
@@ -91,9 +91,9 @@ function int16(values: number[]): Buffer {
 
 test('16-bit mono passes through; LIST/fact chunks, odd padding and trailing chunks are skipped', async () => {
   const pcm = int16([0, 1, -1, 32767, -32768, 1234]);
-  const wav = buildWav({ tag: 1, channels: 1, sampleRate: 22050, bits: 16 }, pcm, { extra: true, trailing: true });
+  const wav = buildWav({ tag: 1, channels: 1, sampleRateHertz: 22050, bits: 16 }, pcm, { extra: true, trailing: true });
   const source = await openWavSource(chunked(wav, [1, 3, 7]));
-  assert.equal(source.sampleRate, 22050);
+  assert.equal(source.sampleRateHertz, 22050);
   assert.equal(source.info.dataBytes, pcm.length);
   assert.deepEqual(await collect(source), pcm);
 });
@@ -105,14 +105,14 @@ test('every bit depth and float down-mixes to the same s16 mono', async () => {
   const expected = int16(left.map((l, i) => Math.round((l + right[i]!) / 2)));
   const frames = left.length;
   const encoders: Array<[string, Fmt, (value: number) => Buffer]> = [
-    ['u8', { tag: 1, channels: 2, sampleRate: 8000, bits: 8 }, (v) => Buffer.from([(v >> 8) + 128])],
-    ['s16', { tag: 1, channels: 2, sampleRate: 8000, bits: 16 }, (v) => int16([v])],
-    ['s24', { tag: 1, channels: 2, sampleRate: 8000, bits: 24 }, (v) => { const b = Buffer.alloc(3); b.writeIntLE(v * 256, 0, 3); return b; }],
-    ['s32', { tag: 1, channels: 2, sampleRate: 8000, bits: 32 }, (v) => { const b = Buffer.alloc(4); b.writeInt32LE(v * 65536); return b; }],
-    ['f32', { tag: 3, channels: 2, sampleRate: 8000, bits: 32 }, (v) => { const b = Buffer.alloc(4); b.writeFloatLE(v / 32768); return b; }],
-    ['f64', { tag: 3, channels: 2, sampleRate: 8000, bits: 64 }, (v) => { const b = Buffer.alloc(8); b.writeDoubleLE(v / 32768); return b; }],
-    ['s24 extensible', { tag: 1, channels: 2, sampleRate: 8000, bits: 24, extensible: true }, (v) => { const b = Buffer.alloc(3); b.writeIntLE(v * 256, 0, 3); return b; }],
-    ['f32 extensible', { tag: 3, channels: 2, sampleRate: 8000, bits: 32, extensible: true }, (v) => { const b = Buffer.alloc(4); b.writeFloatLE(v / 32768); return b; }],
+    ['u8', { tag: 1, channels: 2, sampleRateHertz: 8000, bits: 8 }, (v) => Buffer.from([(v >> 8) + 128])],
+    ['s16', { tag: 1, channels: 2, sampleRateHertz: 8000, bits: 16 }, (v) => int16([v])],
+    ['s24', { tag: 1, channels: 2, sampleRateHertz: 8000, bits: 24 }, (v) => { const b = Buffer.alloc(3); b.writeIntLE(v * 256, 0, 3); return b; }],
+    ['s32', { tag: 1, channels: 2, sampleRateHertz: 8000, bits: 32 }, (v) => { const b = Buffer.alloc(4); b.writeInt32LE(v * 65536); return b; }],
+    ['f32', { tag: 3, channels: 2, sampleRateHertz: 8000, bits: 32 }, (v) => { const b = Buffer.alloc(4); b.writeFloatLE(v / 32768); return b; }],
+    ['f64', { tag: 3, channels: 2, sampleRateHertz: 8000, bits: 64 }, (v) => { const b = Buffer.alloc(8); b.writeDoubleLE(v / 32768); return b; }],
+    ['s24 extensible', { tag: 1, channels: 2, sampleRateHertz: 8000, bits: 24, extensible: true }, (v) => { const b = Buffer.alloc(3); b.writeIntLE(v * 256, 0, 3); return b; }],
+    ['f32 extensible', { tag: 3, channels: 2, sampleRateHertz: 8000, bits: 32, extensible: true }, (v) => { const b = Buffer.alloc(4); b.writeFloatLE(v / 32768); return b; }],
   ];
   for (const [label, fmt, encode] of encoders) {
     const data = Buffer.concat(Array.from({ length: frames }, (_, i) => Buffer.concat([encode(left[i]!), encode(right[i]!)])));
@@ -128,7 +128,7 @@ test('float samples beyond ±1 are clipped, not wrapped', async () => {
   const data = Buffer.alloc(8);
   data.writeFloatLE(1.5, 0);
   data.writeFloatLE(-2, 4);
-  const out = await collect(await openWavSource(Readable.from([buildWav({ tag: 3, channels: 1, sampleRate: 8000, bits: 32 }, data)])));
+  const out = await collect(await openWavSource(Readable.from([buildWav({ tag: 3, channels: 1, sampleRateHertz: 8000, bits: 32 }, data)])));
   assert.deepEqual(out, int16([32767, -32768]));
 });
 
@@ -146,7 +146,7 @@ test('µ-law and A-law WAV decode exactly as ffmpeg decodes all 256 codes', { sk
     '-map', '1:a', '-f', 's16le', join(dir, 'alaw.s16'),
   ]);
   for (const [tag, file] of [[7, 'mulaw.s16'], [6, 'alaw.s16']] as const) {
-    const wav = buildWav({ tag, channels: 1, sampleRate: 8000, bits: 8 }, codes, { extra: true });
+    const wav = buildWav({ tag, channels: 1, sampleRateHertz: 8000, bits: 8 }, codes, { extra: true });
     assert.deepEqual(await collect(await openWavSource(Readable.from([wav]))), readFileSync(join(dir, file)), file);
   }
 });
@@ -162,7 +162,7 @@ test('round trip: our WAV file sink, then our reader, for any PCM and chunking',
       async (samples, sizes) => {
         const pcm = int16(samples);
         const path = join(dir, `r${run++}.wav`);
-        const sink = await openWavFileSink(path, { sampleRate: 16000, channels: 1, bitsPerSample: 16 });
+        const sink = await openWavFileSink(path, { sampleRateHertz: 16000, channels: 1, bitsPerSample: 16 });
         for (let at = 0, i = 0; at < pcm.length; i++) {
           const size = sizes[i % sizes.length]!;
           await sink.write(pcm.subarray(at, at + size));
@@ -180,7 +180,7 @@ test('round trip: our WAV file sink, then our reader, for any PCM and chunking',
 
 test('a streaming header (unknown sizes) reads to the end of the stream', async () => {
   const pcm = int16([5, 6, 7]);
-  const header = wavHeader({ sampleRate: 24000, channels: 1, bitsPerSample: 16, dataBytes: 0 });
+  const header = wavHeader({ sampleRateHertz: 24000, channels: 1, bitsPerSample: 16, dataBytes: 0 });
   header.writeUInt32LE(0xffffffff, 4);
   header.writeUInt32LE(0xffffffff, 40);
   assert.deepEqual(await collect(await openWavSource(Readable.from([header, pcm]))), pcm);
@@ -198,19 +198,19 @@ test('garbage, empty, and unsupported inputs are ValidationErrors naming the pro
   await assert.rejects(openWavSource(Readable.from([Buffer.from('ID3\x03 this is an mp3')]), { name: 'x.mp3' }), assertValidation(/x\.mp3 is not a WAV file \(no RIFF\/WAVE header\)/));
   await assert.rejects(openWavSource(Readable.from([]), { name: 'e.wav' }), assertValidation(/not a WAV file \(it is empty\)/));
   await assert.rejects(openWavSource(Readable.from([Buffer.from('RIFF')])), assertValidation(/too short/));
-  const noData = buildWav({ tag: 1, channels: 1, sampleRate: 8000, bits: 16 }, Buffer.alloc(0)).subarray(0, 36);
+  const noData = buildWav({ tag: 1, channels: 1, sampleRateHertz: 8000, bits: 16 }, Buffer.alloc(0)).subarray(0, 36);
   await assert.rejects(openWavSource(Readable.from([noData])), assertValidation(/no data chunk/));
-  const adpcm = buildWav({ tag: 2, channels: 1, sampleRate: 8000, bits: 4 }, Buffer.alloc(4));
+  const adpcm = buildWav({ tag: 2, channels: 1, sampleRateHertz: 8000, bits: 4 }, Buffer.alloc(4));
   await assert.rejects(openWavSource(Readable.from([adpcm])), assertValidation(/WAV format 0x0002/));
-  const zeroChannels = buildWav({ tag: 1, channels: 0, sampleRate: 8000, bits: 16 }, Buffer.alloc(4));
+  const zeroChannels = buildWav({ tag: 1, channels: 0, sampleRateHertz: 8000, bits: 16 }, Buffer.alloc(4));
   await assert.rejects(openWavSource(Readable.from([zeroChannels])), assertValidation(/0 channels/));
-  const cutHeader = buildWav({ tag: 1, channels: 1, sampleRate: 8000, bits: 16 }, Buffer.alloc(4)).subarray(0, 20);
+  const cutHeader = buildWav({ tag: 1, channels: 1, sampleRateHertz: 8000, bits: 16 }, Buffer.alloc(4)).subarray(0, 20);
   await assert.rejects(openWavSource(Readable.from([cutHeader])), assertValidation(/truncated|no fmt/));
   await assert.rejects(openWavSource('/nonexistent/file.wav'), assertValidation(/no such file/));
 });
 
 test('truncated data: a file fails before streaming, a stream fails at its end', async (t) => {
-  const wav = buildWav({ tag: 1, channels: 1, sampleRate: 8000, bits: 16 }, int16([1, 2, 3, 4, 5, 6]));
+  const wav = buildWav({ tag: 1, channels: 1, sampleRateHertz: 8000, bits: 16 }, int16([1, 2, 3, 4, 5, 6]));
   const cut = wav.subarray(0, wav.length - 4);
   await assert.rejects(collect(await openWavSource(Readable.from([cut]))), assertValidation(/truncated WAV file \(its data chunk declares 12 bytes but only 8/));
   const dir = mkdtempSync(join(tmpdir(), 'inworld-wav-'));
@@ -220,7 +220,7 @@ test('truncated data: a file fails before streaming, a stream fails at its end',
 });
 
 test('close() stops iteration early and releases the file', async () => {
-  const wav = buildWav({ tag: 1, channels: 1, sampleRate: 8000, bits: 16 }, Buffer.alloc(200_000));
+  const wav = buildWav({ tag: 1, channels: 1, sampleRateHertz: 8000, bits: 16 }, Buffer.alloc(200_000));
   const stream = chunked(wav, [1000]);
   const source = await openWavSource(stream);
   let chunks = 0;
@@ -234,8 +234,8 @@ test('close() stops iteration early and releases the file', async () => {
 
 test('raw s16le source down-mixes stereo and re-aligns split frames', async () => {
   const stereo = int16([100, 300, -100, -300, 7, 8]);
-  const source = openRawPcmSource(chunked(stereo, [3, 1, 5]), { sampleRate: 16000, channels: 2 });
-  assert.equal(source.sampleRate, 16000);
+  const source = openRawPcmSource(chunked(stereo, [3, 1, 5]), { sampleRateHertz: 16000, channels: 2 });
+  assert.equal(source.sampleRateHertz, 16000);
   assert.deepEqual(await collect(source), int16([200, -200, 8]));
 });
 
@@ -251,8 +251,8 @@ test('ffmpeg source decodes other formats; a bad file is a clear ValidationError
     stereo.writeInt16LE(value, i * 4 + 2);
   }
   const flac = join(dir, 'tone.wav');
-  writeFileSync(flac, Buffer.concat([wavHeader({ sampleRate: 48000, channels: 2, bitsPerSample: 16, dataBytes: stereo.length }), stereo]));
-  const decoded = await collect(openFfmpegSource(flac, { sampleRate: 16000 }));
+  writeFileSync(flac, Buffer.concat([wavHeader({ sampleRateHertz: 48000, channels: 2, bitsPerSample: 16, dataBytes: stereo.length }), stereo]));
+  const decoded = await collect(openFfmpegSource(flac, { sampleRateHertz: 16000 }));
   assert.ok(Math.abs(decoded.length - 16000) <= 64, `got ${decoded.length} bytes for 0.5 s at 16 kHz`);
   let peak = 0;
   for (let i = 0; i < decoded.length; i += 2) peak = Math.max(peak, Math.abs(decoded.readInt16LE(i)));
@@ -278,7 +278,7 @@ test('a missing ffmpeg is a clear ValidationError naming the fix', (t) => {
 test('memory stays flat: 24 MB of stereo WAV streams through with bounded heap growth', async () => {
   const CHUNK_BYTES = 64 * 1024;
   const CHUNKS = 384; // 24 MiB of sample data
-  const header = wavHeader({ sampleRate: 48000, channels: 2, bitsPerSample: 16, dataBytes: CHUNK_BYTES * CHUNKS });
+  const header = wavHeader({ sampleRateHertz: 48000, channels: 2, bitsPerSample: 16, dataBytes: CHUNK_BYTES * CHUNKS });
   const block = Buffer.alloc(CHUNK_BYTES, 0x11);
   async function* bytes(): AsyncGenerator<Buffer> {
     yield header;

@@ -98,7 +98,7 @@ test('property: a RIFF/WAVE prefix followed by random chunks', async () => {
 
 test('property: a valid WAV with bytes overwritten and the end cut off', async () => {
   const format = fc.record({
-    sampleRate: fc.integer({ min: 1, max: 200_000 }),
+    sampleRateHertz: fc.integer({ min: 1, max: 200_000 }),
     channels: fc.integer({ min: 1, max: 8 }),
     samples: fc.integer({ min: 0, max: 400 }),
   });
@@ -106,7 +106,7 @@ test('property: a valid WAV with bytes overwritten and the end cut off', async (
   await fc.assert(
     fc.asyncProperty(format, edits, fc.option(fc.nat()), splits, fuzz.counted('mutated valid WAV', async (fmt, changes, cut, sizes) => {
       const data = Buffer.alloc(fmt.samples * fmt.channels * 2, 0x11);
-      const bytes = Buffer.concat([wavHeader({ sampleRate: fmt.sampleRate, channels: fmt.channels, bitsPerSample: 16, dataBytes: data.length }), data]);
+      const bytes = Buffer.concat([wavHeader({ sampleRateHertz: fmt.sampleRateHertz, channels: fmt.channels, bitsPerSample: 16, dataBytes: data.length }), data]);
       for (const change of changes) if (change.at < bytes.length) bytes[change.at] = change.value;
       const input = cut === null ? bytes : bytes.subarray(0, cut % (bytes.length + 1));
       const result = await readAll(input, sizes);

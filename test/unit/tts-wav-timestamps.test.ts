@@ -30,7 +30,7 @@ function wav(data: Buffer, { rate = 16000, channels = 1, list = false } = {}): B
 
 test('parseWavHeader reads a canonical 44-byte header', () => {
   const info = parseWavHeader(wav(Buffer.alloc(10)));
-  assert.deepEqual(info, { formatTag: 1, channels: 1, sampleRate: 16000, bitsPerSample: 16, blockAlign: 2, dataOffset: 44, dataBytes: 10 });
+  assert.deepEqual(info, { formatTag: 1, channels: 1, sampleRateHertz: 16000, bitsPerSample: 16, blockAlign: 2, dataOffset: 44, dataBytes: 10 });
 });
 
 test('stripWavHeader walks extra chunks instead of cutting 44 bytes blindly', () => {

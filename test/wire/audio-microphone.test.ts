@@ -39,8 +39,8 @@ test('captures byte-exact from a recorder that ends (fake arecord on PATH)', asy
   const bin = fakeProgram(alsa.dir, 'arecord', 'exec /bin/cat "$FAKE_MIC_RAW"');
   const restore = withEnv({ PATH: `${bin}:${process.env.PATH}`, FAKE_MIC_RAW: alsa.inPath });
   t.after(restore);
-  const mic = await openMicrophone({ sampleRate: 16000, recorder: 'arecord' });
-  assert.equal(mic.sampleRate, 16000);
+  const mic = await openMicrophone({ sampleRateHertz: 16000, recorder: 'arecord' });
+  assert.equal(mic.sampleRateHertz, 16000);
   assert.deepEqual(await collect(mic), audio.subarray(0, 32_000));
 });
 
@@ -51,7 +51,7 @@ test('captures byte-exact through the real arecord and a fake ALSA capture devic
   writeFileSync(alsa.inPath, audio);
   const restore = withEnv({ XDG_CONFIG_HOME: alsa.env.XDG_CONFIG_HOME, ALSA_IN: alsa.inPath });
   t.after(restore);
-  const mic = await openMicrophone({ sampleRate: 16000, recorder: 'arecord' });
+  const mic = await openMicrophone({ sampleRateHertz: 16000, recorder: 'arecord' });
   // The fake device is not paced and repeats stale data past the end: read exactly N bytes.
   const parts: Buffer[] = [];
   let total = 0;

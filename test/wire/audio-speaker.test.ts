@@ -22,7 +22,7 @@ async function playThrough(player: 'speaker' | 'aplay'): Promise<void> {
   const alsa = fakeAlsa('file');
   try {
     const audio = tone(SAMPLE_RATE); // one second
-    const sink = await openSpeakers({ sampleRate: SAMPLE_RATE, player, env: alsa.env });
+    const sink = await openSpeakers({ sampleRateHertz: SAMPLE_RATE, player, env: alsa.env });
     assert.equal(sink.player, player);
     // Uneven chunk sizes, including one that splits a sample.
     await sink.write(audio.subarray(0, 12345));
@@ -51,7 +51,7 @@ test('plays PCM byte-exact through aplay', { skip: needs('aplay') }, async () =>
 test('default order picks a working player on the fake device', { skip: needsSpeakerModule() && needs('aplay') }, async () => {
   const alsa = fakeAlsa('file');
   try {
-    const sink = await openSpeakers({ sampleRate: SAMPLE_RATE, env: alsa.env });
+    const sink = await openSpeakers({ sampleRateHertz: SAMPLE_RATE, env: alsa.env });
     await sink.write(tone(2400));
     await sink.end();
     assert.ok(readFileSync(alsa.outPath).subarray(0, 4800).equals(tone(2400)));
@@ -66,7 +66,7 @@ test('no usable device: one clear AudioDeviceError with the fix, no crash, no ha
     // Only the speaker module (which aborts its child) and aplay (which fails to open) are tried
     // with the real programs; an empty PATH makes the rest "not installed".
     const env = { ...alsa.env, PATH: fakeProgram(alsa.dir, 'aplay', `exec "${findExecutable('aplay')}" "$@"`) };
-    await assert.rejects(openSpeakers({ sampleRate: SAMPLE_RATE, env }), (error: unknown) => {
+    await assert.rejects(openSpeakers({ sampleRateHertz: SAMPLE_RATE, env }), (error: unknown) => {
       assert.ok(error instanceof AudioDeviceError, String(error));
       assert.equal(error.message, 'no audio output device found');
       assert.match(error.hint ?? '', /-o out\.wav/);
@@ -81,7 +81,7 @@ test('no usable device: one clear AudioDeviceError with the fix, no crash, no ha
 test('ffplay that cannot open audio (it exits 0) is rejected by its probe', { skip: needs('ffplay') }, async () => {
   const alsa = fakeAlsa('missing');
   try {
-    await assert.rejects(openSpeakers({ sampleRate: SAMPLE_RATE, player: 'ffplay', env: alsa.env }), (error: unknown) => {
+    await assert.rejects(openSpeakers({ sampleRateHertz: SAMPLE_RATE, player: 'ffplay', env: alsa.env }), (error: unknown) => {
       assert.ok(error instanceof AudioDeviceError);
       assert.match(error.message, /^audio player ffplay cannot play/);
       return true;
@@ -96,7 +96,7 @@ test('a player that dies mid-stream fails the playback with AudioDeviceError ins
   try {
     // Passes the empty-input probe (stdin is /dev/null then; a socket when playing), then reads 1000 bytes of real audio and exits 3.
     const bin = fakeProgram(alsa.dir, 'aplay', '[ -c /dev/stdin ] && exit 0; /usr/bin/head -c 1000 > /dev/null; echo "device lost" >&2; exit 3');
-    const sink = await openSpeakers({ sampleRate: SAMPLE_RATE, player: 'aplay', env: { ...alsa.env, PATH: bin } });
+    const sink = await openSpeakers({ sampleRateHertz: SAMPLE_RATE, player: 'aplay', env: { ...alsa.env, PATH: bin } });
     const chunk = tone(SAMPLE_RATE);
     const failure = await (async () => {
       try {
@@ -121,7 +121,7 @@ test('abort kills the player process', async () => {
     const pidFile = join(alsa.dir, 'pid');
     // Passes the probe (stdin /dev/null), then records its pid and reads forever.
     const bin = fakeProgram(alsa.dir, 'aplay', `[ -c /dev/stdin ] && exit 0; echo $$ > ${pidFile}; exec /bin/cat > /dev/null`);
-    const sink = await openSpeakers({ sampleRate: SAMPLE_RATE, player: 'aplay', env: { ...alsa.env, PATH: bin } });
+    const sink = await openSpeakers({ sampleRateHertz: SAMPLE_RATE, player: 'aplay', env: { ...alsa.env, PATH: bin } });
     await sink.write(tone(100));
     // The write above reached the player, so it has recorded its pid.
     await waitForFile(pidFile);
@@ -156,8 +156,8 @@ test('--play: a tee of a WAV file and the speakers gets the same audio in both',
     const path = join(alsa.dir, 'out.wav');
     const audio = tone(4800);
     const tee = new TeeSink([
-      await openWavFileSink(path, { sampleRate: SAMPLE_RATE, channels: 1, bitsPerSample: 16 }),
-      await openSpeakers({ sampleRate: SAMPLE_RATE, player: 'aplay', env: alsa.env }),
+      await openWavFileSink(path, { sampleRateHertz: SAMPLE_RATE, channels: 1, bitsPerSample: 16 }),
+      await openSpeakers({ sampleRateHertz: SAMPLE_RATE, player: 'aplay', env: alsa.env }),
     ]);
     await pipeToSink((async function* () { yield audio.subarray(0, 5001); yield audio.subarray(5001); })(), tee);
     assert.ok(readFileSync(path).subarray(44).equals(audio));
@@ -180,9 +180,9 @@ test('process exit kills the player and removes unfinished temp files', async ()
     const script = `
       import { openSpeakers } from ${src('speaker-sink.ts')};
       import { openWavFileSink } from ${src('file-sink.ts')};
-      const file = await openWavFileSink(${JSON.stringify(join(outDir, 'x.wav'))}, { sampleRate: 24000, channels: 1, bitsPerSample: 16 });
+      const file = await openWavFileSink(${JSON.stringify(join(outDir, 'x.wav'))}, { sampleRateHertz: 24000, channels: 1, bitsPerSample: 16 });
       await file.write(Buffer.alloc(100));
-      const speakers = await openSpeakers({ sampleRate: 24000, player: 'aplay' });
+      const speakers = await openSpeakers({ sampleRateHertz: 24000, player: 'aplay' });
       await speakers.write(Buffer.alloc(100));
       process.stdout.write('ready');
       // Exit without ending either sink, as a second Ctrl-C would.

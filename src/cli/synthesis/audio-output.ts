@@ -64,7 +64,7 @@ export async function planAudioOutput(flags: SynthesisFlags, context: PlanContex
     player,
     format,
     serverEncoding: format.serverEncoding,
-    sampleRateHertz: sampleRateFor(format.encoding, flags.sampleRate),
+    sampleRateHertz: sampleRateFor(format.encoding, flags.sampleRateHertz),
   };
 }
 
@@ -78,7 +78,7 @@ function sampleRateFor(encoding: AudioEncoding, requested: number | undefined): 
 
 /** Opens every sink the plan needs; if one fails, the ones already open are aborted. */
 export async function openAudioOutput(plan: AudioOutputPlan, env: NodeJS.ProcessEnv = process.env): Promise<AudioSink> {
-  const pcm = { sampleRate: plan.sampleRateHertz, channels: 1, bitsPerSample: 16 };
+  const pcm = { sampleRateHertz: plan.sampleRateHertz, channels: 1, bitsPerSample: 16 };
   const wav = plan.format.container === 'wav' ? pcm : undefined;
   const opened: AudioSink[] = [];
   try {
@@ -91,7 +91,7 @@ export async function openAudioOutput(plan: AudioOutputPlan, env: NodeJS.Process
     }
     if (plan.destination === 'speakers' || plan.play) {
       const { openSpeakers } = await import('../../audio/speaker-sink.js');
-      opened.push(await openSpeakers({ sampleRate: plan.sampleRateHertz, player: plan.player, env }));
+      opened.push(await openSpeakers({ sampleRateHertz: plan.sampleRateHertz, player: plan.player, env }));
     }
   } catch (error) {
     await Promise.allSettled(opened.map((sink) => sink.abort(error)));

@@ -289,8 +289,8 @@ async function synthesizeLine(
   }
 }
 
-function wavFormat(item: BatchItem): { sampleRate: number; channels: number; bitsPerSample: number } {
-  return { sampleRate: item.options.audioConfig?.sampleRateHertz ?? 24_000, channels: 1, bitsPerSample: 16 };
+function wavFormat(item: BatchItem): { sampleRateHertz: number; channels: number; bitsPerSample: number } {
+  return { sampleRateHertz: item.options.audioConfig?.sampleRateHertz ?? 24_000, channels: 1, bitsPerSample: 16 };
 }
 
 /** Writes a line's held audio as its file (WAV header around it when asked); never throws. */

@@ -26,7 +26,7 @@ export interface SynthesisFlags {
   voice: string;
   model: string;
   encoding?: EncodingName;
-  sampleRate?: number;
+  sampleRateHertz?: number;
   bitRate?: number;
   speakingRate?: number;
   temperature?: number;
@@ -61,7 +61,7 @@ export function addSynthesisFlags(command: Command, options: SynthesisFlagOption
     .addOption(new Option('--model <id>', 'TTS model id: inworld-tts-2, inworld-tts-2-flash, inworld-tts-1.5-max, inworld-tts-1.5-mini').default(DEFAULT_MODEL))
     .addOption(new Option('--seed <int>', 'the same seed, text and voice give the same audio').argParser(seed))
     .addOption(choiceOption('--encoding <name>', 'audio encoding, overriding the file extension', encodings))
-    .addOption(new Option('--sample-rate <hz>', `sample rate, 8000..48000 (default ${DEFAULT_SAMPLE_RATE_HZ}; 8000 for MULAW/ALAW)`).argParser(sampleRate))
+    .addOption(new Option('--sample-rate <hz>', `sample rate, 8000..48000 (default ${DEFAULT_SAMPLE_RATE_HZ}; 8000 for MULAW/ALAW)`).argParser(sampleRateHertz))
     .addOption(new Option('--bit-rate <bps>', 'bit rate for MP3 (32000..320000) and OGG_OPUS (32000..192000)').argParser(positiveInt('--bit-rate')))
     .addOption(new Option('--speaking-rate <rate>', 'speaking rate, 0.5..1.5').argParser(numberInRange('--speaking-rate', 0.5, 1.5)))
     .addOption(new Option('--temperature <t>', 'sampling temperature, (0, 2]; TTS-2 models ignore it').argParser(numberInRange('--temperature', 0, 2, true)))
@@ -92,7 +92,7 @@ function collectDictionaries(value: string, previous: string[] | undefined): str
   return all;
 }
 
-function sampleRate(value: string): number {
+function sampleRateHertz(value: string): number {
   positiveInt('--sample-rate')(value);
   return numberInRange('--sample-rate', 8000, 48000)(value);
 }

@@ -26,7 +26,7 @@ export const INTERRUPT_GRACE_MS = 2_000;
 export interface TranscribeFlags extends GlobalOptions {
   mic?: boolean;
   recorder?: 'arecord' | 'rec' | 'sox';
-  sampleRate?: number;
+  sampleRateHertz?: number;
   channels?: number;
   model: string;
   language: string;
@@ -120,7 +120,7 @@ async function runTranscribe(file: string | undefined, flags: TranscribeFlags): 
     mic: flags.mic === true,
     recorder: flags.recorder,
     file,
-    sampleRate: flags.sampleRate,
+    sampleRateHertz: flags.sampleRateHertz,
     channels: flags.channels,
     stdin: process.stdin,
   }).catch(async (error: unknown) => {

@@ -42,14 +42,14 @@ async function prime(kind: SourceKind, description: string, source: PcmSource): 
       yield next.value;
     }
   }
-  return { kind, sampleRateHertz: source.sampleRate, channels: 1, description, audio: audio(), stop: () => source.close() };
+  return { kind, sampleRateHertz: source.sampleRateHertz, channels: 1, description, audio: audio(), stop: () => source.close() };
 }
 
 /** The source as the API can take it: its own rate within 8–48 kHz, else resampled to 16 kHz. */
 async function withinApiRates(source: PcmSource): Promise<{ source: PcmSource; note: string }> {
-  if (source.sampleRate >= MIN_RATE_HZ && source.sampleRate <= MAX_RATE_HZ) return { source, note: `at ${source.sampleRate} Hz` };
+  if (source.sampleRateHertz >= MIN_RATE_HZ && source.sampleRateHertz <= MAX_RATE_HZ) return { source, note: `at ${source.sampleRateHertz} Hz` };
   const { resampleSource } = await import('../../audio/resampler.js');
-  return { source: resampleSource(source, RESAMPLE_RATE_HZ), note: `resampled from ${source.sampleRate} to ${RESAMPLE_RATE_HZ} Hz` };
+  return { source: resampleSource(source, RESAMPLE_RATE_HZ), note: `resampled from ${source.sampleRateHertz} to ${RESAMPLE_RATE_HZ} Hz` };
 }
 
 export async function openAudioFile(path: string): Promise<TranscribeSource> {
@@ -69,18 +69,18 @@ export async function openAudioFile(path: string): Promise<TranscribeSource> {
   if (looksLikeWav(head)) {
     const { openWavSource } = await import('../../audio/wav-source.js');
     const wav = await openWavSource(path);
-    const { sampleRate, channels } = wav.info;
+    const { sampleRateHertz, channels } = wav.info;
     const { encoding } = wav;
     const { source, note } = await withinApiRates(wav);
-    return prime('file', `${path}: WAV ${sampleRate} Hz, ${channels} channel(s), ${encoding}; sent as 16-bit mono ${note}`, source);
+    return prime('file', `${path}: WAV ${sampleRateHertz} Hz, ${channels} channel(s), ${encoding}; sent as 16-bit mono ${note}`, source);
   }
   if (head.length === 0) throw new ValidationError(`${path} is empty`);
   const { openFfmpegSource } = await import('../../audio/ffmpeg-source.js');
-  return prime('file', `${path}: decoded by ffmpeg to 16-bit mono at ${DECODE_RATE_HZ} Hz`, openFfmpegSource(path, { sampleRate: DECODE_RATE_HZ }));
+  return prime('file', `${path}: decoded by ffmpeg to 16-bit mono at ${DECODE_RATE_HZ} Hz`, openFfmpegSource(path, { sampleRateHertz: DECODE_RATE_HZ }));
 }
 
 /** Standard input whose first bytes were already read (to tell WAV from raw). */
-export async function openStdinAudio(head: Buffer, rest: AsyncIterable<Buffer>, raw: { sampleRate?: number; channels?: number }, release: () => void): Promise<TranscribeSource> {
+export async function openStdinAudio(head: Buffer, rest: AsyncIterable<Buffer>, raw: { sampleRateHertz?: number; channels?: number }, release: () => void): Promise<TranscribeSource> {
   const stream = Readable.from(
     (async function* () {
       if (head.length > 0) yield head;
@@ -90,7 +90,7 @@ export async function openStdinAudio(head: Buffer, rest: AsyncIterable<Buffer>, 
   );
   const name = 'standard input';
   const withRelease = (source: PcmSource): PcmSource => ({
-    sampleRate: source.sampleRate,
+    sampleRateHertz: source.sampleRateHertz,
     channels: 1,
     close: () => {
       source.close();
@@ -103,23 +103,23 @@ export async function openStdinAudio(head: Buffer, rest: AsyncIterable<Buffer>, 
       const { openWavSource } = await import('../../audio/wav-source.js');
       const wav = await openWavSource(stream, { name });
       const { source, note } = await withinApiRates(withRelease(wav));
-      return prime('stdin', `WAV on standard input, ${wav.info.sampleRate} Hz, ${wav.info.channels} channel(s); sent ${note}`, source);
+      return prime('stdin', `WAV on standard input, ${wav.info.sampleRateHertz} Hz, ${wav.info.channels} channel(s); sent ${note}`, source);
     }
-    if (raw.sampleRate === undefined) {
+    if (raw.sampleRateHertz === undefined) {
       if (head.length === 0) throw new ValidationError('standard input is empty', { hint: 'Pipe WAV or raw s16le audio into it' });
       throw new ValidationError('standard input is not WAV, so it is read as raw s16le, which needs --sample-rate', {
         hint: 'Add --sample-rate <hz> (and --channels <n> if not mono)',
       });
     }
     const { openRawPcmSource } = await import('../../audio/raw-source.js');
-    const raw16 = withRelease(openRawPcmSource(stream, { sampleRate: raw.sampleRate, channels: raw.channels ?? 1, name }));
+    const raw16 = withRelease(openRawPcmSource(stream, { sampleRateHertz: raw.sampleRateHertz, channels: raw.channels ?? 1, name }));
     const { source, note } = await withinApiRates(raw16);
     const audio: AsyncIterable<Buffer> = source;
     return {
       kind: 'stdin',
-      sampleRateHertz: source.sampleRate,
+      sampleRateHertz: source.sampleRateHertz,
       channels: 1,
-      description: `raw s16le on standard input, ${raw.sampleRate} Hz, ${raw.channels ?? 1} channel(s); sent ${note}`,
+      description: `raw s16le on standard input, ${raw.sampleRateHertz} Hz, ${raw.channels ?? 1} channel(s); sent ${note}`,
       audio,
       stop: () => source.close(),
     };
@@ -133,12 +133,12 @@ export async function openStdinAudio(head: Buffer, rest: AsyncIterable<Buffer>, 
 /** The default microphone at 16 kHz mono (arecord on Linux, sox's rec elsewhere). */
 export async function openMicrophone(recorder?: RecorderName): Promise<TranscribeSource> {
   const microphone = await import('../../audio/microphone.js');
-  const mic = await microphone.openMicrophone({ sampleRate: microphone.DEFAULT_MIC_RATE_HZ, recorder });
+  const mic = await microphone.openMicrophone({ sampleRateHertz: microphone.DEFAULT_MIC_RATE_HZ, recorder });
   return {
     kind: 'mic',
-    sampleRateHertz: mic.sampleRate,
+    sampleRateHertz: mic.sampleRateHertz,
     channels: 1,
-    description: `microphone through ${mic.recorder}, ${mic.sampleRate} Hz mono`,
+    description: `microphone through ${mic.recorder}, ${mic.sampleRateHertz} Hz mono`,
     audio: mic,
     stop: () => mic.stop(),
   };

@@ -29,7 +29,7 @@ export interface SourceRequest {
   /** The recorder program for --mic (default: the platform's first one installed). */
   recorder?: RecorderName;
   file?: string;
-  sampleRate?: number;
+  sampleRateHertz?: number;
   channels?: number;
   stdin: NodeJS.ReadableStream;
 }
@@ -41,7 +41,7 @@ export async function openTranscribeSource(request: SourceRequest): Promise<Tran
   const audio = await import('./transcript-audio.js');
   if (request.mic) return audio.openMicrophone(request.recorder);
   if (request.file === '-' || request.file === undefined) return openStdin(request);
-  if (request.sampleRate !== undefined || request.channels !== undefined) {
+  if (request.sampleRateHertz !== undefined || request.channels !== undefined) {
     throw new ValidationError('--sample-rate and --channels describe raw audio on standard input, not files', { hint: 'Drop them, or pipe the raw audio with -' });
   }
   return audio.openAudioFile(request.file);
@@ -80,5 +80,5 @@ async function openStdin(request: SourceRequest): Promise<TranscribeSource> {
     (request.stdin as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
   };
   const { openStdinAudio } = await import('./transcript-audio.js');
-  return openStdinAudio(Buffer.concat(head), rest(), { sampleRate: request.sampleRate, channels: request.channels }, release);
+  return openStdinAudio(Buffer.concat(head), rest(), { sampleRateHertz: request.sampleRateHertz, channels: request.channels }, release);
 }

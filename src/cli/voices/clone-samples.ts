@@ -28,9 +28,9 @@ function looksLikeMp3(bytes: Buffer): boolean {
 function durationOf(bytes: Buffer): { format: 'wav' | 'mp3'; seconds: number } | undefined {
   if (looksLikeWav(bytes)) {
     const info = parseWavHeader(bytes);
-    if (!info || info.blockAlign <= 0 || info.sampleRate <= 0) return undefined;
+    if (!info || info.blockAlign <= 0 || info.sampleRateHertz <= 0) return undefined;
     const dataBytes = Math.min(info.dataBytes ?? Number.POSITIVE_INFINITY, bytes.length - info.dataOffset);
-    return { format: 'wav', seconds: dataBytes / info.blockAlign / info.sampleRate };
+    return { format: 'wav', seconds: dataBytes / info.blockAlign / info.sampleRateHertz };
   }
   if (!looksLikeMp3(bytes)) return undefined;
   const seconds = measureDuration('mp3', 0, bytes);
@@ -75,7 +75,7 @@ export async function recordSample(seconds: number, onStart: (text: string) => v
   const { openMicrophone } = await import('../../audio/microphone.js');
   const { wavHeader } = await import('../../audio/wav-writer.js');
   const wanted = Math.round(seconds * MIC_SAMPLE_RATE_HZ) * 2;
-  const mic = await openMicrophone({ sampleRate: MIC_SAMPLE_RATE_HZ });
+  const mic = await openMicrophone({ sampleRateHertz: MIC_SAMPLE_RATE_HZ });
   onStart(`Recording ${seconds} s from the microphone (${mic.recorder}); speak now.`);
   const chunks: Buffer[] = [];
   let bytes = 0;
@@ -93,6 +93,6 @@ export async function recordSample(seconds: number, onStart: (text: string) => v
   }
   if (signal.aborted) throw signal.reason;
   const pcm = Buffer.concat(chunks).subarray(0, wanted);
-  const audio = Buffer.concat([wavHeader({ sampleRate: MIC_SAMPLE_RATE_HZ, channels: 1, bitsPerSample: 16, dataBytes: pcm.length }), pcm]);
+  const audio = Buffer.concat([wavHeader({ sampleRateHertz: MIC_SAMPLE_RATE_HZ, channels: 1, bitsPerSample: 16, dataBytes: pcm.length }), pcm]);
   return checkSample('the microphone recording', audio);
 }

@@ -47,7 +47,7 @@ export async function playPreview(preview: VoicePreview, signal: AbortSignal): P
     const { parseWavHeader } = await import('../../audio/wav-reader.js');
     const info = parseWavHeader(preview.audio);
     if (info) {
-      const speakers = await openSpeakers({ sampleRate: info.sampleRate });
+      const speakers = await openSpeakers({ sampleRateHertz: info.sampleRateHertz });
       const pcm = preview.audio.subarray(info.dataOffset);
       await pipeToSink((async function* () {
         yield pcm;
@@ -58,8 +58,8 @@ export async function playPreview(preview: VoicePreview, signal: AbortSignal): P
   const { Readable } = await import('node:stream');
   const { openFfmpegSource } = await import('../../audio/ffmpeg-source.js');
   const rate = 24_000;
-  const source = openFfmpegSource(Readable.from([preview.audio]), { sampleRate: rate, name: `preview ${preview.id}` });
-  const speakers = await openSpeakers({ sampleRate: rate });
+  const source = openFfmpegSource(Readable.from([preview.audio]), { sampleRateHertz: rate, name: `preview ${preview.id}` });
+  const speakers = await openSpeakers({ sampleRateHertz: rate });
   await pipeToSink(source, speakers, signal);
 }
 

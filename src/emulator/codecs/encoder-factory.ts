@@ -12,16 +12,16 @@ import { G711_SAMPLE_RATE_HZ, PCM16_BYTES_PER_SAMPLE } from './sample-rates.js';
 const EMPTY = Buffer.alloc(0);
 
 export function createEncoder(options: EncoderOptions): AudioEncoder {
-  const { encoding, sampleRateHz } = options;
+  const { encoding, sampleRateHertz } = options;
   switch (encoding) {
     case 'PCM':
-      return { encoding, sampleRateHz, write: samplesToBytes, end: () => EMPTY };
+      return { encoding, sampleRateHertz, write: samplesToBytes, end: () => EMPTY };
     case 'LINEAR16':
       // The service sends every LINEAR16 chunk as a complete WAV file of its own; empty writes send nothing.
       return {
         encoding,
-        sampleRateHz,
-        write: (samples) => (samples.length === 0 ? EMPTY : Buffer.concat([wavHeader(samples.length * PCM16_BYTES_PER_SAMPLE, sampleRateHz), samplesToBytes(samples)])),
+        sampleRateHertz,
+        write: (samples) => (samples.length === 0 ? EMPTY : Buffer.concat([wavHeader(samples.length * PCM16_BYTES_PER_SAMPLE, sampleRateHertz), samplesToBytes(samples)])),
         end: () => EMPTY,
       };
     case 'WAV': {
@@ -29,16 +29,16 @@ export function createEncoder(options: EncoderOptions): AudioEncoder {
       const dataBytes = options.totalSamples !== undefined ? options.totalSamples * PCM16_BYTES_PER_SAMPLE : WAV_UNKNOWN_SIZE;
       return {
         encoding,
-        sampleRateHz,
+        sampleRateHertz,
         write(samples) {
           if (samples.length === 0) return EMPTY;
           const body = samplesToBytes(samples);
           if (headerSent) return body;
           headerSent = true;
-          return Buffer.concat([wavHeader(dataBytes, sampleRateHz), body]);
+          return Buffer.concat([wavHeader(dataBytes, sampleRateHertz), body]);
         },
         // A response with no samples at all still gets a valid (empty) WAV file.
-        end: () => (headerSent ? EMPTY : ((headerSent = true), wavHeader(0, sampleRateHz))),
+        end: () => (headerSent ? EMPTY : ((headerSent = true), wavHeader(0, sampleRateHertz))),
       };
     }
     case 'MULAW':
@@ -46,17 +46,17 @@ export function createEncoder(options: EncoderOptions): AudioEncoder {
       const companding = encoding === 'MULAW' ? encodeMulaw : encodeAlaw;
       return {
         encoding,
-        sampleRateHz,
-        write: (samples) => companding(sampleRateHz === G711_SAMPLE_RATE_HZ ? samples : resample(samples, sampleRateHz, G711_SAMPLE_RATE_HZ)),
+        sampleRateHertz,
+        write: (samples) => companding(sampleRateHertz === G711_SAMPLE_RATE_HZ ? samples : resample(samples, sampleRateHertz, G711_SAMPLE_RATE_HZ)),
         end: () => EMPTY,
       };
     }
     case 'MP3':
-      return createMp3Encoder(sampleRateHz, options.bitRate);
+      return createMp3Encoder(sampleRateHertz, options.bitRate);
     case 'OGG_OPUS':
-      return createOggOpusEncoder(sampleRateHz, options.bitRate);
+      return createOggOpusEncoder(sampleRateHertz, options.bitRate);
     case 'FLAC':
-      return createFlacEncoder(sampleRateHz, options.totalSamples);
+      return createFlacEncoder(sampleRateHertz, options.totalSamples);
     default: {
       const never: never = encoding;
       throw new Error(`unsupported encoding ${String(never)}`);

@@ -6,7 +6,7 @@
 //
 //   interface AudioEncoder {
 //     readonly encoding: EmulatorAudioEncoding;
-//     readonly sampleRateHz: number;                  // rate of the samples you feed
+//     readonly sampleRateHertz: number;                  // rate of the samples you feed
 //     write(samples: Int16Array): Buffer;             // bytes ready now (may be empty)
 //     end(): Buffer;                                  // remaining bytes (trailer, last frames)
 //   }
@@ -31,7 +31,7 @@ export const EMULATOR_AUDIO_ENCODINGS: readonly EmulatorAudioEncoding[] = [
 export interface EncoderOptions {
   encoding: EmulatorAudioEncoding;
   /** Rate of the samples written to the encoder. */
-  sampleRateHz: number;
+  sampleRateHertz: number;
   /** Bits per second for MP3 and OGG_OPUS. Default 128000 (MP3) / 64000 (Opus). */
   bitRate?: number;
   /** Total samples that will be written, when known: makes WAV/FLAC header sizes true. */
@@ -40,7 +40,7 @@ export interface EncoderOptions {
 
 export interface AudioEncoder {
   readonly encoding: EmulatorAudioEncoding;
-  readonly sampleRateHz: number;
+  readonly sampleRateHertz: number;
   write(samples: Int16Array): Buffer;
   end(): Buffer;
 }

@@ -17,7 +17,7 @@ const SAMPLE_RATE_CODES: Record<number, number> = {
   24000: 0b0111, 32000: 0b1000, 44100: 0b1001, 48000: 0b1010, 96000: 0b1011,
 };
 
-export function createFlacEncoder(sampleRateHz: number, totalSamples?: number): AudioEncoder {
+export function createFlacEncoder(sampleRateHertz: number, totalSamples?: number): AudioEncoder {
   let pending = new Int16Array(0);
   let headerSent = false;
   let frameNumber = 0;
@@ -34,7 +34,7 @@ export function createFlacEncoder(sampleRateHz: number, totalSamples?: number): 
     info.writeUInt16BE(BLOCK_SAMPLES, 10);
     // min/max frame size 0 = unknown (bytes 12..17 stay zero)
     // 20 bits rate, 3 bits channels-1, 5 bits bits-per-sample-1, 36 bits total samples (0 = unknown)
-    const packed = (BigInt(sampleRateHz) << 44n) | (0n << 41n) | (15n << 36n) | BigInt(totalSamples ?? 0);
+    const packed = (BigInt(sampleRateHertz) << 44n) | (0n << 41n) | (15n << 36n) | BigInt(totalSamples ?? 0);
     info.writeBigUInt64BE(packed, 18);
     // MD5 (bytes 26..41) all zero = not computed, which the format allows
     return info;
@@ -43,15 +43,15 @@ export function createFlacEncoder(sampleRateHz: number, totalSamples?: number): 
   const frame = (samples: Int16Array): Buffer => {
     const header: number[] = [0xff, 0xf8];
     const blockCode = samples.length === BLOCK_SAMPLES ? BLOCK_SIZE_CODE_4096 : BLOCK_SIZE_CODE_16BIT;
-    let rateCode = SAMPLE_RATE_CODES[sampleRateHz];
+    let rateCode = SAMPLE_RATE_CODES[sampleRateHertz];
     const rateExtra: number[] = [];
     if (rateCode === undefined) {
-      if (sampleRateHz % 1000 === 0 && sampleRateHz / 1000 < 256) {
+      if (sampleRateHertz % 1000 === 0 && sampleRateHertz / 1000 < 256) {
         rateCode = 0b1100;
-        rateExtra.push(sampleRateHz / 1000);
+        rateExtra.push(sampleRateHertz / 1000);
       } else {
         rateCode = 0b1101;
-        rateExtra.push((sampleRateHz >> 8) & 0xff, sampleRateHz & 0xff);
+        rateExtra.push((sampleRateHertz >> 8) & 0xff, sampleRateHertz & 0xff);
       }
     }
     header.push((blockCode << 4) | rateCode);
@@ -89,7 +89,7 @@ export function createFlacEncoder(sampleRateHz: number, totalSamples?: number): 
 
   return {
     encoding: 'FLAC',
-    sampleRateHz,
+    sampleRateHertz,
     write(samples) {
       if (finished || samples.length === 0) return Buffer.alloc(0);
       const all = new Int16Array(pending.length + samples.length);

@@ -11,24 +11,24 @@ const MPEG1_MAX_KBPS = 320;
 const MIN_KBPS = 8;
 export const DEFAULT_MP3_BIT_RATE = 128000;
 
-export function nearestMp3Rate(sampleRateHz: number): number {
+export function nearestMp3Rate(sampleRateHertz: number): number {
   let best = MP3_SAMPLE_RATES_HZ[0]!;
-  for (const rate of MP3_SAMPLE_RATES_HZ) if (Math.abs(rate - sampleRateHz) < Math.abs(best - sampleRateHz)) best = rate;
+  for (const rate of MP3_SAMPLE_RATES_HZ) if (Math.abs(rate - sampleRateHertz) < Math.abs(best - sampleRateHertz)) best = rate;
   return best;
 }
 
-export function createMp3Encoder(sampleRateHz: number, bitRate = DEFAULT_MP3_BIT_RATE): AudioEncoder {
-  const codecRate = nearestMp3Rate(sampleRateHz);
+export function createMp3Encoder(sampleRateHertz: number, bitRate = DEFAULT_MP3_BIT_RATE): AudioEncoder {
+  const codecRate = nearestMp3Rate(sampleRateHertz);
   const maxKbps = codecRate >= 32000 ? MPEG1_MAX_KBPS : MPEG2_MAX_KBPS;
   const kbps = Math.max(MIN_KBPS, Math.min(maxKbps, Math.round(bitRate / 1000)));
   const lame = new Mp3Encoder(1, codecRate, kbps);
   const toBuffer = (bytes: Uint8Array | Int8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return {
     encoding: 'MP3',
-    sampleRateHz,
+    sampleRateHertz,
     write(samples) {
       if (samples.length === 0) return Buffer.alloc(0);
-      const input = codecRate === sampleRateHz ? samples : resample(samples, sampleRateHz, codecRate);
+      const input = codecRate === sampleRateHertz ? samples : resample(samples, sampleRateHertz, codecRate);
       return Buffer.from(toBuffer(lame.encodeBuffer(input)));
     },
     end() {

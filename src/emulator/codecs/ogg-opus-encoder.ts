@@ -17,8 +17,8 @@ const VENDOR = 'inworld-emulator';
 /** A fixed stream serial keeps output byte-identical across runs. */
 const OGG_SERIAL = 0x1e5e7a1c;
 
-export function createOggOpusEncoder(sampleRateHz: number, bitRate = DEFAULT_OPUS_BIT_RATE): AudioEncoder {
-  const codecRate: OpusRate = OPUS_RATES_HZ.includes(sampleRateHz as OpusRate) ? (sampleRateHz as OpusRate) : 48000;
+export function createOggOpusEncoder(sampleRateHertz: number, bitRate = DEFAULT_OPUS_BIT_RATE): AudioEncoder {
+  const codecRate: OpusRate = OPUS_RATES_HZ.includes(sampleRateHertz as OpusRate) ? (sampleRateHertz as OpusRate) : 48000;
   const frameSamples = (codecRate * FRAME_MS) / 1000;
   const granulePerFrame = (GRANULE_RATE_HZ * FRAME_MS) / 1000;
   const opus = new OpusScript(codecRate, 1, OpusScript.Application.AUDIO, { wasm: true });
@@ -37,7 +37,7 @@ export function createOggOpusEncoder(sampleRateHz: number, bitRate = DEFAULT_OPU
     head[8] = 1; // version
     head[9] = 1; // channels
     head.writeUInt16LE(PRE_SKIP_48K, 10);
-    head.writeUInt32LE(sampleRateHz, 12); // original input rate, informational
+    head.writeUInt32LE(sampleRateHertz, 12); // original input rate, informational
     head.writeInt16LE(0, 16); // output gain
     head[18] = 0; // mapping family: mono/stereo
     const vendor = Buffer.from(VENDOR, 'utf8');
@@ -72,10 +72,10 @@ export function createOggOpusEncoder(sampleRateHz: number, bitRate = DEFAULT_OPU
 
   return {
     encoding: 'OGG_OPUS',
-    sampleRateHz,
+    sampleRateHertz,
     write(samples) {
       if (finished || samples.length === 0) return Buffer.alloc(0);
-      const input = codecRate === sampleRateHz ? samples : resample(samples, sampleRateHz, codecRate);
+      const input = codecRate === sampleRateHertz ? samples : resample(samples, sampleRateHertz, codecRate);
       inputSamples += input.length;
       const prefix = headersSent ? Buffer.alloc(0) : headers();
       const packets = encodeFrames(input, false);

@@ -11,8 +11,8 @@ const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 /** Size field value used when the length is unknown (streaming), as most streaming writers do. */
 export const WAV_UNKNOWN_SIZE = 0xffffffff;
 
-/** A header describing `dataBytes` bytes of 16-bit mono samples at `sampleRateHz`. */
-export function wavHeader(dataBytes: number, sampleRateHz: number): Buffer {
+/** A header describing `dataBytes` bytes of 16-bit mono samples at `sampleRateHertz`. */
+export function wavHeader(dataBytes: number, sampleRateHertz: number): Buffer {
   const header = Buffer.alloc(WAV_HEADER_BYTES);
   const unknown = dataBytes >= WAV_UNKNOWN_SIZE - 36;
   header.write('RIFF', 0, 'ascii');
@@ -22,8 +22,8 @@ export function wavHeader(dataBytes: number, sampleRateHz: number): Buffer {
   header.writeUInt32LE(FMT_CHUNK_BYTES, 16);
   header.writeUInt16LE(WAVE_FORMAT_PCM, 20);
   header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(sampleRateHz, 24);
-  header.writeUInt32LE(sampleRateHz * PCM16_BYTES_PER_SAMPLE, 28);
+  header.writeUInt32LE(sampleRateHertz, 24);
+  header.writeUInt32LE(sampleRateHertz * PCM16_BYTES_PER_SAMPLE, 28);
   header.writeUInt16LE(PCM16_BYTES_PER_SAMPLE, 32);
   header.writeUInt16LE(BITS_PER_SAMPLE, 34);
   header.write('data', 36, 'ascii');
@@ -43,7 +43,7 @@ export class WavFormatError extends Error {}
 
 /** 16-bit PCM audio read from a WAV file: interleaved s16le bytes. */
 export interface Pcm16Wav {
-  sampleRateHz: number;
+  sampleRateHertz: number;
   channels: number;
   pcm: Buffer;
 }
@@ -78,7 +78,7 @@ export function readPcm16Wav(bytes: Buffer): Pcm16Wav {
         throw new WavFormatError(`the emulator reads 16-bit PCM WAV only (got format ${format.tag}, ${format.bits} bits)`);
       }
       const end = size === 0 || size === WAV_UNKNOWN_SIZE ? bytes.length : Math.min(bytes.length, body + size);
-      return { sampleRateHz: format.rate, channels: Math.max(1, format.channels), pcm: bytes.subarray(body, end) };
+      return { sampleRateHertz: format.rate, channels: Math.max(1, format.channels), pcm: bytes.subarray(body, end) };
     }
     offset = body + size + (size % 2);
   }

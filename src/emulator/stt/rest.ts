@@ -58,11 +58,11 @@ function transcribe(body: Buffer, context: EmulatorContext): Json {
     requireSampleRate: !wav,
   });
   if (config.audioEncoding !== 'LINEAR16' && !wav) throw invalidArgument('the emulator can auto-detect WAV only; send raw PCM as LINEAR16');
-  const parsed = wav ? readUploadedWav(audio) : { sampleRateHz: config.sampleRateHertz, channels: config.numberOfChannels, pcm: audio };
+  const parsed = wav ? readUploadedWav(audio) : { sampleRateHertz: config.sampleRateHertz, channels: config.numberOfChannels, pcm: audio };
 
   const vadThreshold = config.vadThreshold === 0 ? AUTO_TURN_VAD_THRESHOLD : config.vadThreshold;
   const thresholdDbfs = vadThresholdToDbfs(vadThreshold);
-  const vad = new EnergyVad(parsed.sampleRateHz, parsed.channels, thresholdDbfs);
+  const vad = new EnergyVad(parsed.sampleRateHertz, parsed.channels, thresholdDbfs);
   const turns = new TurnDetector({
     manual: false,
     minEndOfTurnSilenceMs: config.minEndOfTurnSilenceMs,

@@ -19,7 +19,7 @@ function usage(count: number, modelId: string): { processedCharactersCount: numb
 
 async function render(request: TtsHttpRequest, ctx: EmulatorContext): Promise<RenderedSpeech> {
   const options = {
-    sampleRateHz: request.sampleRateHz,
+    sampleRateHertz: request.sampleRateHertz,
     speakingRate: request.speakingRate,
     voiceId: request.voiceId,
     ...(request.language ? { language: request.language } : {}),
@@ -45,7 +45,7 @@ export async function handleSynthesize(_request: IncomingMessage, response: Serv
   });
   const speech = await render(request, ctx);
   await ctx.delay(ctx.options.generationLatencyMs);
-  const encoder = ctx.createEncoder({ encoding: request.encoding, sampleRateHz: request.sampleRateHz, bitRate: request.bitRate, totalSamples: speech.samples.length });
+  const encoder = ctx.createEncoder({ encoding: request.encoding, sampleRateHertz: request.sampleRateHertz, bitRate: request.bitRate, totalSamples: speech.samples.length });
   const audio = Buffer.concat([encoder.write(speech.samples), encoder.end()]);
   const result: Record<string, unknown> = {
     audioContent: audio.toString('base64'),
@@ -67,7 +67,7 @@ export async function handleSynthesizeStream(_request: IncomingMessage, response
   });
   const speech = await render(request, ctx);
   const totalChars = [...request.text].length;
-  const rate = request.sampleRateHz;
+  const rate = request.sampleRateHertz;
   const samples = speech.samples;
   const chunkSamples = Math.max(2, Math.round((ctx.options.streamChunkMs / 1000) * rate));
   const units = timedUnits(request, speech, ctx);
@@ -82,7 +82,7 @@ export async function handleSynthesizeStream(_request: IncomingMessage, response
   const writer = new FaultWriter(response, ctx.matchedFaults, ctx);
   await ctx.delay(ctx.options.generationLatencyMs).catch(() => {});
 
-  const encoder = ctx.createEncoder({ encoding: request.encoding, sampleRateHz: rate, bitRate: request.bitRate, totalSamples: samples.length });
+  const encoder = ctx.createEncoder({ encoding: request.encoding, sampleRateHertz: rate, bitRate: request.bitRate, totalSamples: samples.length });
   const startedMs = Date.now();
   let unitIndex = 0;
   let pendingUnits: TimedText[] = [];

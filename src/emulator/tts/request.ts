@@ -25,7 +25,7 @@ export interface SynthesisConfig {
   seed?: number;
   modelId: string;
   encoding: EmulatorAudioEncoding;
-  sampleRateHz: number;
+  sampleRateHertz: number;
   /** Bits per second; meaningful for MP3 and OGG_OPUS. */
   bitRate: number;
   speakingRate: number;
@@ -95,15 +95,15 @@ export function parseSynthesisConfig(body: unknown, options: ParseSynthesisOptio
   const pronunciationDictionaries = options.pronunciations ? readDictionarySettings(body, modelId, options.pronunciations) : [];
 
   const g711 = encoding === 'MULAW' || encoding === 'ALAW';
-  const sampleRateHz = sampleRate ? sampleRate : g711 ? G711_SAMPLE_RATE_HZ : DEFAULT_TTS_SAMPLE_RATE_HZ;
-  if (sampleRateHz < MIN_TTS_SAMPLE_RATE_HZ || sampleRateHz > MAX_TTS_SAMPLE_RATE_HZ) {
-    throw invalidArgument(`sample_rate_hertz must be between ${MIN_TTS_SAMPLE_RATE_HZ} and ${MAX_TTS_SAMPLE_RATE_HZ}, got ${sampleRateHz}`);
+  const sampleRateHertz = sampleRate ? sampleRate : g711 ? G711_SAMPLE_RATE_HZ : DEFAULT_TTS_SAMPLE_RATE_HZ;
+  if (sampleRateHertz < MIN_TTS_SAMPLE_RATE_HZ || sampleRateHertz > MAX_TTS_SAMPLE_RATE_HZ) {
+    throw invalidArgument(`sample_rate_hertz must be between ${MIN_TTS_SAMPLE_RATE_HZ} and ${MAX_TTS_SAMPLE_RATE_HZ}, got ${sampleRateHertz}`);
   }
-  if (g711 && sampleRateHz !== G711_SAMPLE_RATE_HZ) {
-    throw invalidArgument(`${encoding} supports only ${G711_SAMPLE_RATE_HZ} Hz, got ${sampleRateHz}`);
+  if (g711 && sampleRateHertz !== G711_SAMPLE_RATE_HZ) {
+    throw invalidArgument(`${encoding} supports only ${G711_SAMPLE_RATE_HZ} Hz, got ${sampleRateHertz}`);
   }
-  if (encoding === 'MP3' && sampleRateHz < MP3_MIN_SAMPLE_RATE_HZ) {
-    throw invalidArgument(`MP3 supports ${MP3_MIN_SAMPLE_RATE_HZ} to ${MAX_TTS_SAMPLE_RATE_HZ} Hz, got ${sampleRateHz}`);
+  if (encoding === 'MP3' && sampleRateHertz < MP3_MIN_SAMPLE_RATE_HZ) {
+    throw invalidArgument(`MP3 supports ${MP3_MIN_SAMPLE_RATE_HZ} to ${MAX_TTS_SAMPLE_RATE_HZ} Hz, got ${sampleRateHertz}`);
   }
   const range = BIT_RATE_RANGE_BPS[encoding];
   if (range && bitRate && (bitRate < range[0] || bitRate > range[1])) {
@@ -126,7 +126,7 @@ export function parseSynthesisConfig(body: unknown, options: ParseSynthesisOptio
     ...(seed !== undefined ? { seed } : {}),
     modelId,
     encoding,
-    sampleRateHz,
+    sampleRateHertz,
     bitRate: bitRate || DEFAULT_BIT_RATE,
     speakingRate: speakingRate || 1,
     temperature: temperature || DEFAULT_TEMPERATURE,

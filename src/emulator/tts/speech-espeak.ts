@@ -37,7 +37,7 @@ export function espeakInstalled(): boolean {
 
 interface WordAudio {
   samples: Int16Array;
-  sampleRateHz: number;
+  sampleRateHertz: number;
 }
 
 /**
@@ -82,7 +82,7 @@ export function createEspeakEngine(
   return {
     name: 'espeak',
     async render(text: string, options: SpeechRenderOptions): Promise<RenderedSpeech> {
-      const rate = options.sampleRateHz;
+      const rate = options.sampleRateHertz;
       const speed = options.speakingRate && options.speakingRate > 0 ? options.speakingRate : 1;
       const voice = voiceFor(options);
       const wpm = Math.round(ESPEAK_BASE_WPM * speed);
@@ -93,7 +93,7 @@ export function createEspeakEngine(
       // A word espeak could not render falls back to the synthetic voice, so timing stays intact.
       const audio = words.map((w, i) => {
         const spoken = rendered[i];
-        return spoken ? resample(spoken.samples, spoken.sampleRateHz, rate) : renderSyntheticWord(w.text, rate, speed, pitchFor(options));
+        return spoken ? resample(spoken.samples, spoken.sampleRateHertz, rate) : renderSyntheticWord(w.text, rate, speed, pitchFor(options));
       });
       return assembleSpeech(text, words, audio, rate, speed);
     },
@@ -123,7 +123,7 @@ function runEspeak(binary: string, text: string, voice: string, wpm: number, pit
       if (code !== 0) return resolve(undefined);
       try {
         const wav = readPcm16Wav(Buffer.concat(chunks));
-        resolve({ samples: trimEdges(firstChannel(wav), wav.sampleRateHz), sampleRateHz: wav.sampleRateHz });
+        resolve({ samples: trimEdges(firstChannel(wav), wav.sampleRateHertz), sampleRateHertz: wav.sampleRateHertz });
       } catch {
         resolve(undefined);
       }

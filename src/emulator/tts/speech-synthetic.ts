@@ -25,7 +25,7 @@ export function createSyntheticEngine(pitchFor: (options: SpeechRenderOptions) =
 }
 
 export function renderSynthetic(text: string, options: SpeechRenderOptions, pitchHz = DEFAULT_PITCH_HZ): RenderedSpeech {
-  const rate = options.sampleRateHz;
+  const rate = options.sampleRateHertz;
   const speed = options.speakingRate && options.speakingRate > 0 ? options.speakingRate : 1;
   const words = splitWords(text);
   return assembleSpeech(text, words, words.map((word) => cachedWord(word.text, word.syllables, rate, speed, pitchHz)), rate, speed);
@@ -87,7 +87,7 @@ export function assembleSpeech(text: string, words: readonly WordUnit[], wordAud
   });
   silence(words.length > 0 ? TRAILING_SILENCE_SECONDS : 0);
   const samples = concat(pieces, cursor);
-  return { samples, sampleRateHz: rate, durationSeconds: cursor / rate, words: timedWords, characters: characterTimes(text, words, timedWords, cursor / rate) };
+  return { samples, sampleRateHertz: rate, durationSeconds: cursor / rate, words: timedWords, characters: characterTimes(text, words, timedWords, cursor / rate) };
 }
 
 /** One word's synthetic audio alone (no surrounding silence), e.g. as a fallback for another engine. */

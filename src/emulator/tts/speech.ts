@@ -9,7 +9,7 @@
 //   espeakAvailable(): boolean                                  // cached `espeak-ng --version` probe
 //
 // Times are seconds from the start of the rendered audio (callers add offsets for generations).
-// The synthetic engine is a pure function of (text, sampleRateHz, speakingRate, voice, seed): the
+// The synthetic engine is a pure function of (text, sampleRateHertz, speakingRate, voice, seed): the
 // same input always yields the same samples, so tests can compare bytes.
 
 export type { SpeechEngineName } from '../server/options.js';
@@ -18,7 +18,7 @@ import type { DesignedVoice } from './voice-variation.js';
 
 export interface SpeechRenderOptions {
   /** Output sample rate, 8000..48000 Hz. */
-  sampleRateHz: number;
+  sampleRateHertz: number;
   /** 0.5..1.5, scales duration (1.5 = faster = shorter). Default 1. */
   speakingRate?: number;
   /** Voice id; changes the synthetic pitch and the espeak voice variant. */
@@ -40,7 +40,7 @@ export interface TimedText {
 
 export interface RenderedSpeech {
   samples: Int16Array;
-  sampleRateHz: number;
+  sampleRateHertz: number;
   durationSeconds: number;
   /** Whitespace-separated words with attached punctuation, in order (the older documented WORD timestamp style). */
   words: TimedText[];

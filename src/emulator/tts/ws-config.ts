@@ -91,7 +91,7 @@ export interface ContextConfig {
   seed?: number;
   modelId: string;
   encoding: EmulatorAudioEncoding;
-  sampleRateHz: number;
+  sampleRateHertz: number;
   bitRate?: number;
   speakingRate: number;
   temperature?: number;
@@ -146,12 +146,12 @@ export function parseCreateConfig(body: Record<string, unknown>, limits: ConfigL
     if ((WS_ENCODINGS as readonly string[]).includes(encodingName)) encoding = encodingName as EmulatorAudioEncoding;
   }
   const telephony = encoding === 'MULAW' || encoding === 'ALAW';
-  const sampleRateHz = sampleRate ?? (telephony ? G711_SAMPLE_RATE_HZ : DEFAULT_TTS_SAMPLE_RATE_HZ);
-  if (!Number.isInteger(sampleRateHz) || sampleRateHz < MIN_TTS_SAMPLE_RATE_HZ || sampleRateHz > MAX_TTS_SAMPLE_RATE_HZ) {
-    throw new ConfigValueError(GRPC_INVALID_ARGUMENT, `sampleRateHertz must be between ${MIN_TTS_SAMPLE_RATE_HZ} and ${MAX_TTS_SAMPLE_RATE_HZ}, got ${sampleRateHz}`);
+  const sampleRateHertz = sampleRate ?? (telephony ? G711_SAMPLE_RATE_HZ : DEFAULT_TTS_SAMPLE_RATE_HZ);
+  if (!Number.isInteger(sampleRateHertz) || sampleRateHertz < MIN_TTS_SAMPLE_RATE_HZ || sampleRateHertz > MAX_TTS_SAMPLE_RATE_HZ) {
+    throw new ConfigValueError(GRPC_INVALID_ARGUMENT, `sampleRateHertz must be between ${MIN_TTS_SAMPLE_RATE_HZ} and ${MAX_TTS_SAMPLE_RATE_HZ}, got ${sampleRateHertz}`);
   }
-  if (telephony && sampleRateHz !== G711_SAMPLE_RATE_HZ) {
-    throw new ConfigValueError(GRPC_INVALID_ARGUMENT, `${encoding} supports only ${G711_SAMPLE_RATE_HZ} Hz, got ${sampleRateHz}`);
+  if (telephony && sampleRateHertz !== G711_SAMPLE_RATE_HZ) {
+    throw new ConfigValueError(GRPC_INVALID_ARGUMENT, `${encoding} supports only ${G711_SAMPLE_RATE_HZ} Hz, got ${sampleRateHertz}`);
   }
   if (speakingRate !== undefined && speakingRate !== 0 && (speakingRate < 0.5 || speakingRate > 1.5)) {
     throw new ConfigValueError(GRPC_INVALID_ARGUMENT, `speakingRate must be between 0.5 and 1.5, got ${speakingRate}`);
@@ -171,7 +171,7 @@ export function parseCreateConfig(body: Record<string, unknown>, limits: ConfigL
   const effectiveTransport = transport === 'ASYNC' ? 'ASYNC' : 'SYNC';
   const effectiveTimestamps = timestampType === 'WORD' || timestampType === 'CHARACTER' ? timestampType : 'NONE';
 
-  const echoAudio: Record<string, unknown> = { audioEncoding: encoding, sampleRateHertz: sampleRateHz };
+  const echoAudio: Record<string, unknown> = { audioEncoding: encoding, sampleRateHertz: sampleRateHertz };
   if (bitRate !== undefined) echoAudio.bitRate = bitRate;
   echoAudio.speakingRate = speakingRate && speakingRate > 0 ? speakingRate : 1;
   const echo: Record<string, unknown> = designPrompt !== undefined ? { voiceDesign: { designPrompt }, modelId, audioConfig: echoAudio } : { voiceId, modelId, audioConfig: echoAudio };
@@ -193,7 +193,7 @@ export function parseCreateConfig(body: Record<string, unknown>, limits: ConfigL
     ...(seed !== undefined ? { seed } : {}),
     modelId,
     encoding,
-    sampleRateHz,
+    sampleRateHertz,
     bitRate,
     speakingRate: speakingRate && speakingRate > 0 ? speakingRate : 1,
     temperature,

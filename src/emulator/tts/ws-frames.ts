@@ -31,7 +31,7 @@ export function audioFrames(
   streamChunkMs: number,
 ): AudioFrame[] {
   const timed = timedItems(config, speech);
-  const samplesPerChunk = Math.max(1, Math.round((config.sampleRateHz * streamChunkMs) / 1000));
+  const samplesPerChunk = Math.max(1, Math.round((config.sampleRateHertz * streamChunkMs) / 1000));
   const chunkCount = Math.max(1, Math.ceil(speech.samples.length / samplesPerChunk));
   const frames: AudioFrame[] = [];
   let usageSent = false;
@@ -44,8 +44,8 @@ export function audioFrames(
     const chunk: Record<string, unknown> = {};
     if (bytes.length > 0) chunk.audioContent = bytes.toString('base64');
     if (timed && config.transport === 'SYNC') {
-      const from = (i * samplesPerChunk) / config.sampleRateHz;
-      const to = last ? Number.POSITIVE_INFINITY : ((i + 1) * samplesPerChunk) / config.sampleRateHz;
+      const from = (i * samplesPerChunk) / config.sampleRateHertz;
+      const to = last ? Number.POSITIVE_INFINITY : ((i + 1) * samplesPerChunk) / config.sampleRateHertz;
       const info = timestampInfo(config.timestampType, timed.filter((t) => t.startSeconds >= from && t.startSeconds < to));
       if (info) chunk.timestampInfo = info;
     }
@@ -54,7 +54,7 @@ export function audioFrames(
       chunk.usage = { processedCharactersCount: [...spoken].length, modelId: config.modelId };
       usageSent = true;
     }
-    frames.push({ json: resultJson(contextId, { audioChunk: chunk }), ms: (samples.length / config.sampleRateHz) * 1000 });
+    frames.push({ json: resultJson(contextId, { audioChunk: chunk }), ms: (samples.length / config.sampleRateHertz) * 1000 });
   }
   return frames;
 }

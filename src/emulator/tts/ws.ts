@@ -217,7 +217,7 @@ class TtsSocketSession extends TtsSocketConnection {
     ctx.config = config;
     ctx.chain = ctx.chain.then(() => {
       if (this.closed || ctx.dead) return;
-      const sameOggStream = config.encoding === 'OGG_OPUS' && config.sampleRateHz === previous.sampleRateHz && config.bitRate === previous.bitRate;
+      const sameOggStream = config.encoding === 'OGG_OPUS' && config.sampleRateHertz === previous.sampleRateHertz && config.bitRate === previous.bitRate;
       if (!sameOggStream) this.endOggStream(ctx);
       this.sendResult(ctx.id, { contextUpdated: config.echo });
     });
@@ -287,7 +287,7 @@ class TtsSocketSession extends TtsSocketConnection {
     const started = performance.now();
     const entries = entriesFor(this.context.pronunciations, config.pronunciationDictionaries, config.language);
     const speech = await renderPronounced(this.context.speech, spoken, {
-      sampleRateHz: config.sampleRateHz,
+      sampleRateHertz: config.sampleRateHertz,
       speakingRate: config.speakingRate,
       voiceId: config.voiceId,
       language: config.language,
@@ -318,9 +318,9 @@ class TtsSocketSession extends TtsSocketConnection {
   /** The encoder for one generation; OGG_OPUS keeps one per context so its chunks form one Ogg stream. */
   private encoderFor(ctx: TtsContext, config: ContextConfig, totalSamples: number): AudioEncoder {
     if (config.encoding === 'OGG_OPUS') {
-      return (ctx.oggEncoder ??= this.context.createEncoder({ encoding: 'OGG_OPUS', sampleRateHz: config.sampleRateHz, bitRate: config.bitRate }));
+      return (ctx.oggEncoder ??= this.context.createEncoder({ encoding: 'OGG_OPUS', sampleRateHertz: config.sampleRateHertz, bitRate: config.bitRate }));
     }
-    return this.context.createEncoder({ encoding: config.encoding, sampleRateHz: config.sampleRateHz, bitRate: config.bitRate, totalSamples });
+    return this.context.createEncoder({ encoding: config.encoding, sampleRateHertz: config.sampleRateHertz, bitRate: config.bitRate, totalSamples });
   }
 
   /** Runs the chunk-position faults for a context; false when the context (or socket) is gone. */

@@ -16,7 +16,7 @@ export interface SampleVerdict {
   warnings: string[];
   durationSeconds?: number;
   /** The first channel's samples and rate when the audio was WAV (used to pick a pitch). */
-  pcm?: { samples: Int16Array; sampleRateHz: number };
+  pcm?: { samples: Int16Array; sampleRateHertz: number };
 }
 
 const MP3_KBPS_V1_L3 = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
@@ -82,8 +82,8 @@ export function judgeSample(audio: Buffer): SampleVerdict {
     try {
       const wav = readPcm16Wav(audio);
       const samples = firstChannel(wav);
-      verdict.durationSeconds = samples.length / wav.sampleRateHz;
-      verdict.pcm = { samples, sampleRateHz: wav.sampleRateHz };
+      verdict.durationSeconds = samples.length / wav.sampleRateHertz;
+      verdict.pcm = { samples, sampleRateHertz: wav.sampleRateHertz };
       if (wav.channels > 1) verdict.warnings.push(`The sample has ${wav.channels} channels; only the first is used`);
       if (samples.length > 0 && peakFraction(samples) < QUIET_PEAK) verdict.warnings.push('The sample is almost silent; record closer to the microphone');
     } catch (error) {

@@ -50,8 +50,8 @@ export async function handleDesignVoice(response: ServerResponse, body: unknown,
     const voiceId = previewVoiceId(ctx.options.workspace);
     const voice = customVoice({ voiceId, displayName: '', description: prompt, langCode, tags: [], ...kind, variation: index - 1 });
     ctx.voiceStore.addPreview({ voice, previewText, expiresAtMs });
-    const speech = await ctx.speech.render(previewText, { sampleRateHz: PREVIEW_SAMPLE_RATE_HZ, voiceId, language: renderLanguage(langCode) });
-    const encoder = ctx.createEncoder({ encoding: 'MP3', sampleRateHz: PREVIEW_SAMPLE_RATE_HZ, bitRate: PREVIEW_BIT_RATE });
+    const speech = await ctx.speech.render(previewText, { sampleRateHertz: PREVIEW_SAMPLE_RATE_HZ, voiceId, language: renderLanguage(langCode) });
+    const encoder = ctx.createEncoder({ encoding: 'MP3', sampleRateHertz: PREVIEW_SAMPLE_RATE_HZ, bitRate: PREVIEW_BIT_RATE });
     const audio = Buffer.concat([encoder.write(speech.samples), encoder.end()]);
     previewVoices.push({ voiceId, previewText, previewAudio: audio.toString('base64') });
   }
