@@ -64,7 +64,7 @@ export async function planAudioOutput(flags: SynthesisFlags, context: PlanContex
     player,
     format,
     serverEncoding: format.serverEncoding,
-    sampleRateHertz: sampleRateFor(format.encoding, flags.sampleRateHertz),
+    sampleRateHertz: sampleRateFor(format.encoding, flags.sampleRate),
   };
 }
 

@@ -26,7 +26,8 @@ export interface SynthesisFlags {
   voice: string;
   model: string;
   encoding?: EncodingName;
-  sampleRateHertz?: number;
+  /** --sample-rate, under commander's name for it. */
+  sampleRate?: number;
   bitRate?: number;
   speakingRate?: number;
   temperature?: number;

@@ -26,7 +26,8 @@ export const INTERRUPT_GRACE_MS = 2_000;
 export interface TranscribeFlags extends GlobalOptions {
   mic?: boolean;
   recorder?: 'arecord' | 'rec' | 'sox';
-  sampleRateHertz?: number;
+  /** --sample-rate, under commander's name for it. */
+  sampleRate?: number;
   channels?: number;
   model: string;
   language: string;
@@ -120,7 +121,7 @@ async function runTranscribe(file: string | undefined, flags: TranscribeFlags): 
     mic: flags.mic === true,
     recorder: flags.recorder,
     file,
-    sampleRateHertz: flags.sampleRateHertz,
+    sampleRateHertz: flags.sampleRate,
     channels: flags.channels,
     stdin: process.stdin,
   }).catch(async (error: unknown) => {
