@@ -49,7 +49,8 @@ await build({
   external: EXTERNAL,
   plugins: [emulatorOutside],
   define: { 'import.meta.url': '__inworldModuleUrl' },
-  banner: { js: 'const __inworldModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  // The sources are ES modules, strict throughout: the directive must open the file to count.
+  banner: { js: '"use strict";\nconst __inworldModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
 const bundleFile = join(out, 'cli.cjs');
 let code = readFileSync(bundleFile, 'utf8');
