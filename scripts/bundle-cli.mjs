@@ -42,8 +42,9 @@ const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20'
 
 // The bundle sits two levels below the package root like dist/core/*.js, so paths resolved from
 // `import.meta.url` (the package.json holding the version) stay right.
-await build({
+const { metafile } = await build({
   ...common,
+  metafile: true,
   entryPoints: [join(root, 'dist', 'cli', 'main.js')],
   outfile: join(out, 'cli.cjs'),
   external: EXTERNAL,
@@ -52,6 +53,15 @@ await build({
   // The sources are ES modules, strict throughout: the directive must open the file to count.
   banner: { js: '"use strict";\nconst __inworldModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
+// A package outside the bundle imported statically would become a top-level require(): a cost
+// on every start, and a crash on Node 20 for the ESM-only ones (chalk, ora).
+for (const output of Object.values(metafile.outputs)) {
+  for (const imported of output.imports) {
+    if (imported.external && EXTERNAL.includes(imported.path) && imported.kind !== 'dynamic-import') {
+      throw new Error(`${imported.path} is imported statically by the CLI; import it where it is used, with import()`);
+    }
+  }
+}
 const bundleFile = join(out, 'cli.cjs');
 let code = readFileSync(bundleFile, 'utf8');
 // What is left as `import("…")` is an external package, the emulator or a built-in.
