@@ -1,16 +1,35 @@
 #!/usr/bin/env node
-import module from 'node:module';
-
-// Node 22.1+ keeps the compiled CLI between runs (the on-disk compile cache); older Node has no
-// such API and compiles on every start.
-module.enableCompileCache?.();
-
-// `--version` is answered before loading the CLI at all; everything else goes through it.
+'use strict';
+// CommonJS (bin/package.json), because a CommonJS entry starts faster than an ES module: Node's
+// ESM loader costs more than a bare Node start has to spare for `--version` and `--help`.
+//
+// `--version` is answered here. Otherwise the bundle the build makes (dist/bundle/: static help
+// and completion answers, the CLI through V8's code cache) runs; `--verbose` runs the ES modules
+// in dist/cli instead, so that stack traces name the real files, and so does a build without
+// the bundle.
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-  const { readFileSync } = await import('node:fs');
-  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
-} else {
-  const { main } = await import('../dist/cli/main.js');
-  await main(process.argv);
+  // Straight to the file descriptor: creating process.stdout would cost more than the rest.
+  try {
+    require('node:fs').writeSync(1, `${require('../package.json').version}\n`);
+  } catch (error) {
+    if (error.code === 'EAGAIN') process.stdout.write(`${require('../package.json').version}\n`);
+    else if (error.code !== 'EPIPE') throw error;
+  }
+} else if (args.includes('--verbose') || args.includes('-v') || !launchBundle()) {
+  // Node 22.1+ keeps the compiled modules between runs; older Node compiles on every start.
+  require('node:module').enableCompileCache?.();
+  import('../dist/cli/main.js').then(({ main }) => main(process.argv));
+}
+
+function launchBundle() {
+  let launcher;
+  try {
+    launcher = require('../dist/bundle/launch.cjs');
+  } catch (error) {
+    if (error.code === 'MODULE_NOT_FOUND') return false;
+    throw error;
+  }
+  launcher.launch(process.argv, require('node:path').join(__dirname, '..'));
+  return true;
 }

@@ -40,9 +40,19 @@ export class BenchContext {
     return this.quick ? quick : full;
   }
 
-  /** Environment for a CLI child pointed at `baseUrl`: no config file, no colour. */
+  /**
+   * Environment for a CLI child pointed at `baseUrl`: no config file, no colour, and a cache
+   * directory of the run's own (the CLI's code cache is written there by a command's first run).
+   */
   cliEnv(baseUrl: string, wsUrl?: string): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: join(this.tmp, 'xdg'), INWORLD_API_KEY: 'bench-key', INWORLD_BASE_URL: baseUrl, NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      XDG_CONFIG_HOME: join(this.tmp, 'xdg'),
+      XDG_CACHE_HOME: join(this.tmp, 'cache'),
+      INWORLD_API_KEY: 'bench-key',
+      INWORLD_BASE_URL: baseUrl,
+      NO_COLOR: '1',
+    };
     delete env.INWORLD_EMULATOR;
     delete env.INWORLD_WS_URL;
     if (wsUrl) env.INWORLD_WS_URL = wsUrl;
