@@ -1,26 +1,13 @@
 // The audio of one HTTP synthesis response, normalised as it arrives: WAV headers removed, samples
 // kept whole across chunks, its duration measured from the bytes.
-import { AudioDurationMeter } from '../audio/duration-meter.js';
+import { AudioDurationMeter, meteredContainerFor } from '../audio/duration-meter.js';
 import { stripWavHeader, type WavInfo } from '../audio/wav-reader.js';
 import type { AudioFormat } from './http-types.js';
 import { bytesPerSecond, isPcm16Encoding, type AudioEncoding } from './options.js';
 
 /** The container of an encoding's bytes as the server sends them, once WAV headers are removed. */
 export function containerFor(encoding: AudioEncoding): AudioFormat['container'] {
-  switch (encoding) {
-    case 'MULAW':
-      return 'mulaw';
-    case 'ALAW':
-      return 'alaw';
-    case 'MP3':
-      return 'mp3';
-    case 'OGG_OPUS':
-      return 'ogg_opus';
-    case 'FLAC':
-      return 'flac';
-    default:
-      return 'pcm_s16le';
-  }
+  return meteredContainerFor(encoding) ?? 'pcm_s16le';
 }
 
 /**
