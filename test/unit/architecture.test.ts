@@ -2,8 +2,10 @@
 // with every other test:
 //   - the emulator (src/emulator) imports nothing else under src/: it is an independent
 //     implementation of the service, so it and the client check each other;
-//   - client code (src/core, src/tts, src/stt, src/voices, src/pronunciations, src/audio, src/resources, src/inworld.ts,
-//     src/index.ts) never imports the command line (src/cli);
+//   - client code (src/core, src/tts, src/stt, src/voices, src/pronunciations, src/book, src/audio, src/resources,
+//     src/inworld.ts, src/index.ts) never imports a front door: the command line (src/cli), the MCP
+//     server (src/mcp) or the OpenAI-compatible gateway (src/serve);
+//   - src/mcp and src/serve call the library, never the command line (the CLI may start them);
 //   - src/audio (files, devices, WAV) never imports src/tts or src/stt;
 //   - src/core is the floor: it imports nothing else under src/ (not tts, stt, voices, audio, cli,
 //     resources, inworld.ts, index.ts, nor the emulator).
@@ -52,7 +54,7 @@ function importEdges(): Edge[] {
 }
 
 const inPart = (path: string, part: string): boolean => path === part || path.startsWith(`${part}/`);
-const CLIENT_PARTS = ['core', 'tts', 'stt', 'voices', 'pronunciations', 'audio', 'resources', 'inworld.ts', 'inworld.js', 'index.ts', 'index.js'];
+const CLIENT_PARTS = ['core', 'tts', 'stt', 'voices', 'pronunciations', 'book', 'audio', 'resources', 'inworld.ts', 'inworld.js', 'index.ts', 'index.js'];
 /** A path relative to src/ that leaves src/ (package.json, say). */
 const outsideSrc = (path: string): boolean => path.startsWith('../');
 const isClient = (path: string): boolean => CLIENT_PARTS.some((part) => inPart(path, part));
@@ -60,6 +62,8 @@ const isClient = (path: string): boolean => CLIENT_PARTS.some((part) => inPart(p
 const RULES: Record<string, (edge: Edge) => boolean> = {
   'the emulator imports nothing outside src/emulator': ({ from, to }) => inPart(from, 'emulator') && !inPart(to, 'emulator'),
   'client code does not import src/cli': ({ from, to }) => isClient(from) && inPart(to, 'cli'),
+  'client code does not import src/mcp or src/serve': ({ from, to }) => isClient(from) && (inPart(to, 'mcp') || inPart(to, 'serve')),
+  'src/mcp and src/serve do not import src/cli': ({ from, to }) => (inPart(from, 'mcp') || inPart(from, 'serve')) && inPart(to, 'cli'),
   'src/audio does not import src/tts or src/stt': ({ from, to }) => inPart(from, 'audio') && (inPart(to, 'tts') || inPart(to, 'stt')),
   'src/core imports nothing else under src/': ({ from, to }) => inPart(from, 'core') && !inPart(to, 'core') && !outsideSrc(to),
 };
@@ -71,6 +75,8 @@ const RULES: Record<string, (edge: Edge) => boolean> = {
 const KNOWN_VIOLATIONS: Record<string, string[]> = {
   'the emulator imports nothing outside src/emulator': [],
   'client code does not import src/cli': [],
+  'client code does not import src/mcp or src/serve': [],
+  'src/mcp and src/serve do not import src/cli': [],
   'src/audio does not import src/tts or src/stt': [],
   'src/core imports nothing else under src/': [],
 };
