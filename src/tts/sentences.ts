@@ -139,6 +139,7 @@ export class SentenceSegmenter {
   private drain(final: boolean): string[] {
     const out: string[] = [];
     for (;;) {
+      this.skipLeadingSpace();
       const found = this.scan(final);
       if (found !== undefined) {
         this.emit(found, out);
@@ -151,6 +152,15 @@ export class SentenceSegmenter {
       }
       return out;
     }
+  }
+
+  /**
+   * Whitespace after an emitted sentence may arrive after it was emitted; skipping it here, not
+   * only in emit(), keeps it out of the maxChars count, as it is when the text comes at once.
+   */
+  private skipLeadingSpace(): void {
+    while (this.start < this.buffer.length && isSpace(this.buffer[this.start]!)) this.start += 1;
+    if (this.scanFrom < this.start) this.scanFrom = this.start;
   }
 
   private emit(at: number, out: string[]): void {
@@ -169,7 +179,7 @@ export class SentenceSegmenter {
     while (i < text.length) {
       // Past the length cap a forced cut is due: stop here, so the cut comes before scanning on
       // (scanning the rest first would be redone after the cut, quadratic on run-on text).
-      if (i - this.start > this.maxChars) break;
+      if (i - this.start >= this.maxChars) break;
       const ch = text[i]!;
       let decision: Decision;
       if (TERMINATORS.has(ch)) decision = decideTerminator(text, this.start, i, final);

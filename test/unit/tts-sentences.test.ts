@@ -152,6 +152,20 @@ test('property: maxChars segmenting is split-independent and bounded', () => {
   );
 });
 
+// Two cases the random runs above once found: a terminator exactly at the cap, and whitespace
+// after a forced cut arriving in a later piece (it used to count toward the next sentence's cap).
+for (const [text, maxChars, pieces] of [
+  ['e.getcaaaU.S\u3002aa', 12, ['e.getcaaaU.S', '\u3002', 'aa']],
+  [' gU  \nU\u3002g?xD', 3, [' gU', '  ', '\nU\u3002g?', 'xD']],
+  ['\u3002?\n S3Dx\n.g"eg Sx', 4, ['\u3002?', '\n', ' S3Dx', '\n.g"eg Sx']],
+] as const) {
+  test(`maxChars ${maxChars} gives the same sentences streamed as at once: ${JSON.stringify(text)}`, () => {
+    const segmenter = new SentenceSegmenter({ maxChars });
+    const streamed = [...pieces.flatMap((piece) => segmenter.push(piece)), ...segmenter.end()];
+    assert.deepEqual(streamed, splitSentences(text, { maxChars }));
+  });
+}
+
 test('chunkText packs sentences and respects the limit', () => {
   const text = 'Hello there. '.repeat(10) + 'a'.repeat(30);
   const parts = chunkText(text, 25);
