@@ -29,7 +29,7 @@ export function deleteCommand(): Command {
     try {
       const dictionary = await findDictionary(session.client, session.workspace, name, session.signal);
       if (!flags.yes) {
-        const { confirm } = await import('./confirm.js');
+        const { confirm } = await import('../prompt.js');
         if (!(await confirm(`Delete ${describeDictionary(dictionary)}?`))) {
           note('Not deleted.', flags);
           return;
