@@ -33,6 +33,7 @@ export {
 
 // Text-to-speech.
 export type { AudioFormat, SynthesisCallOptions, SynthesisChunk, SynthesisResult, Usage } from './tts/http-types.js';
+export type { HeaderPatch } from './audio/part-joiner.js';
 export {
   DELIVERY_MODES,
   TEXT_NORMALIZATION_VALUES,

@@ -14,6 +14,7 @@ export const DEFAULT_IDLE_FLUSH_MS = 50;
 /** Quiet time after which an ambiguous end is taken as one (the server's default max_buffer_delay_ms). */
 export const DEFAULT_AMBIGUOUS_FLUSH_MS = 3000;
 
+/** Options of liveSentences: the segmenter's length cap and how long a quiet input waits before a sentence goes out. */
 export interface LiveSentenceOptions extends SegmenterOptions {
   /** A sentence whose end is certain but for what may follow goes out after this long without new text. Default 50 ms. */
   idleFlushMs?: number;
