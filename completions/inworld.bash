@@ -9,7 +9,7 @@ _inworld() {
   prev="${COMP_WORDS[COMP_CWORD-1]}"
   command="${COMP_WORDS[1]}"
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=( $(compgen -W "say stream transcribe voices pronunciations jobs emulator config login logout doctor completion help --help --version" -- "$cur") )
+    COMPREPLY=( $(compgen -W "say stream transcribe voices pronunciations jobs mcp emulator config login logout doctor completion help --help --version" -- "$cur") )
     return
   fi
   case "$command" in
@@ -443,6 +443,22 @@ _inworld() {
         COMPREPLY=( $(compgen -W "list show wait download" -- "$cur") )
       fi
       [ "$COMP_CWORD" -eq 2 ] && [[ "$cur" != -* ]] && COMPREPLY=( $(compgen -W "list show wait download" -- "$cur") )
+      ;;
+    mcp)
+      case "$prev" in
+        --out-dir) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
+        --input-dir) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
+        --http) return ;;
+        --host) return ;;
+        --token) return ;;
+        --allow-origin) return ;;
+        --api-key) return ;;
+        --base-url) return ;;
+        --ws-url) return ;;
+        --timeout) return ;;
+        --retries) return ;;
+      esac
+      COMPREPLY=( $(compgen -W "--out-dir --input-dir --http --host --token --allow-origin --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
       ;;
     emulator)
       case "$prev" in

@@ -16,7 +16,9 @@ const out = `${target}.partial`;
 
 // Loaded only when a run needs them, from node_modules as usual: native addons and codecs, the
 // proxy and WebSocket stacks, and the ESM-only terminal packages.
-const EXTERNAL = ['undici', 'ws', 'speaker', 'opusscript', '@breezystack/lamejs', 'node-record-lpcm16', 'https-proxy-agent', 'proxy-from-env', 'chalk', 'ora'];
+const EXTERNAL = ['undici', 'ws', 'speaker', 'opusscript', '@breezystack/lamejs', 'node-record-lpcm16', 'https-proxy-agent', 'proxy-from-env', 'chalk', 'ora', '@modelcontextprotocol/sdk', 'zod'];
+/** `pkg` or one of its subpaths (`@modelcontextprotocol/sdk/server/mcp.js`). */
+const isExternal = (specifier) => EXTERNAL.some((name) => specifier === name || specifier.startsWith(`${name}/`));
 /**
  * The emulator stays out of the bundle: its codecs are packages whose CommonJS builds differ from
  * the ES modules it is written against, and it is a server, not start-up. The bundle imports it
@@ -57,7 +59,7 @@ const { metafile } = await build({
 // on every start, and a crash on Node 20 for the ESM-only ones (chalk, ora).
 for (const output of Object.values(metafile.outputs)) {
   for (const imported of output.imports) {
-    if (imported.external && EXTERNAL.includes(imported.path) && imported.kind !== 'dynamic-import') {
+    if (imported.external && isExternal(imported.path) && imported.kind !== 'dynamic-import') {
       throw new Error(`${imported.path} is imported statically by the CLI; import it where it is used, with import()`);
     }
   }
@@ -67,7 +69,7 @@ let code = readFileSync(bundleFile, 'utf8');
 // What is left as `import("…")` is an external package, the emulator or a built-in.
 const allowed = new Set([...EXTERNAL, EMULATOR_ENTRY]);
 code = code.replace(/(?<![\w$.])import\((["'])([^"']+)\1\)/g, (_match, quote, specifier) => {
-  if (!allowed.has(specifier) && !specifier.startsWith('node:')) throw new Error(`unexpected dynamic import of ${specifier} in the bundle`);
+  if (!allowed.has(specifier) && !isExternal(specifier) && !specifier.startsWith('node:')) throw new Error(`unexpected dynamic import of ${specifier} in the bundle`);
   return `${IMPORT_PARAMETER}(${quote}${specifier}${quote})`;
 });
 if (/(?<![\w$.])import\s*\(/.test(code)) throw new Error('a dynamic import() the bundle cannot run is left in it');

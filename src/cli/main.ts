@@ -45,6 +45,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./jobs/jobs.js')).jobsCommand(),
   },
   {
+    name: 'mcp',
+    description: 'run a Model Context Protocol server (stdio, or streamable HTTP) with tools to speak, transcribe and manage voices',
+    load: async () => (await import('./integrations/mcp.js')).mcpCommand(),
+  },
+  {
     name: 'emulator',
     description: 'run a local Inworld-compatible server (REST + WebSocket, TTS + STT + voices) for offline work and tests',
     load: async () => (await import('./setup/emulator.js')).emulatorCommand(),

@@ -14,12 +14,16 @@ import type { FaultRuleInput } from '../../src/emulator/index.js';
 import type { ProxyFaults } from './fault-proxy.js';
 import { LEGACY_VOICES_PATH, STT_WS_PATH, TTS_STREAM_PATH, TTS_WS_PATH, VOICES_PATH } from './harness.js';
 
+/** `mcp` is the MCP server's `speak` tool (test/faults/matrix-mcp.ts): its synthesis is `say`'s
+ *  (HTTP streaming through the library), so it gets every `say` cell, with `code` 0 for a tool
+ *  result and 1 for a tool error (`isError`), whose text must match `message`; the server must
+ *  answer the next call, and the output file is out.wav in its --out-dir. */
 /** The four commands, plus `pool`: the library's TtsPool in process with five concurrent contexts
  *  on one connection (the CLI's `stream` uses one context at a time, so "one of five concurrent
  *  contexts" is a library case). For `pool`, `output: 'prefix'` means every stream that did not
  *  fail is complete, and `requests` counts WebSocket handshakes. */
-export type CommandName = 'say' | 'stream' | 'transcribe' | 'voices' | 'pool';
-export const COMMANDS: readonly CommandName[] = ['say', 'stream', 'transcribe', 'voices', 'pool'];
+export type CommandName = 'say' | 'stream' | 'transcribe' | 'voices' | 'pool' | 'mcp';
+export const COMMANDS: readonly CommandName[] = ['say', 'stream', 'transcribe', 'voices', 'pool', 'mcp'];
 
 export type OutputExpectation = 'complete' | 'absent' | 'prefix' | 'either';
 
@@ -362,3 +366,9 @@ export const ROWS: Row[] = [
     },
   },
 ];
+
+// The mcp column: what `say` must do, the speak tool must do too (see CommandName).
+for (const row of ROWS) {
+  const say = row.cells.say;
+  if (say && !row.cells.mcp) row.cells.mcp = { ...say, expect: { ...say.expect } };
+}

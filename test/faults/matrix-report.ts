@@ -77,6 +77,9 @@ row says otherwise.
 - **output**: say/stream write \`out.wav\`; it must be absent, or a valid WAV (RIFF and data sizes
   true) holding exactly a prefix of what an undisturbed run writes; "complete" means byte-identical
   to the undisturbed run. transcribe/voices print to stdout, compared the same way.
+- **mcp**: \`inworld mcp\` over stdio (the SDK's client), one \`speak\` call of say's text into
+  \`out.wav\` in its --out-dir: exit 0 is a tool result, 1 a tool error (\`isError\`) whose text is
+  the message; the server must then answer the next call.
 - **message**: the single stderr line (request ids and ports masked).
 - Every run is also checked for: no hang (each ends within its deadlines), one error line, no
   stack trace, and the API key absent from stdout and stderr.

@@ -9,6 +9,7 @@ import { InworldClient } from '../../src/core/client.js';
 import { InworldError } from '../../src/core/errors.js';
 import { TtsPool } from '../../src/tts/pool.js';
 import { startFaultProxy } from './fault-proxy.js';
+import { runMcpCell } from './matrix-mcp.js';
 import { silence, tone } from '../wire/stt-fixtures.js';
 import { scriptRule } from '../wire/stt-harness.js';
 import { wavBytes } from '../cli/transcribe-helpers.js';
@@ -141,7 +142,7 @@ async function runPoolCell(row: Row, cell: Cell, refs: References): Promise<Outc
   }
 }
 
-function argsFor(command: Exclude<CommandName, 'pool'>, dir: string): { args: string[]; input?: string; outPath?: string } {
+function argsFor(command: Exclude<CommandName, 'pool' | 'mcp'>, dir: string): { args: string[]; input?: string; outPath?: string } {
   switch (command) {
     case 'say':
       return { args: ['say', SAY_TEXT, '-o', `${dir}/out.wav`], outPath: `${dir}/out.wav` };
@@ -154,7 +155,7 @@ function argsFor(command: Exclude<CommandName, 'pool'>, dir: string): { args: st
   }
 }
 
-function requestCount(emulator: RunningEmulator, command: Exclude<CommandName, 'pool'>): number {
+function requestCount(emulator: RunningEmulator, command: Exclude<CommandName, 'pool' | 'mcp'>): number {
   switch (command) {
     case 'say':
       return emulator.requests.find(TTS_STREAM_PATH).length;
@@ -176,7 +177,7 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-async function targetEnv(cell: Cell, emulator: RunningEmulator, cleanups: Array<() => Promise<void>>): Promise<Record<string, string>> {
+export async function targetEnv(cell: Cell, emulator: RunningEmulator, cleanups: Array<() => Promise<void>>): Promise<Record<string, string>> {
   const target = cell.target ?? { kind: 'emulator' };
   switch (target.kind) {
     case 'emulator':
@@ -233,6 +234,7 @@ export async function makeReferences(): Promise<References> {
 
 export async function runCell(row: Row, command: CommandName, cell: Cell, refs: References): Promise<Outcome> {
   if (command === 'pool') return runPoolCell(row, cell, refs);
+  if (command === 'mcp') return runMcpCell(row, cell, refs);
   const emulator = await quietEmulator();
   const tmp = tempDir(`inworld-matrix-${row.id}-${command}-`);
   const cleanups: Array<() => Promise<void>> = [];
@@ -280,8 +282,8 @@ export async function runCell(row: Row, command: CommandName, cell: Cell, refs: 
 }
 
 /** Checks the output against the expectation; returns a short description for the table. */
-function checkOutput(
-  command: Exclude<CommandName, 'pool'>,
+export function checkOutput(
+  command: Exclude<CommandName, 'pool' | 'mcp'>,
   outPath: string | undefined,
   dir: string,
   run: Run,

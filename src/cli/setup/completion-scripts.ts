@@ -8,7 +8,7 @@ export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
 
 /** Options whose value is a path, completed with file names. */
-const FILE_OPTIONS = new Set(['--output', '--file', '--subtitles', '--batch', '--out-dir']);
+const FILE_OPTIONS = new Set(['--output', '--file', '--subtitles', '--batch', '--out-dir', '--input-dir']);
 /** Options whose value is a voice id, completed from the cache `inworld voices` writes. */
 const VOICE_OPTIONS = new Set(['--voice', '--preview']);
 /** Where `inworld voices` caches voice ids for completion (one per line). */

@@ -1,0 +1,102 @@
+// The streamable HTTP transport: one endpoint, `/mcp`, one SDK transport and McpServer per
+// session (created by an `initialize` request, ended by DELETE or when the server stops), every
+// request through http-guard.ts first.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { refusal, type GuardOptions } from './http-guard.js';
+
+export const MCP_PATH = '/mcp';
+/** Largest request body; tool arguments are small (audio is passed by path, never inline). */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HttpOptions {
+  port: number;
+  host: string;
+  token?: string;
+  allowedOrigins?: readonly string[];
+  newServer(): Promise<McpServer>;
+  log(line: string): void;
+}
+
+export interface RunningHttp {
+  url: string;
+  close(): Promise<void>;
+}
+
+interface Session {
+  transport: StreamableHTTPServerTransport;
+  server: McpServer;
+}
+
+function answer(response: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  if (response.headersSent) return void response.end();
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
+}
+
+export async function serveHttp(options: HttpOptions): Promise<RunningHttp> {
+  const { StreamableHTTPServerTransport } = await import('@modelcontextprotocol/sdk/server/streamableHttp.js');
+  const sessions = new Map<string, Session>();
+  const guard: GuardOptions = { host: options.host, port: options.port, token: options.token, allowedOrigins: options.allowedOrigins };
+
+  async function newSession(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let session: Session | undefined;
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      maxRequestBodySize: MAX_BODY_BYTES,
+      onsessioninitialized: (id) => {
+        if (session) sessions.set(id, session);
+        options.log(`session ${id.slice(0, 8)} started`);
+      },
+    });
+    const server = await options.newServer();
+    session = { transport, server };
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
+    await server.connect(transport);
+    await transport.handleRequest(request, response);
+    // Not an initialize request: the SDK has answered 400; nothing to keep.
+    if (transport.sessionId === undefined) await server.close();
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path !== MCP_PATH) return answer(response, 404, `Not found; the MCP endpoint is ${MCP_PATH}`);
+    const refused = refusal(request, guard);
+    if (refused) return answer(response, refused.status, refused.message, refused.headers);
+    const id = request.headers['mcp-session-id'];
+    if (typeof id === 'string') {
+      const session = sessions.get(id);
+      if (!session) return answer(response, 404, 'Unknown or ended session; initialize a new one');
+      return session.transport.handleRequest(request, response);
+    }
+    if (request.method !== 'POST') return answer(response, 400, 'No session: start one with an initialize request (POST)');
+    return newSession(request, response);
+  }
+
+  const http: Server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      options.log(`request failed: ${(error as Error).message}`);
+      answer(response, 500, 'Internal error');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port, options.host, () => resolve());
+  });
+  guard.port = (http.address() as AddressInfo).port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${host}:${guard.port}${MCP_PATH}`,
+    async close() {
+      for (const session of sessions.values()) await session.server.close().catch(() => undefined);
+      sessions.clear();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
