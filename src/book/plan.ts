@@ -6,7 +6,7 @@
 // Part texts are not kept: they are cut again while iterating, so memory holds the keys only.
 import { createHash } from 'node:crypto';
 import { ValidationError } from '../core/errors.js';
-import { buildSynthesisBody, type ResolvedSynthesisOptions, type SynthesisOptions } from '../tts/options.js';
+import { TTS_HTTP_MAX_TEXT_CHARS, buildSynthesisBody, type ResolvedSynthesisOptions, type SynthesisOptions } from '../tts/options.js';
 import { planSynthesis } from '../tts/plan.js';
 import type { Book, BookChapter } from './book.js';
 
@@ -35,32 +35,34 @@ export interface BookPlan {
   /** Every part's key, in reading order. */
   keys: string[];
   characters: number;
+  /** The longest text one request carries. */
+  maxTextChars: number;
 }
 
 /** The synthesis options of every part, without the text (`text` is ignored). */
 export type BookSynthesisOptions = Omit<SynthesisOptions, 'text'>;
 
 /** Checks every chapter as `say` checks a text; a ValidationError names the chapter. */
-export function planBook(book: Book, chapters: readonly BookChapter[], options: BookSynthesisOptions): BookPlan {
+export function planBook(book: Book, chapters: readonly BookChapter[], options: BookSynthesisOptions, maxTextChars: number = TTS_HTTP_MAX_TEXT_CHARS): BookPlan {
   if (chapters.length === 0) throw new ValidationError('The book has no chapters to speak.');
   const planned: PlannedChapter[] = [];
   const keys: string[] = [];
   let resolved: ResolvedSynthesisOptions | undefined;
   let characters = 0;
   for (const chapter of chapters) {
-    const split = splitChapter(chapter, options);
+    const split = splitChapter(chapter, options, maxTextChars);
     resolved ??= split.resolved;
     planned.push({ chapter, firstPart: keys.length, parts: split.parts.length, characters: chapter.text.length });
     for (const text of split.parts) keys.push(partKey(split.resolved, text));
     characters += chapter.text.length;
   }
-  return { book, resolved: resolved!, chapters: planned, keys, characters };
+  return { book, resolved: resolved!, chapters: planned, keys, characters, maxTextChars };
 }
 
 /** The plan's parts, texts cut again chapter by chapter (only one chapter's parts in memory). */
 export function* bookParts(plan: BookPlan): Generator<BookPart> {
   for (const [chapterIndex, entry] of plan.chapters.entries()) {
-    const { parts } = splitChapter(entry.chapter, plan.resolved);
+    const { parts } = splitChapter(entry.chapter, plan.resolved, plan.maxTextChars);
     for (const [offset, text] of parts.entries()) {
       const index = entry.firstPart + offset;
       yield { index, chapterIndex, text, key: plan.keys[index]! };
@@ -68,12 +70,12 @@ export function* bookParts(plan: BookPlan): Generator<BookPart> {
   }
 }
 
-function splitChapter(chapter: BookChapter, options: BookSynthesisOptions): { resolved: ResolvedSynthesisOptions; parts: string[] } {
+function splitChapter(chapter: BookChapter, options: BookSynthesisOptions, maxTextChars: number): { resolved: ResolvedSynthesisOptions; parts: string[] } {
   if (chapter.text.trim() === '') {
     throw new ValidationError(`Chapter ${chapter.number} ("${chapter.title}") has no text to speak.`, { hint: 'Leave it out with --chapters' });
   }
   try {
-    return planSynthesis({ ...options, text: chapter.text });
+    return planSynthesis({ ...options, text: chapter.text }, maxTextChars);
   } catch (error) {
     if (error instanceof ValidationError) {
       throw new ValidationError(`Chapter ${chapter.number} ("${chapter.title}"): ${error.message}`, { hint: error.hint });
