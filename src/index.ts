@@ -57,6 +57,17 @@ export type { SentenceSpeaker, SentenceSpeakerOptions, SpeakerEvent } from './tt
 export type { ResumableSpeech, ResumableSpeechOptions, SpeechEvent, SpokenWord } from './tts/resumable-speech.js';
 export { liveSentences, type LiveSentenceOptions } from './tts/live-sentences.js';
 
+// Server-side jobs (async and batch long-form synthesis).
+export type { TtsJobs, JobDownloadTarget } from './resources/jobs.js';
+export type { AsyncJobOptions, AsyncJobResult, JobRunOptions, Uninterruptible } from './tts/jobs/async-job.js';
+export type { BatchJobItem, BatchJobResult, BatchItemOutcome } from './tts/jobs/batch-job.js';
+export type { JobCallOptions, SubmittedJob, WaitOptions } from './tts/jobs/operations.js';
+export type { JobOperation, JobKind } from './tts/jobs/protocol.js';
+export type { JobOutput, JobItemOutput, JobRecord, JobState } from './tts/jobs/records.js';
+export type { BackoffOptions, JitterMode } from './core/retry.js';
+export { ASYNC_MAX_TEXT_CHARS, ASYNC_ON_DEMAND_MAX_TEXT_CHARS } from './tts/jobs/protocol.js';
+export { SignedUrlExpiredError } from './tts/jobs/download.js';
+
 // Speech-to-text.
 export { END_TURN, type SttAudioInput } from './stt/transcribe.js';
 export type { SttSession, SttSessionOptions, SttSessionStats } from './stt/session.js';

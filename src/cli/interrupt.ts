@@ -13,6 +13,9 @@ export class SignalInterrupt extends UserAbortError {
 }
 
 let controller: AbortController | undefined;
+/** Sections running that a second Ctrl-C must not cut short (a job submission awaiting its name). */
+let held = 0;
+let exitWhenReleased: number | undefined;
 
 export function interruptSignal(): AbortSignal {
   if (controller) return controller.signal;
@@ -20,12 +23,33 @@ export function interruptSignal(): AbortSignal {
   controller = current;
   const onSignal = (name: 'SIGINT' | 'SIGTERM') => {
     const exitCode = name === 'SIGINT' ? 130 : 143;
-    if (current.signal.aborted) process.exit(exitCode);
+    if (current.signal.aborted) {
+      if (held > 0) exitWhenReleased = exitCode;
+      else process.exit(exitCode);
+      return;
+    }
     current.abort(new SignalInterrupt(name, exitCode));
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   return current.signal;
+}
+
+/**
+ * Runs `work` so that no signal cuts it short: the first Ctrl-C still aborts the command's signal
+ * (which `work` does not listen to), and a second one exits only once `work` is over. For the
+ * moment between sending a job submission and recording the job's name, when stopping would
+ * leave a paid job nobody can find.
+ */
+export async function holdInterrupts<T>(work: () => Promise<T>): Promise<T> {
+  interruptSignal();
+  held += 1;
+  try {
+    return await work();
+  } finally {
+    held -= 1;
+    if (held === 0 && exitWhenReleased !== undefined) process.exit(exitWhenReleased);
+  }
 }
 
 /** Stops the running command through the same signal as Ctrl-C, for another reason. */

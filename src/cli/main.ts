@@ -45,6 +45,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./pronunciations/pronunciations.js')).pronunciationsCommand(),
   },
   {
+    name: 'jobs',
+    description: 'list, inspect, wait for and download server-side synthesis jobs (say --server)',
+    load: async () => (await import('./jobs/jobs.js')).jobsCommand(),
+  },
+  {
     name: 'emulator',
     description: 'run a local Inworld-compatible server (REST + WebSocket, TTS + STT + voices) for offline work and tests',
     load: async () => (await import('./setup/emulator.js')).emulatorCommand(),

@@ -9,17 +9,42 @@ import { ResumableSpeech, type ResumableSpeechOptions } from '../tts/resumable-s
 import type { TtsStreamSynthesisOptions } from '../tts/ws-options.js';
 import { SentenceSpeaker, type SentenceSpeakerOptions } from '../tts/ws-speaker.js';
 import type { TtsStream, TtsStreamOptions } from '../tts/ws-stream.js';
+import { synthesizeWithJob, type AsyncJobOptions, type AsyncJobResult } from '../tts/jobs/async-job.js';
+import { synthesizeBatchWithJob, type BatchJobItem, type BatchJobResult } from '../tts/jobs/batch-job.js';
+import type { JobRunOptions } from '../tts/jobs/async-job.js';
+import { TtsJobs } from './jobs.js';
 
 /** The `tts` resource of an {@link Inworld} client. */
 export class TextToSpeech {
   private readonly client: InworldClient;
   private readonly poolOptions: TtsPoolOptions | undefined;
   private sharedPool: TtsPool | undefined;
+  /** Server-side jobs, one step at a time: submit, get, wait, download. */
+  readonly jobs: TtsJobs;
 
   /** @internal Built by {@link Inworld}; not meant to be constructed directly. */
   constructor(client: InworldClient, poolOptions?: TtsPoolOptions) {
     this.client = client;
     this.poolOptions = poolOptions;
+    this.jobs = new TtsJobs(client);
+  }
+
+  /**
+   * Synthesizes one request (up to 100,000 characters) through a server-side async job into
+   * local files. The job's name is recorded in `job.workDir` before anything else happens, so
+   * calling again with the same request and outputs resumes it (polls and downloads) instead of
+   * submitting a second, billed job.
+   *
+   * @throws {@link ValidationError} before any request; the job's error if it failed;
+   * {@link SignedUrlExpiredError} if a result URL stays refused after a fresh read.
+   */
+  synthesizeWithJob(request: SynthesisOptions, job: AsyncJobOptions): Promise<AsyncJobResult> {
+    return synthesizeWithJob(this.client, request, job);
+  }
+
+  /** Many requests through one server-side batch job, each into its own files; resumable like {@link TextToSpeech.synthesizeWithJob}. */
+  synthesizeBatchWithJob(items: readonly BatchJobItem[], job: JobRunOptions): Promise<BatchJobResult> {
+    return synthesizeBatchWithJob(this.client, items, job);
   }
 
   /**

@@ -7,6 +7,8 @@ import { test } from 'node:test';
 
 const PUBLIC_RUNTIME_EXPORTS = [
   'APIError',
+  'ASYNC_MAX_TEXT_CHARS',
+  'ASYNC_ON_DEMAND_MAX_TEXT_CHARS',
   'AudioDeviceError',
   'AuthenticationError',
   'BadRequestError',
@@ -22,6 +24,7 @@ const PUBLIC_RUNTIME_EXPORTS = [
   'ProtocolError',
   'RateLimitError',
   'ServerError',
+  'SignedUrlExpiredError',
   'StaleEtagError',
   'TEXT_NORMALIZATION_VALUES',
   'TIMESTAMP_TYPES',

@@ -36,6 +36,8 @@ export interface BatchRunOptions {
   /** Write a WAV header around the PCM (the output format's container is `wav`). */
   wav: boolean;
   concurrency?: number;
+  /** Only this share of the lines (server-options.ts: inShard). */
+  shard?: import('./server-options.js').Shard;
   retries?: number;
   signal?: AbortSignal;
   /** One call per line outcome, for progress output. */
@@ -122,6 +124,8 @@ export async function runBatch(client: InworldClient, options: BatchRunOptions):
   const lines = createInterface({ input: createReadStream(options.file, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
   const iterator = lines[Symbol.asyncIterator]();
   let lineNumber = 0;
+  let ordinal = -1;
+  const { inShard } = await import('./server-options.js');
   const results: BatchLineResult[] = [];
 
   /** Next non-blank line as an item; parsing errors become failed results, not a stop. */
@@ -131,6 +135,8 @@ export async function runBatch(client: InworldClient, options: BatchRunOptions):
       if (done) return undefined;
       lineNumber += 1;
       if (value.trim() === '') continue;
+      ordinal += 1;
+      if (!inShard(ordinal, options.shard)) continue;
       try {
         return parseBatchLine(value, lineNumber, options.defaults);
       } catch (error) {

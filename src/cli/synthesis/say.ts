@@ -2,6 +2,7 @@
 import { Argument, Command, Option } from 'commander';
 import { InworldError, ValidationError } from '../../core/errors.js';
 import { addBatchOptions, type BatchFlags } from './batch-options.js';
+import { addServerOptions, type ServerFlags } from './server-options.js';
 import { applyConfigDefaults } from '../setup/config-defaults.js';
 import { describeDestination, openAudioOutput, planAudioOutput, type AudioOutputPlan } from './audio-output.js';
 import { describeKeptAudio, interruptSignal, reportKept } from '../interrupt.js';
@@ -12,7 +13,7 @@ import { LiveCaptions } from './live-captions.js';
 import { Timings } from './timings.js';
 import { createUi, note, warn } from '../ui.js';
 
-export interface SayFlags extends SynthesisFlags, GlobalOptions, BatchFlags {
+export interface SayFlags extends SynthesisFlags, GlobalOptions, BatchFlags, ServerFlags {
   file?: string;
   timings?: boolean;
   captions?: boolean;
@@ -29,6 +30,7 @@ export function sayCommand(): Command {
     .addOption(new Option('--json', 'print one summary object on stdout when done (not with audio on stdout)'));
   addSynthesisFlags(command);
   addBatchOptions(command);
+  addServerOptions(command);
   addGlobalOptions(command);
   return command
     .addHelpText(
@@ -42,6 +44,8 @@ Examples:
   $ inworld say -f chapter.txt -o chapter.mp3 --subtitles chapter.srt
   $ echo "Piped text" | inworld say -o - | aplay
   $ inworld say --batch lines.txt --out-dir clips --encoding MP3 --concurrency 20
+  $ inworld say -f chapter.txt -o chapter.mp3 --server          # one server-side job
+  $ inworld say --batch lines.txt --out-dir clips --shard 2/4   # this machine's quarter
   $ inworld say "Offline test" -o test.wav --emulator`,
     )
     .action(async (words: string[], flags: SayFlags, command: Command) => {
@@ -53,7 +57,12 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
   if (flags.batch !== undefined && flags.json) {
     throw new ValidationError('--json is not available with --batch; the batch prints its own summary on stderr.');
   }
+  if (flags.shard !== undefined && flags.batch === undefined) throw new ValidationError('--shard splits a --batch file; add --batch <file> or drop --shard.');
+  if (flags.batch === undefined && (flags.workDir !== undefined || flags.resubmit) && !flags.server) {
+    throw new ValidationError('--work-dir and --resubmit keep server-side job records; add --server or drop them.');
+  }
   if (flags.batch !== undefined) return runSayBatch(words, flags);
+  if (flags.server) return (await import('./say-server.js')).runSayServer(words, flags);
   const { plan, options, openContext, synthesizeStream } = await prepareSay(words, flags);
   const context = await openContext(flags);
   const signal = interruptSignal();
@@ -202,6 +211,7 @@ async function runSayBatch(words: string[], flags: SayFlags): Promise<void> {
   if (words.length > 0 || flags.file !== undefined || flags.output !== undefined || flags.subtitles !== undefined || flags.play) {
     throw new ValidationError('--batch takes its text from the batch file and writes into --out-dir; drop text arguments, -f, -o, --play and --subtitles.');
   }
+  if (flags.server) return (await import('./batch-server.js')).runSayBatchServer(flags);
   const { resolveOutputFormat } = await import('../../audio/formats.js');
   const format = resolveOutputFormat({ encoding: flags.encoding });
   if (format.serverEncoding === 'FLAC') {
@@ -226,6 +236,9 @@ async function runSayBatch(words: string[], flags: SayFlags): Promise<void> {
   if (lines === 0) {
     throw new ValidationError(`Nothing to speak: the batch file ${flags.batch} has no lines`, { hint: 'Put one text, or one JSON object with "text", on each line' });
   }
+  if (flags.shard && (lines ?? 0) < flags.shard.index) {
+    throw new ValidationError(`Shard ${flags.shard.index}/${flags.shard.count} has no lines: the batch file has only ${lines}`, { hint: 'Use fewer shards than lines' });
+  }
   for (const message of warnings) warn(message, { quiet: flags.quiet });
 
   const { openContext } = await import('../context.js');
@@ -246,6 +259,7 @@ async function runSayBatch(words: string[], flags: SayFlags): Promise<void> {
       extension: format.extension,
       wav: format.container === 'wav',
       concurrency: flags.concurrency,
+      shard: flags.shard,
       retries: context.client.maxRetries,
       signal,
       onResult: (result) => {

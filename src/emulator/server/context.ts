@@ -17,6 +17,7 @@ import type { VoiceCatalogue } from '../voices/types.js';
 import type { PronunciationStore } from '../pronunciations/store.js';
 import type { CloneRateLimiter } from '../voices/guards.js';
 import type { VoiceStore } from '../voices/store.js';
+import type { JobStore } from '../jobs/store.js';
 
 export interface EmulatorLogger {
   /** One line about a request or event; printed unless the emulator is quiet. */
@@ -42,6 +43,8 @@ export interface EmulatorContext {
   /** Voice clones per key per minute. */
   readonly cloneLimiter: CloneRateLimiter;
   readonly recorder: RequestRecorder;
+  /** Server-side async and batch jobs and their result objects. */
+  readonly jobs: JobStore;
   /** The record of the request / handshake being handled; append WS messages with recorder.appendMessage. */
   readonly record: RecordedRequest;
   /** Fault actions that matched this request or handshake (already consumed from the registry). */

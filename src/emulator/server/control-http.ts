@@ -27,6 +27,9 @@ export interface ControlDeps {
 
 /** Options a running emulator may change, with the JSON type each takes. */
 const SWITCHABLE_OPTIONS: Record<string, 'boolean' | 'number' | 'positive' | 'unknownVoice' | 'limits' | 'wordStyle' | 'keys'> = {
+  jobDelayMs: 'number',
+  signedUrlTtlMs: 'positive',
+  timestampLanguages: 'keys',
   legacyVoicesNotFound: 'boolean',
   voiceApiNotFound: 'boolean',
   realtime: 'boolean',

@@ -12,6 +12,8 @@ import { BodyTooLargeError, readBody, sendJson, sendRpcError, sendStatus } from 
 import type { RecordedRequest } from './recorder.js';
 import { requestUrl, route, STT_PATH, type RoutedRequest } from './routes.js';
 import type { ServerRuntime } from './runtime.js';
+import { handleStorage } from '../jobs/http.js';
+import { STORAGE_PREFIX } from '../jobs/signed-urls.js';
 
 /** The server's 'request' listener: never rejects; an unexpected error answers 500. */
 export function httpListener(runtime: ServerRuntime): (request: IncomingMessage, response: ServerResponse) => void {
@@ -43,6 +45,13 @@ async function handleHttp(runtime: ServerRuntime, request: IncomingMessage, resp
   const req = parseJsonBody({ method, path, url, request, response, raw });
   const record = recordRequest(runtime, req, startedMs);
 
+  // Signed result URLs carry their own authorization, as on a storage host: no key is asked for.
+  if (path.startsWith(STORAGE_PREFIX) && (method === 'GET' || method === 'HEAD')) {
+    const matched = faults.take({ protocol: 'http', method, path });
+    const answer = statusAnswer(matched);
+    if (answer) return sendJson(response, answer.status, answer.body, answer.headers);
+    return handleStorage(request, response, url, runtime.contextFor(record, matched));
+  }
   const auth = authenticate(request, url, options.apiKey, false);
   if (!auth.ok) return sendStatus(response, 401, GRPC_UNAUTHENTICATED, auth.message);
 

@@ -18,6 +18,10 @@ export interface EmulatorTextLimits {
   designPromptMinChars?: number;
   /** Longest voice design description accepted (250 in Inworld's SDK, 1000 in its newer tools). Default 1000. */
   designPromptMaxChars?: number;
+  /** Max characters of one async job or batch item (100,000; 10,000 on On-Demand plans). Default 100000. */
+  asyncChars?: number;
+  /** Max items in one batch (not documented; ours). Default 1000. */
+  batchItems?: number;
 }
 
 export interface EmulatorOptions {
@@ -78,6 +82,15 @@ export interface EmulatorOptions {
   previewTtlMs?: number;
   /** Extra time a clone takes after the voice was created, before the answer, ms (a slow service). */
   cloneLatencyMs?: number;
+  /** How long a submitted async or batch job runs before its operation is done, ms. Default 300. */
+  jobDelayMs?: number;
+  /** How long a signed result URL stays valid, ms. Default 3600000 (one hour). */
+  signedUrlTtlMs?: number;
+  /**
+   * Languages (base codes) with timestamp alignment: a job asking for timestamps in another
+   * language is refused at submit. Default ['en']. `['*']` accepts every language.
+   */
+  timestampLanguages?: string[];
 }
 
 export interface ResolvedEmulatorOptions {
@@ -105,6 +118,9 @@ export interface ResolvedEmulatorOptions {
   cloneRateLimitPerMinute: number;
   previewTtlMs: number;
   cloneLatencyMs: number;
+  jobDelayMs: number;
+  signedUrlTtlMs: number;
+  timestampLanguages: string[];
 }
 
 export const DEFAULT_EMULATOR_HOST = '127.0.0.1';
@@ -118,6 +134,10 @@ export const DEFAULT_CLONE_RATE_LIMIT_PER_MINUTE = 5;
 export const DEFAULT_PREVIEW_TTL_MS = 10 * 60_000;
 export const DEFAULT_DESIGN_PROMPT_MIN_CHARS = 1;
 export const DEFAULT_DESIGN_PROMPT_MAX_CHARS = 1000;
+export const DEFAULT_ASYNC_CHARS = 100_000;
+export const DEFAULT_BATCH_ITEMS = 1000;
+export const DEFAULT_JOB_DELAY_MS = 300;
+export const DEFAULT_SIGNED_URL_TTL_MS = 60 * 60_000;
 export const ENGINE_ENV_VAR = 'INWORLD_EMULATOR_ENGINE';
 
 export function resolveEmulatorOptions(options: EmulatorOptions, espeakAvailable: boolean): ResolvedEmulatorOptions {
@@ -143,6 +163,8 @@ export function resolveEmulatorOptions(options: EmulatorOptions, espeakAvailable
       bufferCharThresholdMax: options.limits?.bufferCharThresholdMax ?? DEFAULT_BUFFER_CHAR_THRESHOLD_MAX,
       designPromptMinChars: options.limits?.designPromptMinChars ?? DEFAULT_DESIGN_PROMPT_MIN_CHARS,
       designPromptMaxChars: options.limits?.designPromptMaxChars ?? DEFAULT_DESIGN_PROMPT_MAX_CHARS,
+      asyncChars: options.limits?.asyncChars ?? DEFAULT_ASYNC_CHARS,
+      batchItems: options.limits?.batchItems ?? DEFAULT_BATCH_ITEMS,
     },
     unknownVoice: options.unknownVoice ?? 'not-found',
     legacyVoicesNotFound: options.legacyVoicesNotFound ?? false,
@@ -159,6 +181,9 @@ export function resolveEmulatorOptions(options: EmulatorOptions, espeakAvailable
       options.cloneRateLimitPerMinute !== undefined && options.cloneRateLimitPerMinute > 0 ? options.cloneRateLimitPerMinute : DEFAULT_CLONE_RATE_LIMIT_PER_MINUTE,
     previewTtlMs: options.previewTtlMs !== undefined && options.previewTtlMs > 0 ? options.previewTtlMs : DEFAULT_PREVIEW_TTL_MS,
     cloneLatencyMs: nonNegative(options.cloneLatencyMs),
+    jobDelayMs: options.jobDelayMs !== undefined && Number.isFinite(options.jobDelayMs) && options.jobDelayMs >= 0 ? options.jobDelayMs : DEFAULT_JOB_DELAY_MS,
+    signedUrlTtlMs: options.signedUrlTtlMs !== undefined && options.signedUrlTtlMs > 0 ? options.signedUrlTtlMs : DEFAULT_SIGNED_URL_TTL_MS,
+    timestampLanguages: [...(options.timestampLanguages ?? ['en'])].map((code) => code.toLowerCase()),
   };
 }
 

@@ -5,6 +5,7 @@ import { handleSynthesize, handleSynthesizeStream } from '../tts/http.js';
 import { handleLegacyVoices } from '../voices/http.js';
 import { routeVoiceApi, VOICE_API_PREFIX } from '../voices/routes.js';
 import { handlePronunciations, matchPronunciationPath } from '../pronunciations/http.js';
+import { ASYNC_PATH, BATCH_PATH, handleGetOperation, handleSynthesizeAsync, handleSynthesizeBatch, LRO_PREFIX } from '../jobs/http.js';
 import type { EmulatorContext } from './context.js';
 import { EmulatorError, GRPC_INVALID_ARGUMENT, GRPC_NOT_FOUND, GRPC_UNIMPLEMENTED } from './grpc.js';
 import { sendJson } from './http-io.js';
@@ -48,6 +49,14 @@ export async function route(runtime: ServerRuntime, req: RoutedRequest, ctx: Emu
       allow('POST');
       requireJson();
       return runtime.limited(response, () => handleSynthesizeStream(request, response, body, ctx));
+    case ASYNC_PATH:
+      allow('POST');
+      requireJson();
+      return handleSynthesizeAsync(request, response, body, ctx);
+    case BATCH_PATH:
+      allow('POST');
+      requireJson();
+      return handleSynthesizeBatch(request, response, body, ctx);
     case STT_PATH:
       allow('POST');
       return handleSttTranscribe(request, response, req.raw, ctx);
@@ -63,6 +72,10 @@ export async function route(runtime: ServerRuntime, req: RoutedRequest, ctx: Emu
         return handlePronunciations(dictionaries, { method, url, body, response }, ctx);
       }
       if (path.startsWith(VOICE_API_PREFIX)) return routeVoiceApi(req, ctx);
+      if (path.startsWith(LRO_PREFIX)) {
+        allow('GET');
+        return handleGetOperation(request, response, path, ctx);
+      }
       throw new EmulatorError(GRPC_NOT_FOUND, 'Not Found');
     }
   }

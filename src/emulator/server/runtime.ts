@@ -9,6 +9,7 @@ import { createSpeechEngine, espeakAvailable, type SpeechEngine } from '../tts/s
 import { PronunciationStore } from '../pronunciations/store.js';
 import { CloneRateLimiter } from '../voices/guards.js';
 import { VoiceStore } from '../voices/store.js';
+import { JobStore } from '../jobs/store.js';
 import type { EmulatorContext, EmulatorLogger } from './context.js';
 import { EmulatorError, GRPC_RESOURCE_EXHAUSTED } from './grpc.js';
 import { type EmulatorOptions, type ResolvedEmulatorOptions, resolveEmulatorOptions } from './options.js';
@@ -42,6 +43,7 @@ export function createRuntime(input: EmulatorOptions): ServerRuntime {
   const voices = new VoiceStore();
   const pronunciations = new PronunciationStore();
   const cloneLimiter = new CloneRateLimiter();
+  const jobs = new JobStore();
   // The engine also renders design previews, which synthesis requests cannot name.
   const speech = createSpeechEngine(options.engine, voices.previewAwareCatalogue());
   const closingController = new AbortController();
@@ -72,6 +74,7 @@ export function createRuntime(input: EmulatorOptions): ServerRuntime {
       voiceStore: voices,
       cloneLimiter,
       recorder,
+      jobs,
       record,
       matchedFaults,
       closing,

@@ -35,6 +35,15 @@ function timedUnits(request: TtsHttpRequest, speech: RenderedSpeech, ctx: Emulat
   return ctx.options.wordTimestampStyle === 'tokens' ? tokenTimes(speech.characters) : speech.words;
 }
 
+/** The whole answer to one request: every byte of audio, and its timestampInfo when asked for (also what a job's files hold). */
+export async function synthesizeWhole(request: TtsHttpRequest, ctx: EmulatorContext): Promise<{ audio: Buffer; timestampInfo?: unknown }> {
+  const speech = await render(request, ctx);
+  const encoder = ctx.createEncoder({ encoding: request.encoding, sampleRateHertz: request.sampleRateHertz, bitRate: request.bitRate, totalSamples: speech.samples.length });
+  const audio = Buffer.concat([encoder.write(speech.samples), encoder.end()]);
+  const timestampInfo = buildTimestampInfo(request.timestampType, timedUnits(request, speech, ctx), 0, modelHasPhoneticDetails(request.modelId));
+  return timestampInfo ? { audio, timestampInfo } : { audio };
+}
+
 export async function handleSynthesize(_request: IncomingMessage, response: ServerResponse, body: unknown, ctx: EmulatorContext): Promise<void> {
   const request = parseTtsHttpRequest(body, {
     transport: 'http',
@@ -43,16 +52,13 @@ export async function handleSynthesize(_request: IncomingMessage, response: Serv
     pronunciations: ctx.pronunciations,
     maxChars: ctx.options.limits.synthesizeChars,
   });
-  const speech = await render(request, ctx);
+  const whole = await synthesizeWhole(request, ctx);
   await ctx.delay(ctx.options.generationLatencyMs);
-  const encoder = ctx.createEncoder({ encoding: request.encoding, sampleRateHertz: request.sampleRateHertz, bitRate: request.bitRate, totalSamples: speech.samples.length });
-  const audio = Buffer.concat([encoder.write(speech.samples), encoder.end()]);
   const result: Record<string, unknown> = {
-    audioContent: audio.toString('base64'),
+    audioContent: whole.audio.toString('base64'),
     usage: usage([...request.text].length, request.modelId),
   };
-  const timestampInfo = buildTimestampInfo(request.timestampType, timedUnits(request, speech, ctx), 0, modelHasPhoneticDetails(request.modelId));
-  if (timestampInfo) result.timestampInfo = timestampInfo;
+  if (whole.timestampInfo) result.timestampInfo = whole.timestampInfo;
   response.writeHead(200, { 'content-type': JSON_CONTENT_TYPE });
   await new FaultWriter(response, ctx.matchedFaults, ctx).writeBody(result);
 }
