@@ -9,7 +9,7 @@ _inworld() {
   prev="${COMP_WORDS[COMP_CWORD-1]}"
   command="${COMP_WORDS[1]}"
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=( $(compgen -W "say stream book transcribe voices pronunciations emulator config login logout doctor completion help --help --version" -- "$cur") )
+    COMPREPLY=( $(compgen -W "say stream book transcribe voices pronunciations jobs emulator config login logout doctor completion help --help --version" -- "$cur") )
     return
   fi
   case "$command" in
@@ -37,13 +37,15 @@ _inworld() {
         --batch) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
         --out-dir) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
         --concurrency) return ;;
+        --work-dir) return ;;
+        --shard) return ;;
         --api-key) return ;;
         --base-url) return ;;
         --ws-url) return ;;
         --timeout) return ;;
         --retries) return ;;
       esac
-      COMPREPLY=( $(compgen -W "--file -f --timings --captions --json --output -o --play --player --voice --voice-design --model --seed --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --pronunciation-dict --batch --out-dir --concurrency --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+      COMPREPLY=( $(compgen -W "--file -f --timings --captions --json --output -o --play --player --voice --voice-design --model --seed --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --pronunciation-dict --batch --out-dir --concurrency --server --work-dir --resubmit --shard --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
       ;;
     stream)
       case "$prev" in
@@ -109,7 +111,7 @@ _inworld() {
         --retries) return ;;
       esac
       if [[ "$cur" == -* ]]; then
-        COMPREPLY=( $(compgen -W "--list-chapters --chapters --split-chapters --work-dir --concurrency --shard --json --output -o --play --player --voice --voice-design --model --seed --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --pronunciation-dict --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+        COMPREPLY=( $(compgen -W "--list-chapters --chapters --split-chapters --work-dir --concurrency --shard --server --json --output -o --play --player --voice --voice-design --model --seed --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --pronunciation-dict --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
       else
         COMPREPLY=( $(compgen -f -- "$cur") )
       fi
@@ -398,6 +400,86 @@ _inworld() {
         COMPREPLY=( $(compgen -W "list show create add remove delete" -- "$cur") )
       fi
       [ "$COMP_CWORD" -eq 2 ] && [[ "$cur" != -* ]] && COMPREPLY=( $(compgen -W "list show create add remove delete" -- "$cur") )
+      ;;
+    jobs)
+      case "${COMP_WORDS[2]}" in
+        list)
+          if [ "$COMP_CWORD" -gt 2 ]; then
+            case "$prev" in
+              --work-dir) return ;;
+              --api-key) return ;;
+              --base-url) return ;;
+              --ws-url) return ;;
+              --timeout) return ;;
+              --retries) return ;;
+            esac
+            COMPREPLY=( $(compgen -W "--work-dir --json --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+            return
+          fi
+          ;;
+        show)
+          if [ "$COMP_CWORD" -gt 2 ]; then
+            case "$prev" in
+              --work-dir) return ;;
+              --api-key) return ;;
+              --base-url) return ;;
+              --ws-url) return ;;
+              --timeout) return ;;
+              --retries) return ;;
+            esac
+            if [[ "$cur" == -* ]]; then
+              COMPREPLY=( $(compgen -W "--work-dir --json --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+            else
+              COMPREPLY=( $(compgen -f -- "$cur") )
+            fi
+            return
+          fi
+          ;;
+        wait)
+          if [ "$COMP_CWORD" -gt 2 ]; then
+            case "$prev" in
+              --work-dir) return ;;
+              --api-key) return ;;
+              --base-url) return ;;
+              --ws-url) return ;;
+              --timeout) return ;;
+              --retries) return ;;
+            esac
+            if [[ "$cur" == -* ]]; then
+              COMPREPLY=( $(compgen -W "--work-dir --json --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+            else
+              COMPREPLY=( $(compgen -f -- "$cur") )
+            fi
+            return
+          fi
+          ;;
+        download)
+          if [ "$COMP_CWORD" -gt 2 ]; then
+            case "$prev" in
+              --work-dir) return ;;
+              --api-key) return ;;
+              --base-url) return ;;
+              --ws-url) return ;;
+              --timeout) return ;;
+              --retries) return ;;
+            esac
+            if [[ "$cur" == -* ]]; then
+              COMPREPLY=( $(compgen -W "--work-dir --json --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+            else
+              COMPREPLY=( $(compgen -f -- "$cur") )
+            fi
+            return
+          fi
+          ;;
+      esac
+      case "$prev" in
+      esac
+      if [[ "$cur" == -* ]]; then
+        COMPREPLY=( $(compgen -W "--help -h" -- "$cur") )
+      else
+        COMPREPLY=( $(compgen -W "list show wait download" -- "$cur") )
+      fi
+      [ "$COMP_CWORD" -eq 2 ] && [[ "$cur" != -* ]] && COMPREPLY=( $(compgen -W "list show wait download" -- "$cur") )
       ;;
     emulator)
       case "$prev" in

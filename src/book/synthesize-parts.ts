@@ -5,6 +5,8 @@
 // chapters go on, and everything stored stays for the next run.
 import type { InworldClient } from '../core/client.js';
 import { synthesize } from '../tts/http.js';
+import type { ResolvedSynthesisOptions } from '../tts/options.js';
+import type { Timestamps } from '../tts/timestamps.js';
 import { bookParts, type BookPart, type BookPlan } from './plan.js';
 import type { Shard } from './shard.js';
 import { inShard } from './shard.js';
@@ -19,7 +21,20 @@ export type PartEvent =
   | { type: 'chapter-done'; chapterIndex: number }
   | { type: 'chapter-failed'; chapterIndex: number; error: Error };
 
+/** One part's audio (PCM-family encodings as raw PCM) with its measured duration. */
+export interface PartAudio {
+  audio: Buffer;
+  durationSeconds: number;
+  timestamps?: Timestamps;
+}
+
+/** How one part is synthesized: an HTTP request by default, a server-side job with --server. */
+export type PartSynthesizer = (resolved: ResolvedSynthesisOptions, part: BookPart, signal?: AbortSignal) => Promise<PartAudio>;
+
 export interface SynthesizePartsOptions {
+  synthesizePart?: PartSynthesizer;
+  /** Told after a part's file is stored (the job's downloads can go). */
+  onStored?: (part: BookPart) => Promise<void>;
   concurrency?: number;
   shard?: Shard;
   signal?: AbortSignal;
@@ -43,6 +58,12 @@ export async function synthesizeParts(client: InworldClient, plan: BookPlan, wor
   const started = new Set<number>();
   const failedChapters = new Set<number>();
   const parts = shardParts(plan, options.shard);
+  const synthesizePart: PartSynthesizer =
+    options.synthesizePart ??
+    (async (resolved, part, signal) => {
+      const result = await synthesize(client, { ...resolved, text: part.text }, { signal, maxRetries: options.maxRetries, maxPartsInFlight: 1, maxTextChars: plan.maxTextChars });
+      return { audio: result.audio, durationSeconds: result.durationSeconds, ...(result.timestamps ? { timestamps: result.timestamps } : {}) };
+    });
 
   const finishOne = (part: BookPart) => {
     remaining[part.chapterIndex]! -= 1;
@@ -60,8 +81,9 @@ export async function synthesizeParts(client: InworldClient, plan: BookPlan, wor
       return finishOne(part);
     }
     try {
-      const result = await synthesize(client, { ...plan.resolved, text: part.text }, { signal: options.signal, maxRetries: options.maxRetries, maxPartsInFlight: 1 });
+      const result = await synthesizePart(plan.resolved, part, options.signal);
       await work.write(part.key, result.audio, { durationSeconds: result.durationSeconds, ...(result.timestamps ? { timestamps: result.timestamps } : {}) });
+      await options.onStored?.(part);
     } catch (error) {
       if (options.signal?.aborted) throw error;
       if (!failedChapters.has(part.chapterIndex)) {

@@ -46,6 +46,7 @@ beforeEach(() => {
   emulator.faults.clear();
   emulator.requests.clear();
   emulator.options.firstByteLatencyMs = 0;
+  emulator.options.jobDelayMs = 0;
 });
 
 /** Starts the book, kills it with `signal` once `parts` parts were stored; resolves with its exit. */
@@ -164,6 +165,47 @@ describe('inworld book', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(ttsRequests(), 0, 'the same requests as the clean WAV: all reused');
     assert.deepEqual(readdirSync(split).sort(), ['01 - Chapter 1.wav', '02 - Chapter 2.wav', '03 - Chapter 3.wav', '04 - Chapter 4.wav']);
+  });
+});
+
+describe('inworld book --server', () => {
+  const ASYNC = '/tts/v1/voice:synthesizeAsync';
+
+  test('one async job per chapter, assembled into the same kind of file; a re-run submits nothing', async () => {
+    emulator.options.jobDelayMs = 50;
+    const out = join(dir, 'server.wav');
+    const result = await book(['-o', out, '--server', '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(emulator.requests.find(ASYNC).length, CHAPTERS, 'each chapter fits one job');
+    const events = result.stdout.toString().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.equal(events.filter((event) => event.type === 'job').length, CHAPTERS);
+    assert.equal((events.at(-1)!.chapters as unknown[]).length, CHAPTERS);
+    const wav = readFileSync(out);
+    assert.equal(wav.readUInt32LE(wav.indexOf('cue ') + 8), CHAPTERS);
+    emulator.requests.clear();
+    const again = await book(['-o', out, '--server']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(emulator.requests.find(ASYNC).length, 0);
+  });
+
+  test('killed with SIGKILL while a job runs, the re-run resumes that job instead of submitting it again', async () => {
+    emulator.options.jobDelayMs = 3000;
+    const out = join(dir, 'server-killed.wav');
+    const killed = await new Promise<NodeJS.Signals | null>((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'book', bookPath, '-o', out, '--server', '--json', '--concurrency', '1'], { env: env(), stdio: ['ignore', 'pipe', 'ignore'] });
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('"type":"job"')) child.kill('SIGKILL');
+      });
+      child.on('close', (_code, signal) => resolve(signal));
+    });
+    assert.equal(killed, 'SIGKILL');
+    assert.equal(emulator.requests.find(ASYNC).length, 1, 'one job was submitted before the kill');
+    emulator.requests.clear();
+    emulator.options.jobDelayMs = 50;
+    const rerun = await book(['-o', out, '--server', '--concurrency', '1']);
+    assert.equal(rerun.code, 0, rerun.stderr);
+    assert.match(rerun.stderr, /Resuming job \S+ for chapter 1 \("Chapter 1"\)/);
+    assert.equal(emulator.requests.find(ASYNC).length, CHAPTERS - 1, 'the recorded job was not submitted again');
   });
 });
 

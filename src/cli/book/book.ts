@@ -14,6 +14,7 @@ export interface BookFlags extends SynthesisFlags, GlobalOptions {
   concurrency?: number;
   shard?: string;
   json?: boolean;
+  server?: boolean;
 }
 
 export const BOOK_DESCRIPTION = 'turn a .txt, .md or .epub book into audio with chapter markers (MP3, M4B, WAV), resumable';
@@ -28,6 +29,7 @@ export function bookCommand(): Command {
     .addOption(new Option('--work-dir <dir>', 'where finished parts are kept for resuming (default <output>.parts)'))
     .addOption(new Option('--concurrency <n>', 'parts synthesized at once (default 10)').argParser(positiveInt('--concurrency')))
     .addOption(new Option('--shard <i/n>', 'synthesize only share i of n of the parts into the work directory; a run without --shard writes the output'))
+    .addOption(new Option('--server', 'synthesize each chapter as a server-side async job (its record kept in the work directory), then download'))
     .addOption(new Option('--json', 'print progress events and a summary as JSON lines on stdout'));
   addSynthesisFlags(command);
   addGlobalOptions(command);
@@ -44,6 +46,7 @@ Examples:
   $ inworld book novel.epub -o novel.m4b --voice Dennis
   $ inworld book notes.md -o notes.mp3 --chapters 2-4 --subtitles notes.srt
   $ inworld book novel.txt -o novel.mp3 --split-chapters chapters/
+  $ inworld book novel.epub -o novel.mp3 --server                # one server-side job per chapter
   $ parallel inworld book novel.epub -o novel.mp3 --shard {}/4 ::: 1 2 3 4 && inworld book novel.epub -o novel.mp3`,
     )
     .action(async (file: string, flags: BookFlags, self: Command) => {

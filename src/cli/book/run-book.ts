@@ -49,10 +49,11 @@ export async function runBook(file: string, flags: BookFlags): Promise<void> {
     const { synthesizeParts } = await import('../../book/synthesize-parts.js');
     let summary: PartsSummary;
     try {
-      summary = await synthesizeParts(context.client, prepared.plan, work, { concurrency: flags.concurrency, shard: prepared.shard, signal, onEvent: (event) => progress.event(event) });
+      const server = flags.server ? await serverParts(context.client, prepared, flags, ui) : {};
+      summary = await synthesizeParts(context.client, prepared.plan, work, { concurrency: flags.concurrency, shard: prepared.shard, signal, onEvent: (event) => progress.event(event), ...server });
     } catch (error) {
       ui.stopProgress();
-      if (signal.aborted) reportKept(`finished parts are kept in ${prepared.workDir}; run the same command again to resume`);
+      if (signal.aborted) reportKept(`finished parts${flags.server ? ' and job records' : ''} are kept in ${prepared.workDir}; run the same command again to resume`);
       throw error;
     }
     ui.stopProgress();
@@ -63,6 +64,21 @@ export async function runBook(file: string, flags: BookFlags): Promise<void> {
     ui.stopProgress();
     await context.close();
   }
+}
+
+/** --server: each part through an async job whose record is written before it is submitted. */
+async function serverParts(client: import('../../core/client.js').InworldClient, prepared: Prepared, flags: BookFlags, ui: Ui) {
+  const [{ jobPartSynthesizer, removeJobDownloads }, { holdInterrupts }] = await Promise.all([import('../../book/job-parts.js'), import('../interrupt.js')]);
+  const synthesizePart = jobPartSynthesizer(client, {
+    workDir: prepared.workDir,
+    uninterruptible: holdInterrupts,
+    onSubmitted: (part, name, resumed) => {
+      const { chapter } = prepared.plan.chapters[part.chapterIndex]!;
+      if (flags.json) process.stdout.write(`${JSON.stringify({ type: 'job', chapter: chapter.number, title: chapter.title, part: part.index + 1, job: name, resumed })}\n`);
+      else ui.info(`${resumed ? 'Resuming' : 'Submitted'} job ${name} for chapter ${chapter.number} ("${chapter.title}")`);
+    },
+  });
+  return { synthesizePart, onStored: (part: { key: string }) => removeJobDownloads(prepared.workDir, part.key) };
 }
 
 async function assembleAndReport(prepared: Prepared, work: import('../../book/work-dir.js').WorkDir, summary: PartsSummary, flags: BookFlags, progress: BookProgress, ui: Ui): Promise<void> {
@@ -136,7 +152,8 @@ async function prepareBook(file: string, flags: BookFlags): Promise<Prepared> {
   const options = toSynthesisOptions('', { ...flags, timestamps: flags.timestamps ?? 'word' }, audio);
   const { planBook } = await import('../../book/plan.js');
   const { synthesisWarnings } = await import('../../tts/options.js');
-  const plan = planBook(book, chapters, options);
+  const maxTextChars = flags.server ? (await import('../../book/job-parts.js')).BOOK_JOB_MAX_TEXT_CHARS : undefined;
+  const plan = planBook(book, chapters, options, maxTextChars);
   for (const warning of synthesisWarnings(options)) warn(warning.message, { quiet: flags.quiet || flags.json });
   const { defaultWorkDir } = await import('../../book/work-dir.js');
   const workDir = flags.workDir ?? defaultWorkDir(output ?? flags.splitChapters!.replace(/\/+$/, ''));
