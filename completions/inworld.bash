@@ -496,8 +496,11 @@ _inworld() {
         --clone-rate-limit) return ;;
         --preview-ttl) return ;;
         --clone-latency) return ;;
+        --job-delay) return ;;
+        --signed-url-ttl) return ;;
+        --job-text-limit) return ;;
       esac
-      COMPREPLY=( $(compgen -W "--port --host --api-key --engine --latency --generation-latency --realtime --fault --unknown-voice --legacy-voices-404 --voice-api-404 --stt-script --key-without-voice-scope --clone-rate-limit --preview-ttl --clone-latency --quiet -q --help -h" -- "$cur") )
+      COMPREPLY=( $(compgen -W "--port --host --api-key --engine --latency --generation-latency --realtime --fault --unknown-voice --legacy-voices-404 --voice-api-404 --stt-script --key-without-voice-scope --clone-rate-limit --preview-ttl --clone-latency --job-delay --signed-url-ttl --job-text-limit --quiet -q --help -h" -- "$cur") )
       ;;
     config)
       case "${COMP_WORDS[2]}" in

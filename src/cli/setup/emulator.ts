@@ -25,6 +25,9 @@ interface EmulatorFlags {
   cloneRateLimit?: number;
   previewTtl?: number;
   cloneLatency?: number;
+  jobDelay?: number;
+  signedUrlTtl?: number;
+  jobTextLimit?: number;
   quiet?: boolean;
 }
 
@@ -57,6 +60,9 @@ export function emulatorCommand(): Command {
     .addOption(new Option('--clone-rate-limit <n>', 'voice clones allowed per key per minute (default 5)').argParser(positiveInt('--clone-rate-limit')))
     .addOption(new Option('--preview-ttl <ms>', 'how long a voice design preview can be published, in ms (default 600000)').argParser(positiveInt('--preview-ttl')))
     .addOption(new Option('--clone-latency <ms>', 'extra time a voice clone takes after the voice exists, in ms').argParser(nonNegativeInt('--clone-latency')))
+    .addOption(new Option('--job-delay <ms>', 'how long a server-side (async or batch) job runs before it is done, in ms (default 300)').argParser(nonNegativeInt('--job-delay')))
+    .addOption(new Option('--signed-url-ttl <ms>', "how long a job's signed result URLs stay valid, in ms (default 3600000)").argParser(positiveInt('--signed-url-ttl')))
+    .addOption(new Option('--job-text-limit <n>', 'characters one job (or batch item) takes (default 100000; 10000 as on On-Demand plans)').argParser(positiveInt('--job-text-limit')))
     .addOption(new Option('-q, --quiet', 'do not log requests to stderr'))
     .addHelpText(
       'after',
@@ -90,6 +96,9 @@ Examples:
         cloneRateLimitPerMinute: flags.cloneRateLimit,
         previewTtlMs: flags.previewTtl,
         cloneLatencyMs: flags.cloneLatency,
+        jobDelayMs: flags.jobDelay,
+        signedUrlTtlMs: flags.signedUrlTtl,
+        ...(flags.jobTextLimit ? { limits: { asyncChars: flags.jobTextLimit } } : {}),
         quiet: flags.quiet ?? false,
       });
       process.stdout.write(`${emulator.url}\n`);

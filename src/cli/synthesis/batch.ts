@@ -15,6 +15,7 @@ import { AuthenticationError, BadRequestError, InworldError, NotFoundError, Perm
 import type { TtsStreamSynthesisOptions } from '../../tts/ws-options.js';
 import { DEFAULT_BATCH_CONCURRENCY } from './batch-options.js';
 import { checkBatchFile, defaultLineName, parseBatchLine, type BatchItem, type OptionsCheck } from './batch-lines.js';
+import { inShard, type Shard } from './server-options.js';
 
 export const DEFAULT_BATCH_RETRIES = 2;
 /**
@@ -37,7 +38,7 @@ export interface BatchRunOptions {
   wav: boolean;
   concurrency?: number;
   /** Only this share of the lines (server-options.ts: inShard). */
-  shard?: import('./server-options.js').Shard;
+  shard?: Shard;
   retries?: number;
   signal?: AbortSignal;
   /** One call per line outcome, for progress output. */
@@ -123,20 +124,17 @@ export async function runBatch(client: InworldClient, options: BatchRunOptions):
   pool.warm(Math.ceil(mostLines / CONTEXTS_PER_CONNECTION)).catch(() => undefined);
   const lines = createInterface({ input: createReadStream(options.file, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
   const iterator = lines[Symbol.asyncIterator]();
-  let lineNumber = 0;
-  let ordinal = -1;
-  const { inShard } = await import('./server-options.js');
+  let [lineNumber, ordinal] = [0, -1];
   const results: BatchLineResult[] = [];
 
-  /** Next non-blank line as an item; parsing errors become failed results, not a stop. */
+  /** Next non-blank line of the shard as an item; parsing errors become failed results, not a stop. */
   const next = async (): Promise<BatchItem | BatchLineResult | undefined> => {
     for (;;) {
       const { value, done } = await iterator.next();
       if (done) return undefined;
       lineNumber += 1;
       if (value.trim() === '') continue;
-      ordinal += 1;
-      if (!inShard(ordinal, options.shard)) continue;
+      if (!inShard(++ordinal, options.shard)) continue;
       try {
         return parseBatchLine(value, lineNumber, options.defaults);
       } catch (error) {
@@ -145,7 +143,7 @@ export async function runBatch(client: InworldClient, options: BatchRunOptions):
     }
   };
 
-  /** The next line ready to synthesize, or its outcome when there is nothing to synthesize. */
+  /** The next line (of this shard) ready to synthesize, or its outcome when there is nothing to synthesize. */
   const prepare = async (): Promise<{ item: BatchItem; path: string } | BatchLineResult | undefined> => {
     const item = await next();
     if (!item || 'status' in item) return item;

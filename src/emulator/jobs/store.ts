@@ -63,7 +63,9 @@ export class JobStore {
 
   /** Runs the job's work; its failure becomes the operation's error. */
   run(job: EmulatedJob, work: () => Promise<void>): void {
-    work()
+    // Started after the submission is answered: rendering must not delay the operation's name.
+    new Promise<void>((resolve) => setImmediate(resolve))
+      .then(work)
       .catch((error: unknown) => {
         job.error = rpcStatus(13, `synthesis failed: ${error instanceof Error ? error.message : String(error)}`);
       })
