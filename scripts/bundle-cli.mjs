@@ -16,7 +16,7 @@ const out = `${target}.partial`;
 
 // Loaded only when a run needs them, from node_modules as usual: native addons and codecs, the
 // proxy and WebSocket stacks, and the ESM-only terminal packages.
-const EXTERNAL = ['undici', 'ws', 'speaker', 'opusscript', '@breezystack/lamejs', 'node-record-lpcm16', 'https-proxy-agent', 'proxy-from-env', 'chalk', 'ora'];
+const EXTERNAL = ['undici', 'ws', 'speaker', 'opusscript', '@breezystack/lamejs', 'node-record-lpcm16', 'https-proxy-agent', 'proxy-from-env', 'chalk', 'ora', 'marked', 'htmlparser2', 'yauzl'];
 /**
  * The emulator stays out of the bundle: its codecs are packages whose CommonJS builds differ from
  * the ES modules it is written against, and it is a server, not start-up. The bundle imports it

@@ -17,7 +17,7 @@ const TEENS = ['ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'si
 const TENS = ['twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
 const NUMBER_WORD = `(?:(?:${TENS.join('|')})(?:[- ](?:${UNITS.join('|')}))?|${TEENS.join('|')}|${UNITS.join('|')})`;
 /** A title after the number or name needs a separator: ".", ":" or a dash (so "Part 2 of it" is text). */
-const SEPARATED_TITLE = String.raw`\s*(?:[.:]\s*[-–—]?|[-–—])\s*(.*)`;
+const SEPARATED_TITLE = String.raw`\s*(?:[.:]\s*[-\u2013\u2014]?|[-\u2013\u2014])\s*(.*)`;
 
 const NUMBERED = new RegExp(String.raw`^(${LABELS})\s+(\d{1,4}|[ivxlcdm]+|${NUMBER_WORD})(?:${SEPARATED_TITLE})?$`, 'iu');
 const NAMED = new RegExp(String.raw`^(${NAMED_PARTS})(?:${SEPARATED_TITLE})?$`, 'iu');
@@ -39,8 +39,8 @@ export function headingOf(lines: readonly string[]): TextHeading | undefined {
   const subtitle = lines[1]?.replace(/\s+/g, ' ');
   if (subtitle === undefined) return heading;
   if (subtitle.length > MAX_HEADING_CHARS || !/[\p{L}\p{N}]/u.test(subtitle)) return undefined;
-  const label = heading.title.replace(/[\s.:–—-]+$/u, '');
-  return { title: `${label}: ${subtitle}`, spoken: `${heading.spoken.replace(/[\s.:–—-]+$/u, '')}. ${subtitle}` };
+  const label = heading.title.replace(/[\s.:\u2013\u2014-]+$/u, '');
+  return { title: `${label}: ${subtitle}`, spoken: `${heading.spoken.replace(/[\s.:\u2013\u2014-]+$/u, '')}. ${subtitle}` };
 }
 
 function numberedHeading(line: string): TextHeading | undefined {
