@@ -9,7 +9,7 @@ _inworld() {
   prev="${COMP_WORDS[COMP_CWORD-1]}"
   command="${COMP_WORDS[1]}"
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=( $(compgen -W "say stream transcribe voices pronunciations jobs mcp emulator config login logout doctor completion help --help --version" -- "$cur") )
+    COMPREPLY=( $(compgen -W "say stream book transcribe voices pronunciations jobs mcp emulator config login logout doctor completion help --help --version" -- "$cur") )
     return
   fi
   case "$command" in
@@ -78,6 +78,43 @@ _inworld() {
         --retries) return ;;
       esac
       COMPREPLY=( $(compgen -W "--file -f --buffer-chars --idle-flush --max-buffer-delay --json --timings --captions --output -o --play --player --voice --voice-design --model --seed --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --pronunciation-dict --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+      ;;
+    book)
+      case "$prev" in
+        --chapters) return ;;
+        --split-chapters) return ;;
+        --work-dir) return ;;
+        --concurrency) return ;;
+        --shard) return ;;
+        --output|-o) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
+        --player) return ;;
+        --voice) COMPREPLY=( $(compgen -W "$(_inworld_voice_ids)" -- "$cur") ); return ;;
+        --voice-design) return ;;
+        --model) return ;;
+        --seed) return ;;
+        --encoding) COMPREPLY=( $(compgen -W "LINEAR16 PCM MP3 OGG_OPUS FLAC ALAW MULAW WAV" -- "$cur") ); return ;;
+        --sample-rate) return ;;
+        --bit-rate) return ;;
+        --speaking-rate) return ;;
+        --temperature) return ;;
+        --language) return ;;
+        --delivery-mode) COMPREPLY=( $(compgen -W "STABLE BALANCED CREATIVE" -- "$cur") ); return ;;
+        --timestamps) COMPREPLY=( $(compgen -W "word character" -- "$cur") ); return ;;
+        --timestamp-transport) COMPREPLY=( $(compgen -W "sync async" -- "$cur") ); return ;;
+        --normalize) COMPREPLY=( $(compgen -W "on off" -- "$cur") ); return ;;
+        --subtitles) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
+        --pronunciation-dict) return ;;
+        --api-key) return ;;
+        --base-url) return ;;
+        --ws-url) return ;;
+        --timeout) return ;;
+        --retries) return ;;
+      esac
+      if [[ "$cur" == -* ]]; then
+        COMPREPLY=( $(compgen -W "--list-chapters --chapters --split-chapters --work-dir --concurrency --shard --server --json --output -o --play --player --voice --voice-design --model --seed --encoding --sample-rate --bit-rate --speaking-rate --temperature --language --delivery-mode --timestamps --timestamp-transport --normalize --subtitles --pronunciation-dict --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+      else
+        COMPREPLY=( $(compgen -f -- "$cur") )
+      fi
       ;;
     transcribe)
       case "$prev" in

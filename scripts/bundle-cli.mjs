@@ -16,7 +16,7 @@ const out = `${target}.partial`;
 
 // Loaded only when a run needs them, from node_modules as usual: native addons and codecs, the
 // proxy and WebSocket stacks, and the ESM-only terminal packages.
-const EXTERNAL = ['undici', 'ws', 'speaker', 'opusscript', '@breezystack/lamejs', 'node-record-lpcm16', 'https-proxy-agent', 'proxy-from-env', 'chalk', 'ora', '@modelcontextprotocol/sdk', 'zod'];
+const EXTERNAL = ['undici', 'ws', 'speaker', 'opusscript', '@breezystack/lamejs', 'node-record-lpcm16', 'https-proxy-agent', 'proxy-from-env', 'chalk', 'ora', '@modelcontextprotocol/sdk', 'zod', 'marked', 'htmlparser2', 'yauzl'];
 /** `pkg` or one of its subpaths (`@modelcontextprotocol/sdk/server/mcp.js`). */
 const isExternal = (specifier) => EXTERNAL.some((name) => specifier === name || specifier.startsWith(`${name}/`));
 /**

@@ -25,6 +25,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./synthesis/stream.js')).streamCommand(),
   },
   {
+    name: 'book',
+    description: 'turn a .txt, .md or .epub book into audio with chapter markers (MP3, M4B, WAV), resumable',
+    load: async () => (await import('./book/book.js')).bookCommand(),
+  },
+  {
     name: 'transcribe',
     description: 'transcribe speech from the microphone, an audio file or standard input (streaming STT)',
     load: async () => (await import('./transcription/transcribe.js')).transcribeCommand(),
