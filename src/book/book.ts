@@ -8,7 +8,11 @@ export interface BookChapter {
   number: number;
   /** The heading a player shows in its chapter list (never empty: "Chapter 3" when the source has none). */
   title: string;
-  /** The text to synthesize, markup removed; paragraphs separated by a blank line. */
+  /**
+   * The text to synthesize, markup removed; paragraphs separated by a blank line. It opens with
+   * the chapter's heading as the source writes it (read aloud, as an audiobook announces its
+   * chapters) when the source has one; a title taken from a file name or a TOC label is not added.
+   */
   text: string;
 }
 
