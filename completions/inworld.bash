@@ -9,7 +9,7 @@ _inworld() {
   prev="${COMP_WORDS[COMP_CWORD-1]}"
   command="${COMP_WORDS[1]}"
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=( $(compgen -W "say stream book transcribe voices pronunciations jobs mcp emulator config login logout doctor completion help --help --version" -- "$cur") )
+    COMPREPLY=( $(compgen -W "say stream book transcribe voices pronunciations jobs mcp serve emulator config login logout doctor completion help --help --version" -- "$cur") )
     return
   fi
   case "$command" in
@@ -496,6 +496,20 @@ _inworld() {
         --retries) return ;;
       esac
       COMPREPLY=( $(compgen -W "--out-dir --input-dir --http --host --token --allow-origin --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
+      ;;
+    serve)
+      case "$prev" in
+        --port) return ;;
+        --host) return ;;
+        --token) return ;;
+        --voice-map) return ;;
+        --api-key) return ;;
+        --base-url) return ;;
+        --ws-url) return ;;
+        --timeout) return ;;
+        --retries) return ;;
+      esac
+      COMPREPLY=( $(compgen -W "--port --host --token --voice-map --api-key --base-url --ws-url --emulator --timeout --retries --insecure --verbose -v --quiet -q --help -h" -- "$cur") )
       ;;
     emulator)
       case "$prev" in

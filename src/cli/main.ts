@@ -55,6 +55,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./integrations/mcp.js')).mcpCommand(),
   },
   {
+    name: 'serve',
+    description: 'run a local OpenAI-compatible audio API (/v1/audio/speech, /v1/audio/transcriptions, /v1/models) in front of Inworld',
+    load: async () => (await import('./integrations/serve.js')).serveCommand(),
+  },
+  {
     name: 'emulator',
     description: 'run a local Inworld-compatible server (REST + WebSocket, TTS + STT + voices) for offline work and tests',
     load: async () => (await import('./setup/emulator.js')).emulatorCommand(),
