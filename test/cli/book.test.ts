@@ -237,6 +237,17 @@ describe('inworld book refuses bad input before any request (exit 2, one line)',
     assert.equal(ttsRequests(), 0);
   });
 
+  test('more chapters than an MP3 chapter table holds', async () => {
+    const long = join(dir, 'many-chapters.txt');
+    writeFileSync(long, Array.from({ length: 256 }, (_, index) => `Chapter ${index + 1}\n\nA short line of text.\n`).join('\n'));
+    const result = await runCli(['book', long, '-o', join(dir, 'many.mp3')], { env: env() });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /256 chapters; an MP3's chapter table holds at most 255/);
+    assert.equal(ttsRequests(), 0);
+    const fewer = await runCli(['book', long, '-o', join(dir, 'many.mp3'), '--list-chapters'], { env: env() });
+    assert.equal(fewer.code, 0, fewer.stderr);
+  });
+
   test('M4B without ffmpeg', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'inworld-no-ffmpeg-'));
     const result = await runCli(['book', bookPath, '-o', join(dir, 'book.m4b')], { env: env({ PATH: empty }) });

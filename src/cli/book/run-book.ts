@@ -132,6 +132,15 @@ function shareOf(prepared: Prepared): { parts: number; characters: number } {
 }
 
 /** Every check that needs no network: the flags, the book, the output, each part's request. */
+/** An ID3 table of contents counts its chapters in one byte: found out before synthesis, not after. */
+async function refuseTooManyMp3Chapters(count: number): Promise<void> {
+  const { ID3_MAX_CHAPTERS } = await import('../../audio/id3-chapters.js');
+  if (count <= ID3_MAX_CHAPTERS) return;
+  throw new ValidationError(`The book has ${count} chapters; an MP3's chapter table holds at most ${ID3_MAX_CHAPTERS}.`, {
+    hint: 'Write .m4b or .wav, pick chapters with --chapters, or use --split-chapters <dir>',
+  });
+}
+
 async function prepareBook(file: string, flags: BookFlags): Promise<Prepared> {
   const { bookContainerFor, serverEncodingFor, BOOK_EXTENSIONS } = await import('../../book/assemble.js');
   refuseSayOnlyFlags(flags);
@@ -145,6 +154,7 @@ async function prepareBook(file: string, flags: BookFlags): Promise<Prepared> {
   const shard = flags.shard !== undefined ? (await import('../../book/shard.js')).parseShard(flags.shard) : undefined;
   const book = await loadBook(file);
   const chapters = flags.chapters !== undefined ? await pickChapters(book, flags.chapters) : book.chapters;
+  if (container === 'mp3' && output) await refuseTooManyMp3Chapters(chapters.length);
   const encoding = serverEncodingFor(container);
   const { formatForEncoding } = await import('../../audio/formats.js');
   const audio: AudioOutputPlan = { destination: 'file', path: output, play: false, format: formatForEncoding(encoding)!, serverEncoding: encoding, sampleRateHertz: flags.sampleRate ?? 24_000 };
