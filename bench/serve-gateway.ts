@@ -1,7 +1,7 @@
 // `inworld serve` against the emulator (both child processes), in one run:
 //   1. time to first audio byte through the gateway vs the library calling the emulator directly
 //      (target: within 5 ms);
-//   2. 50 concurrent speech requests vs one, with 500 ms of emulator latency per request
+//   2. 50 concurrent speech requests vs one, with 500 ms and 2 s of emulator latency per request
 //      (target: within 1.2x);
 //   3. the gateway's RSS across 1,000 sequential requests (target: after 1,000 within 1.1x of
 //      after the first 100).
@@ -21,7 +21,8 @@ const CLI = fileURLToPath(new URL('../bin/inworld.js', import.meta.url));
 const TEXT = 'Hello there, this is a benchmark sentence.';
 const TTFB_RUNS = 40;
 const CONCURRENT = 50;
-const LATENCY_MS = 500;
+/** Emulator latency per request: at 500 ms the emulator's own synthesis of 50 requests on two cores still shows; at 2 s the latency dominates, as the target assumes. */
+const LATENCIES_MS = [500, 2000];
 const SEQUENTIAL = 1000;
 
 async function startGateway(emulatorUrl: string): Promise<{ url: string; pid: number; stop(): void }> {
@@ -80,15 +81,18 @@ try {
   }
   const added = median(viaGateway) - median(direct);
 
-  await emulator.set({ generationLatencyMs: LATENCY_MS });
-  const one = median([await speech(gateway.url), await speech(gateway.url), await speech(gateway.url)].map((r) => r.totalMs));
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENT }, () => speech(gateway.url)));
-  const fifty = performance.now() - started;
-  // The same burst from the library straight to the emulator: the floor this machine allows.
-  const directStarted = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENT }, () => libraryFirstAudio(inworld)));
-  const fiftyDirect = performance.now() - directStarted;
+  const bursts: Array<{ latencyMs: number; one: number; fifty: number; fiftyDirect: number }> = [];
+  for (const latencyMs of LATENCIES_MS) {
+    await emulator.set({ generationLatencyMs: latencyMs });
+    const one = median([await speech(gateway.url), await speech(gateway.url), await speech(gateway.url)].map((r) => r.totalMs));
+    const started = performance.now();
+    await Promise.all(Array.from({ length: CONCURRENT }, () => speech(gateway.url)));
+    const fifty = performance.now() - started;
+    // The same burst from the library straight to the emulator: the floor this machine allows.
+    const directStarted = performance.now();
+    await Promise.all(Array.from({ length: CONCURRENT }, () => libraryFirstAudio(inworld)));
+    bursts.push({ latencyMs, one, fifty, fiftyDirect: performance.now() - directStarted });
+  }
   await emulator.set({ generationLatencyMs: 0 });
 
   let after100 = 0;
@@ -108,8 +112,10 @@ try {
     '| measure | figure | target | met |',
     '|---|---|---|---|',
     `| first audio byte, median of ${TTFB_RUNS}: gateway / library direct | ${ms(median(viaGateway))} / ${ms(median(direct))} (+${ms(added)}) | within 5 ms | ${added <= 5 ? 'yes' : 'no'} |`,
-    `| ${CONCURRENT} concurrent requests vs one, ${LATENCY_MS} ms emulator latency each | ${ms(fifty, 0)} vs ${ms(one, 0)} (${x(fifty / one)}) | within 1.2x | ${fifty / one <= 1.2 ? 'yes' : 'no'} |`,
-    `| the same ${CONCURRENT} from the library straight to the emulator (the floor here) | ${ms(fiftyDirect, 0)} (${x(fiftyDirect / one)} of one through the gateway) | — | — |`,
+    ...bursts.flatMap(({ latencyMs, one, fifty, fiftyDirect }) => [
+      `| ${CONCURRENT} concurrent requests vs one, ${latencyMs} ms emulator latency each | ${ms(fifty, 0)} vs ${ms(one, 0)} (${x(fifty / one)}) | within 1.2x | ${fifty / one <= 1.2 ? 'yes' : 'no'} |`,
+      `| the same ${CONCURRENT} from the library straight to the emulator (the floor here) | ${ms(fiftyDirect, 0)} (${x(fiftyDirect / one)} of one through the gateway) | — | — |`,
+    ]),
     `| gateway RSS after 500 / after ${SEQUENTIAL} | ${mib(after500)} / ${mib(after1000)} (${x(after1000 / after500)}) | — | — |`,
     `| gateway RSS after 100 / after ${SEQUENTIAL} sequential requests | ${mib(after100)} / ${mib(after1000)} (${x(after1000 / after100)}) | within 1.1x | ${after1000 / after100 <= 1.1 ? 'yes' : 'no'} |`,
   ];
