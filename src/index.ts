@@ -63,7 +63,7 @@ export type { TtsJobs, JobDownloadTarget } from './resources/jobs.js';
 export type { AsyncJobOptions, AsyncJobResult, JobRunOptions, Uninterruptible } from './tts/jobs/async-job.js';
 export type { BatchJobItem, BatchJobResult, BatchItemOutcome } from './tts/jobs/batch-job.js';
 export type { JobCallOptions, SubmittedJob, WaitOptions } from './tts/jobs/operations.js';
-export type { JobOperation, JobKind } from './tts/jobs/protocol.js';
+export type { AsyncJobResponse, BatchJobResponse, JobOperation, JobKind } from './tts/jobs/protocol.js';
 export type { JobOutput, JobItemOutput, JobRecord, JobState } from './tts/jobs/records.js';
 export type { BackoffOptions, JitterMode } from './core/retry.js';
 export { ASYNC_MAX_TEXT_CHARS, ASYNC_ON_DEMAND_MAX_TEXT_CHARS } from './tts/jobs/protocol.js';

@@ -13,11 +13,13 @@ export const DEFAULT_RETRY_MAX_DELAY_MS = 8_000;
 /** A server asking for more than this is not waited for: the error surfaces instead. */
 export const MAX_RETRY_AFTER_MS = 60_000;
 
+/** How a backoff delay is randomised: over all of it, half of it, ±20 % around it, or not. */
 export type JitterMode = 'full' | 'equal' | 'spread' | 'none';
 
 /** `spread` jitter: d ± this fraction of d. */
 export const SPREAD_JITTER_FRACTION = 0.2;
 
+/** An exponential backoff: first delay, growth, cap and jitter. */
 export interface BackoffOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;

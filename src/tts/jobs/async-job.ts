@@ -25,6 +25,7 @@ import { jobKey, JobRecordStore, type JobOutput, type JobRecord } from './record
 /** Runs `work` with interruptions held back (the CLI defers Ctrl-C while a job's name is unknown). */
 export type Uninterruptible = <T>(work: () => Promise<T>) => Promise<T>;
 
+/** How a job is submitted, recorded and waited for. */
 export interface JobRunOptions extends Omit<WaitOptions, 'onPoll'> {
   /** Directory of job records (created when missing). */
   workDir: string;
@@ -35,14 +36,17 @@ export interface JobRunOptions extends Omit<WaitOptions, 'onPoll'> {
   uninterruptible?: Uninterruptible;
   /** Told once the job's name is recorded (or found in an earlier record). */
   onSubmitted?: (record: JobRecord, resumed: boolean) => void;
+  /** Told after each poll that found the job still running, with the polls so far. */
   onPoll?: (operation: JobOperation, polls: number) => void;
 }
 
+/** synthesizeWithJob's options: JobRunOptions and where the files go. */
 export interface AsyncJobOptions extends JobRunOptions {
   /** Where the audio (and, when timestamps were asked for, the timestamps JSON) go. */
   output: JobOutput;
 }
 
+/** What a finished async job left: its name, its record and the files written. */
 export interface AsyncJobResult {
   /** The operation name. */
   name: string;

@@ -18,6 +18,7 @@ import { getOperation, submitBatchJob, waitForOperation } from './operations.js'
 import { BATCH_MAX_ITEMS, CUSTOM_ID_PATTERN, parseBatchResults, type BatchItemWire, type BatchItemResult, type JobOperation } from './protocol.js';
 import { jobKey, JobRecordStore, type JobItemOutput, type JobOutput, type JobRecord } from './records.js';
 
+/** One text of a batch: its id, its request and where its audio goes. */
 export interface BatchJobItem {
   /** Names the item in the results; letters, digits, `.`, `-`, `_` (at most 128). */
   customId: string;
@@ -25,6 +26,7 @@ export interface BatchJobItem {
   output: JobOutput;
 }
 
+/** What became of one batch item's output file. */
 export interface BatchItemOutcome {
   customId: string;
   path: string;
@@ -33,6 +35,7 @@ export interface BatchItemOutcome {
   error?: InworldError;
 }
 
+/** What a finished batch left: its name, its record and each item's outcome. */
 export interface BatchJobResult {
   name: string;
   record: JobRecord;

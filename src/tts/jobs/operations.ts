@@ -18,12 +18,14 @@ export const DEFAULT_JOB_WAIT_TIMEOUT_MS = 60 * 60_000;
 /** Failed polls in a row that end a wait (each retried with backoff). */
 export const MAX_FAILED_POLLS_IN_A_ROW = 8;
 
+/** Options of one job call (submit, get, download). */
 export interface JobCallOptions {
   signal?: AbortSignal;
   /** Deadline for one request's first byte, ms; the client's timeout by default. */
   timeoutMs?: number;
 }
 
+/** A job the service accepted: its operation. */
 export interface SubmittedJob {
   operation: JobOperation;
   /** Our X-Request-Id of the submit request. */
@@ -69,6 +71,7 @@ export async function getOperation(client: InworldClient, name: string, call: Jo
   return parseOperation(response.data, response.requestId);
 }
 
+/** How long and how often to poll an operation. */
 export interface WaitOptions extends JobCallOptions {
   /** Give up after this long, ms (a TimeoutError; the job itself goes on). Default one hour. */
   waitTimeoutMs?: number;

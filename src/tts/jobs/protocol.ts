@@ -12,12 +12,14 @@ export const LRO_PATH_PREFIX = '/lro/v1alpha/';
 
 /** Characters of `text` one async job takes (observed); On-Demand plans allow ASYNC_ON_DEMAND_MAX_TEXT_CHARS. */
 export const ASYNC_MAX_TEXT_CHARS = 100_000;
+/** Characters of `text` one async job takes on an On-Demand plan (observed). */
 export const ASYNC_ON_DEMAND_MAX_TEXT_CHARS = 10_000;
 /** Items one batch takes: not documented; a bound of ours so a mistaken file is refused locally. */
 export const BATCH_MAX_ITEMS = 10_000;
 /** A batch item's customId: ours too (the service's rule is not documented). */
 export const CUSTOM_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 
+/** An async job (one text, `voice:synthesizeAsync`) or a batch (many, `voice:synthesizeBatch`). */
 export type JobKind = 'async' | 'batch';
 
 export interface BatchItemWire {
@@ -30,14 +32,14 @@ export interface BatchRequestWire {
 }
 
 /** Where a finished async job's files are: signed URLs, fetched without credentials. */
-export interface AsyncJobResult {
+export interface AsyncJobResponse {
   audioUri: string;
   /** Present when the request asked for timestamps. */
   timestampsUri?: string;
 }
 
 /** Where a finished batch's results file is. */
-export interface BatchJobResult {
+export interface BatchJobResponse {
   resultsUri: string;
 }
 
@@ -51,7 +53,7 @@ export interface JobOperation {
   /** Present when done and failed. */
   error?: APIError;
   /** Present when done and succeeded: the signed URLs of an async job or a batch. */
-  response?: Partial<AsyncJobResult & BatchJobResult> & Record<string, unknown>;
+  response?: Partial<AsyncJobResponse & BatchJobResponse> & Record<string, unknown>;
 }
 
 /** One line of a batch's results file, keyed by the customId the item was sent with. */

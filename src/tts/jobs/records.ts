@@ -32,6 +32,7 @@ export interface JobItemOutput extends JobOutput {
   customId: string;
 }
 
+/** A job as recorded in the work directory: written before the request, updated when its name arrives. */
 export interface JobRecord {
   version: number;
   /** Local id: the record's file name without its suffix. */
