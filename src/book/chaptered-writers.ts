@@ -54,6 +54,17 @@ class PositionedFile {
   async writeAt(offset: number, bytes: Buffer): Promise<void> {
     await this.file.handle.write(bytes, 0, bytes.length, offset);
   }
+
+  /** Writes the closing bytes, then moves the file into place; on a failure the file is discarded. */
+  async finish(writeEnd: () => Promise<void>): Promise<void> {
+    try {
+      await writeEnd();
+    } catch (error) {
+      await this.file.discard();
+      throw this.file.failure(error);
+    }
+    await this.file.commit();
+  }
 }
 
 export class Mp3ChapteredWriter implements ChapteredWriter {
@@ -94,16 +105,12 @@ export class Mp3ChapteredWriter implements ChapteredWriter {
   }
 
   async commit(): Promise<ChapterMark[]> {
-    try {
+    await this.out.finish(async () => {
       await this.out.append(this.joiner.end());
       if (this.clock.marks.length !== this.titles.length) throw new Error('every chapter was not written');
       // Same titles, same size: the real tag fits exactly over the placeholder.
       await this.out.writeAt(0, this.tag(this.clock.marks));
-    } catch (error) {
-      await this.discard();
-      throw this.out.file.failure(error);
-    }
-    await this.out.file.commit();
+    });
     return this.clock.marks;
   }
 
@@ -148,17 +155,13 @@ export class WavChapteredWriter implements ChapteredWriter {
   }
 
   async commit(): Promise<ChapterMark[]> {
-    try {
+    await this.out.finish(async () => {
       if (this.dataBytes % 2 === 1) await this.out.append(Buffer.alloc(1));
       await this.out.append(wavCueChunks(this.clock.marks, this.sampleRateHertz));
       const header = this.header();
       header.writeUInt32LE(this.out.position - 8, 4); // RIFF size: the cue and LIST chunks too
       await this.out.writeAt(0, header);
-    } catch (error) {
-      await this.discard();
-      throw this.out.file.failure(error);
-    }
-    await this.out.file.commit();
+    });
     return this.clock.marks;
   }
 
