@@ -96,14 +96,4 @@ export type {
 // Pronunciation dictionaries.
 export type { Pronunciations } from './resources/pronunciations.js';
 export { StaleEtagError } from './pronunciations/errors.js';
-export type {
-  CreateDictionaryInput,
-  DeleteDictionaryOptions,
-  EntrySelector,
-  PronunciationCallOptions,
-  PronunciationDictionary,
-  PronunciationEntry,
-  RemoveEntriesResult,
-  UpdateDictionaryInput,
-  UpdateDictionaryOptions,
-} from './pronunciations/types.js';
+export type * from './pronunciations/types.js';
