@@ -12,10 +12,12 @@
 // Retries are not done here: callers wrap attempts with core/retry.ts, since only they know whether
 // output has already reached the user.
 import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { InworldClient } from './client.js';
 import { ProtocolError, TimeoutError, UserAbortError, makeApiError, parseRpcStatus, type APIError } from './errors.js';
 import { mapNetworkError } from './network-errors.js';
 import { abortError, parseRetryAfterMs } from './retry.js';
+import { readableChunks } from './readable-chunks.js';
 import { sendRequest, type RawResponse } from './transport.js';
 
 /** Largest error body we read to build an APIError; the rest is discarded. */
@@ -58,11 +60,6 @@ export interface StreamResponse {
   body: AsyncIterable<Buffer>;
   /** Aborts the request and frees the socket (idempotent; a no-op once the body was fully read). */
   close(): void;
-}
-
-interface UndiciBody extends AsyncIterable<Buffer> {
-  destroy(error?: Error): unknown;
-  destroyed?: boolean;
 }
 
 /** Builds the full URL of an API path with query parameters. */
@@ -155,7 +152,7 @@ interface BodyContext {
  * A 2xx response's body as an async iterable under the idle deadline, which runs only while the
  * reader waits for the server; and close(), which aborts the request unless the body was fully read.
  */
-function readBody(rawBody: UndiciBody, lifetime: RequestLifetime, context: BodyContext): Pick<StreamResponse, 'body' | 'close'> {
+function readBody(rawBody: Readable, lifetime: RequestLifetime, context: BodyContext): Pick<StreamResponse, 'body' | 'close'> {
   const { url, requestId, idleMs, log, elapsed } = context;
   let bytes = 0;
   let done = false;
@@ -172,7 +169,7 @@ function readBody(rawBody: UndiciBody, lifetime: RequestLifetime, context: BodyC
   async function* body(): AsyncGenerator<Buffer> {
     try {
       lifetime.arm(idleMs, `The server stopped sending after ${bytes} bytes: nothing for ${idleMs} ms (request ${requestId}).`);
-      for await (const chunk of rawBody) {
+      for await (const chunk of readableChunks(rawBody)) {
         lifetime.disarm();
         bytes += chunk.length;
         yield chunk;
@@ -195,7 +192,7 @@ function readBody(rawBody: UndiciBody, lifetime: RequestLifetime, context: BodyC
 }
 
 /** The start of a non-2xx response's body (for its error), after which the request is over. */
-async function readErrorBody(rawBody: UndiciBody, lifetime: RequestLifetime): Promise<string> {
+async function readErrorBody(rawBody: Readable, lifetime: RequestLifetime): Promise<string> {
   try {
     return await readLimited(rawBody, MAX_ERROR_BODY_BYTES);
   } catch {
@@ -241,7 +238,7 @@ export async function requestStream(client: InworldClient, options: HttpRequestO
 
   const status = response.statusCode;
   const serverRequestId = serverRequestIdOf(response.headers, requestId);
-  const rawBody = response.body as unknown as UndiciBody;
+  const rawBody = response.body;
   log.debug(`HTTP ${status} ${url.pathname} headers after ${elapsed()}${serverRequestId ? ` server-request-id=${serverRequestId}` : ''}`);
 
   if (status < 200 || status >= 300) {
