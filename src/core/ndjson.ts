@@ -11,6 +11,8 @@ import { ProtocolError } from './errors.js';
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 const EXCERPT_CHARS = 120;
 const NEWLINE_BYTE = 0x0a;
+/** What takeLine returns for an empty line (every JSON value, null included, is a real line). */
+const BLANK = Symbol('blank line');
 
 export interface NdjsonOptions {
   maxLineBytes?: number;
@@ -33,16 +35,15 @@ export class NdjsonDecoder {
 
   /** Feeds bytes; returns the values of every line completed by them, in order. */
   push(chunk: Uint8Array): unknown[] {
-    const out: unknown[] = [];
-    this.pushInto(chunk, out);
-    return out;
+    return [...this.values(chunk)];
   }
 
   /**
-   * Like push, but appends to `out` as it goes, so when a later line in the same chunk is
-   * malformed the values before it are already in `out` (the caller can deliver them, then throw).
+   * Feeds bytes and yields each completed line's value as soon as that line is parsed: the first
+   * audio of a response goes on its way before the other lines of its chunk are decoded, and when
+   * a later line is malformed the values before it have already been delivered.
    */
-  pushInto(chunk: Uint8Array, out: unknown[]): void {
+  *values(chunk: Uint8Array): Generator<unknown> {
     let data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     for (;;) {
       const newline = data.indexOf(NEWLINE_BYTE);
@@ -52,12 +53,13 @@ export class NdjsonDecoder {
       const line = this.parts.length === 0 ? head : Buffer.concat([...this.parts, head], this.partBytes + head.length);
       this.parts = [];
       this.partBytes = 0;
-      this.takeLine(line, out);
       data = data.subarray(newline + 1);
+      const value = this.takeLine(line);
+      if (value !== BLANK) yield value;
     }
     if (data.length > 0) {
       this.checkLength(this.partBytes + data.length);
-      // Copy: the caller may reuse its buffer after we return.
+      // Copy: the caller may reuse its buffer once the values of this chunk have been taken.
       this.parts.push(Buffer.from(data));
       this.partBytes += data.length;
     }
@@ -70,7 +72,8 @@ export class NdjsonDecoder {
       const line = Buffer.concat(this.parts, this.partBytes);
       this.parts = [];
       this.partBytes = 0;
-      this.takeLine(line, out);
+      const value = this.takeLine(line);
+      if (value !== BLANK) out.push(value);
     }
     return out;
   }
@@ -84,7 +87,8 @@ export class NdjsonDecoder {
     }
   }
 
-  private takeLine(bytes: Buffer, out: unknown[]): void {
+  /** The line's value, or BLANK for an empty line. */
+  private takeLine(bytes: Buffer): unknown {
     this.lineNumber += 1;
     let text: string;
     try {
@@ -97,9 +101,9 @@ export class NdjsonDecoder {
     }
     if (this.lineNumber === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const trimmed = text.trim();
-    if (trimmed.length === 0) return;
+    if (trimmed.length === 0) return BLANK;
     try {
-      out.push(JSON.parse(trimmed));
+      return JSON.parse(trimmed);
     } catch (error) {
       const excerpt = trimmed.length > EXCERPT_CHARS ? `${trimmed.slice(0, EXCERPT_CHARS)}…` : trimmed;
       throw new ProtocolError(
@@ -113,17 +117,6 @@ export class NdjsonDecoder {
 /** Decodes an async stream of byte chunks into the JSON values of its lines. */
 export async function* decodeNdjson(source: AsyncIterable<Uint8Array>, options: NdjsonOptions = {}): AsyncGenerator<unknown> {
   const decoder = new NdjsonDecoder(options);
-  for await (const chunk of source) {
-    const values: unknown[] = [];
-    let failure: { error: unknown } | undefined;
-    try {
-      decoder.pushInto(chunk, values);
-    } catch (error) {
-      failure = { error };
-    }
-    // Lines before a bad one are delivered first, so the error comes at its true position.
-    yield* values;
-    if (failure) throw failure.error;
-  }
+  for await (const chunk of source) yield* decoder.values(chunk);
   yield* decoder.end();
 }
