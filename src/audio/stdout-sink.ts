@@ -56,7 +56,10 @@ export class StreamSink implements AudioSink {
     if (this.finished) throw new Error('write to standard output after it was finished');
     if (!this.headerWritten && this.header) {
       this.headerWritten = true;
-      await this.push(this.header);
+      // One write for the header and the first audio: a write of its own, awaited, would hold
+      // the first sound back by a turn of the event loop.
+      await this.push(chunk.length > 0 ? Buffer.concat([this.header, chunk]) : this.header);
+      return;
     }
     this.headerWritten = true;
     if (chunk.length > 0) await this.push(chunk);

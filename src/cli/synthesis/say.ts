@@ -92,12 +92,14 @@ export async function runSay(words: string[], flags: SayFlags): Promise<void> {
         if (chunk.format) meter ??= new AudioDurationMeter(chunk.format.container, chunk.format.sampleRateHertz, chunk.format.channels);
         if (chunk.audio && chunk.audio.length > 0) {
           timings.firstAudio();
+          // Handed to the sink first: the metering and the progress line can wait for the write.
+          const written = sink.write(chunk.audio);
           captions?.playbackStarted();
           audioBytes += chunk.audio.length;
           meter ??= new AudioDurationMeter(meteredContainerFor(plan.serverEncoding)!, plan.sampleRateHertz);
           meter.push(chunk.audio);
           if (!captions) ui.progress(progressText(audioBytes, meter.seconds, timings));
-          await sink.write(chunk.audio);
+          await written;
           // `inworld say … | head -c 100`: the reader left, so stop synthesizing and end quietly.
           if (sink.readerGone) break;
         }
