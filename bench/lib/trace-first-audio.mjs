@@ -12,28 +12,31 @@ let firstAudioAt;
 diagnostics.subscribe('net.client.socket', ({ socket }) => {
   const push = socket.push;
   let inBody = false;
-  let tail = '';
+  let previous = 0; // the last byte of the previous chunk
   socket.push = function (chunk, encoding) {
     if (firstLineAt === undefined && chunk) {
       const at = performance.now();
-      const text = tail + (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1'));
+      // Native searches only: a JavaScript loop over the chunk here would sit inside the window
+      // being measured, and cost more than what it measures.
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       let from = 0;
       if (!inBody) {
-        const end = text.indexOf('\r\n\r\n');
+        const end = bytes.indexOf('\r\n\r\n');
         if (end >= 0) {
           inBody = true;
           from = end + 4;
         }
       }
       if (inBody) {
-        for (let i = Math.max(from, 1); i < text.length; i++) {
-          if (text.charCodeAt(i) === 10 && text.charCodeAt(i - 1) !== 13) {
+        // A line's "\n" is the one not preceded by "\r" (those end the chunked encoding's size lines).
+        for (let i = bytes.indexOf(10, from); i >= 0; i = bytes.indexOf(10, i + 1)) {
+          if ((i > 0 ? bytes[i - 1] : previous) !== 13) {
             firstLineAt = at;
             break;
           }
         }
       }
-      tail = text.slice(-3);
+      if (bytes.length > 0) previous = bytes[bytes.length - 1];
     }
     return push.call(this, chunk, encoding);
   };
