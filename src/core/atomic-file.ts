@@ -3,12 +3,12 @@
 // finished file is renamed into place. Temporary files still live when the process exits (a
 // second Ctrl-C, process.exit elsewhere) are removed by an exit hook, so no `.part` is left.
 // Failures name the user's path, never the temporary one.
-import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { type FileHandle, open, realpath, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { InworldError } from './errors.js';
 import { fileError } from './file-errors.js';
+import { randomId } from './random-id.js';
 
 export interface AtomicFileOptions {
   /** Permission bits for the new file (default 0666 less the umask). */
@@ -44,7 +44,7 @@ function track(tempPath: string): void {
 
 /** A hidden name beside `target` that no other process (or run) picks: `.name.<pid>-<random>.part`. */
 export function tempNameBeside(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.part`);
+  return join(dirname(target), `.${basename(target)}.${process.pid}-${randomId().slice(0, 8)}.part`);
 }
 
 /** A file open for writing under its temporary name; `commit()` puts it in place. */

@@ -1,6 +1,5 @@
 // The client object: resolves credentials and endpoints once, and hands every API module the
 // same headers, timeouts, retry budget and logger.
-import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
@@ -10,6 +9,7 @@ import {
   type ResolvedConnection,
 } from './config.js';
 import { silentLogger, type Logger } from './log.js';
+import { randomId } from './random-id.js';
 import { USER_AGENT } from './version.js';
 
 export interface ClientOptions extends ConnectionOptions {
@@ -34,7 +34,7 @@ export class InworldClient {
   }
 
   /** Headers sent on every HTTP request and WebSocket handshake. */
-  headers(requestId: string = randomUUID()): Record<string, string> {
+  headers(requestId: string = randomId()): Record<string, string> {
     return {
       Authorization: `Basic ${this.connection.apiKey}`,
       'X-User-Agent': USER_AGENT,

@@ -11,12 +11,12 @@
 //    and frees the socket.
 // Retries are not done here: callers wrap attempts with core/retry.ts, since only they know whether
 // output has already reached the user.
-import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { InworldClient } from './client.js';
 import { ProtocolError, TimeoutError, UserAbortError, makeApiError, parseRpcStatus, type APIError } from './errors.js';
 import { mapNetworkError } from './network-errors.js';
 import { abortError, parseRetryAfterMs } from './retry.js';
+import { randomId } from './random-id.js';
 import { readableChunks } from './readable-chunks.js';
 import { sendRequest, type RawResponse } from './transport.js';
 
@@ -207,7 +207,7 @@ async function readErrorBody(rawBody: Readable, lifetime: RequestLifetime): Prom
 export async function requestStream(client: InworldClient, options: HttpRequestOptions): Promise<StreamResponse> {
   const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
   const url = buildUrl(client, options.path, options.query);
-  const requestId = options.requestId ?? randomUUID();
+  const requestId = options.requestId ?? randomId();
   const firstByteMs = options.timeoutMs ?? client.timeoutMs;
   const log = client.logger;
   const started = performance.now();

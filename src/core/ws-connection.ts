@@ -7,12 +7,12 @@
 //
 // `ws` is imported only when a connection is made (70–200 ms cold on a slow machine), so commands
 // that never stream do not pay for it.
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
 import { ConnectionError, makeApiError, parseRpcStatus, TimeoutError, type InworldError } from './errors.js';
 import { mapNetworkError } from './network-errors.js';
 import { webSocketAgent } from './proxy.js';
+import { randomId } from './random-id.js';
 import { abortError, parseRetryAfterMs } from './retry.js';
 
 export type { WebSocket };
@@ -64,7 +64,7 @@ export async function openWebSocket(options: OpenWebSocketOptions): Promise<Open
   const { url, signal, handshakeTimeoutMs } = options;
   if (signal?.aborted) throw abortError(signal);
   const WebSocketCtor = await loadWebSocket();
-  const requestId = randomUUID();
+  const requestId = randomId();
   options.debug?.(`ws connect ${url.href} request ${requestId}`);
   const agent = await webSocketAgent(url);
   if (signal?.aborted) throw abortError(signal);

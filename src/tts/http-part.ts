@@ -1,9 +1,9 @@
 // One text part of an HTTP streaming synthesis: its own `POST /tts/v1/voice:stream` request, read
 // line by line into chunks, retried (core/retry.ts) only while nothing of it reached the caller.
-import { randomUUID } from 'node:crypto';
 import type { InworldClient } from '../core/client.js';
 import { requestStream } from '../core/http.js';
 import { decodeNdjson } from '../core/ndjson.js';
+import { randomId } from '../core/random-id.js';
 import { abortError, decideRetry, sleep } from '../core/retry.js';
 import { AudioAssembler } from './audio-assembler.js';
 import { parseStreamLine } from './http-response.js';
@@ -30,7 +30,7 @@ export async function* streamPart(
   const body = buildSynthesisBody({ ...resolved, text });
   const maxRetries = call.maxRetries ?? client.maxRetries;
   for (let attempt = 1; ; attempt += 1) {
-    const requestId = randomUUID();
+    const requestId = randomId();
     const assembler = new AudioAssembler(resolved.audioConfig.audioEncoding, resolved.audioConfig.sampleRateHertz);
     // Audio or timestamps handed on: from then on a retry would repeat output, so none happens.
     let delivered = false;

@@ -2,9 +2,9 @@
 // order, routes every server frame to the context it names, keeps the connection alive with
 // pings, and fails every context it carries when the socket goes away. Capacity (5 contexts per
 // connection) is the pool's business, not this file's.
-import { randomUUID } from 'node:crypto';
 import type { InworldClient } from '../core/client.js';
 import { ConnectionError, GrpcCode, InworldError, TimeoutError, makeApiError } from '../core/errors.js';
+import { randomId } from '../core/random-id.js';
 import { openWebSocket, startHeartbeat, type WebSocket } from '../core/ws-connection.js';
 import { TTS_WS_PATH, parseServerFrame, parseServerMessage, type ServerMessage } from './ws-protocol.js';
 
@@ -39,7 +39,7 @@ export class TtsWsSession {
     requestId: string,
     pingIntervalMs: number,
   ) {
-    this.id = randomUUID().slice(0, 8);
+    this.id = randomId().slice(0, 8);
     this.requestId = requestId;
     socket.on('message', (data, isBinary) => {
       if (isBinary) return; // the server sends only text frames; anything else is noise

@@ -2,8 +2,8 @@
 // async iterable of audio chunks. Frames are pipelined: `create`, text and flushes go out at once,
 // never waiting for `contextCreated` (docs/protocol.md#tts-websocket). The audio and its running timeline across
 // generations are stream-timeline.ts's; this file keeps the context's state and deadlines.
-import { randomUUID } from 'node:crypto';
 import { ConnectionError, InworldError, TimeoutError, UserAbortError, makeApiError } from '../core/errors.js';
+import { randomId } from '../core/random-id.js';
 import { AudioTimeline } from './stream-timeline.js';
 import {
   CLOSE_GRACE_MS,
@@ -62,7 +62,7 @@ export class TtsStream implements AsyncIterable<TtsStreamChunk> {
   private graceTimer: NodeJS.Timeout | undefined;
 
   constructor(config: WsCreateConfig, options: TtsStreamOptions = {}) {
-    this.contextId = options.contextId ?? randomUUID().replace(/-/g, '').slice(0, 16);
+    this.contextId = options.contextId ?? randomId().replace(/-/g, '').slice(0, 16);
     this.config = config;
     this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_SERVER_SILENCE_TIMEOUT_MS;
