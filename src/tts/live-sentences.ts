@@ -6,7 +6,6 @@
 // without new text, an ambiguous one ("Dr.", "3." that may become "3.14", a line without
 // punctuation) after `ambiguousFlushMs`. Text that shows an end at once (the next word, a line
 // break) is not delayed at all.
-import { performance } from 'node:perf_hooks';
 import { SentenceSegmenter, type SegmenterOptions } from './sentences.js';
 
 /** Quiet time after which a certain sentence end is trusted: above a token stream's usual gap. */

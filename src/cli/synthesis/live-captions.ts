@@ -1,7 +1,6 @@
 // `--captions`: prints the words on stderr as they are spoken. Word times are seconds from the
 // start of the audio; playback starts when the first audio reaches the player, so each word is
 // shown at (first write + word start). Without playback, words are shown as they arrive.
-import { performance } from 'node:perf_hooks';
 
 export interface CaptionWord {
   text: string;

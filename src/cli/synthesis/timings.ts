@@ -1,6 +1,5 @@
 // `--timings`: how long until the first audio (or transcript), the total time, and the real-time
 // factor, so users can see latency on the real service.
-import { performance } from 'node:perf_hooks';
 
 export class Timings {
   private readonly startMs = performance.now();
