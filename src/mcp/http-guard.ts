@@ -2,8 +2,8 @@
 // the Host header (a web page cannot reach it through DNS rebinding) and the Origin of browser
 // requests; bound to another address it requires a bearer token, compared in constant time, on
 // every request. The checks run before the SDK sees a byte of the request.
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { BearerToken, isLoopbackAddress } from '../core/bearer-token.js';
 
 export interface GuardOptions {
   /** The address the server is bound to. */
@@ -20,21 +20,6 @@ export interface Refusal {
   status: number;
   message: string;
   headers?: Record<string, string>;
-}
-
-export function isLoopbackAddress(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '');
-  return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare);
-}
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
-
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  // Hashing first gives equal lengths, so the comparison takes the same time for any guess.
-  return match !== null && timingSafeEqual(digest(match[1]!.trim()), digest(token));
 }
 
 function hostAllowed(hostHeader: string | undefined, options: GuardOptions): boolean {
@@ -57,7 +42,7 @@ function originAllowed(origin: string | undefined, options: GuardOptions): boole
 
 /** Why this request is refused, or undefined to let it through. */
 export function refusal(request: IncomingMessage, options: GuardOptions): Refusal | undefined {
-  if (options.token !== undefined && !tokenMatches(request.headers.authorization, options.token)) {
+  if (options.token !== undefined && !new BearerToken(options.token).matches(request.headers.authorization)) {
     return { status: 401, message: 'Missing or wrong bearer token', headers: { 'www-authenticate': 'Bearer realm="inworld-mcp"' } };
   }
   if (!hostAllowed(request.headers.host, options)) return { status: 403, message: `Host ${request.headers.host ?? '(none)'} is not this server` };

@@ -3,7 +3,7 @@
 // transport: stdio (standard output carries nothing but the protocol) or streamable HTTP.
 import { ValidationError } from '../core/errors.js';
 import { Inworld, type InworldOptions } from '../inworld.js';
-import { isLoopbackAddress } from './http-guard.js';
+import { isLoopbackAddress } from '../core/bearer-token.js';
 import { FileSandbox } from './sandbox.js';
 import { createMcpServer } from './server.js';
 import type { ToolContext } from './tool-kit.js';

@@ -4,7 +4,7 @@
 // bounded; no part of a request names a file.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { BearerToken, isLoopbackAddress } from '../core/bearer-token.js';
 import { ValidationError } from '../core/errors.js';
 import { redact } from '../core/log.js';
 import type { Inworld } from '../inworld.js';
@@ -43,21 +43,6 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-export function isLoopbackAddress(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '');
-  return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare);
-}
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
-
-/** Same-length digests, so neither the token nor its length leaks through timing. */
-function tokenMatches(header: string | undefined, expected: Buffer): boolean {
-  const given = /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim() ?? '';
-  return timingSafeEqual(digest(given), expected);
-}
-
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const host = options.host ?? DEFAULT_GATEWAY_HOST;
   if (!isLoopbackAddress(host) && !options.token) {
@@ -74,11 +59,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ? VoiceCatalogue.open()
     : await VoiceCatalogue.load(options.inworld, (error) => log(`voice list unavailable, voices are passed on unchecked: ${clean((error as Error).message)}`));
   const speechContext = { mapping, voices, aacAvailable: aacEncoderAvailable() };
-  const expectedToken = options.token ? digest(options.token.trim()) : undefined;
+  const bearer = options.token ? new BearerToken(options.token) : undefined;
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://gateway.invalid').pathname.replace(/\/+$/, '');
-    if (expectedToken && !tokenMatches(request.headers.authorization, expectedToken)) {
+    if (bearer && !bearer.matches(request.headers.authorization)) {
       throw new GatewayError(401, 'Missing or incorrect access token: send the gateway\'s --token as the API key (Authorization: Bearer <token>)', 'invalid_request_error', null, 'invalid_api_key');
     }
     const method = request.method ?? 'GET';
