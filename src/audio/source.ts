@@ -12,6 +12,38 @@ export interface PcmSource extends AsyncIterable<Buffer> {
   close(): void;
 }
 
+/** A source whose first chunk was read ahead: `audio` yields it again, then the rest. */
+export interface PrimedSource {
+  /** True when the source ended without a single chunk. */
+  empty: boolean;
+  audio: AsyncGenerator<Buffer>;
+}
+
+/**
+ * Reads the first chunk now, so that input which cannot be decoded (a file ffmpeg refuses, a WAV
+ * cut short in its header) fails before anything is sent anywhere. A failed read closes the source.
+ */
+export async function primeSource(source: PcmSource): Promise<PrimedSource> {
+  const iterator = source[Symbol.asyncIterator]();
+  let first: IteratorResult<Buffer>;
+  try {
+    first = await iterator.next();
+  } catch (error) {
+    source.close();
+    throw error;
+  }
+  async function* audio(): AsyncGenerator<Buffer> {
+    if (first.done) return;
+    yield first.value;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { empty: first.done === true, audio: audio() };
+}
+
 /** Bytes from a path, `-` (standard input) or an existing stream, plus how to stop reading. */
 export interface ByteInput {
   stream: Readable;

@@ -3,7 +3,7 @@
 // no name from the request ever reaches the file system. The first chunk is read before any
 // upstream connection, so a file that is not audio is a 400 with nothing sent.
 import { Readable } from 'node:stream';
-import type { PcmSource } from '../audio/source.js';
+import { primeSource, type PcmSource, type PrimedSource } from '../audio/source.js';
 import { looksLikeWav } from '../audio/wav-reader.js';
 import { badRequest } from './errors.js';
 
@@ -26,27 +26,17 @@ export async function openUploadAudio(bytes: Buffer, name: string): Promise<Uplo
   } catch (error) {
     throw notAudio(name, error);
   }
-  const iterator = source[Symbol.asyncIterator]();
-  let first: IteratorResult<Buffer>;
+  let primed: PrimedSource;
   try {
-    first = await iterator.next();
+    primed = await primeSource(source);
   } catch (error) {
-    source.close();
     throw notAudio(name, error);
   }
-  if (first.done) {
+  if (primed.empty) {
     source.close();
     throw badRequest(`the file "${name}" holds no audio`, 'file');
   }
-  async function* audio(): AsyncGenerator<Buffer> {
-    yield first.value as Buffer;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  }
-  return { sampleRateHertz: source.sampleRateHertz, audio: audio(), close: () => source.close() };
+  return { sampleRateHertz: source.sampleRateHertz, audio: primed.audio, close: () => source.close() };
 }
 
 async function decoder(bytes: Buffer, name: string): Promise<PcmSource> {

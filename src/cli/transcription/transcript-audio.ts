@@ -10,7 +10,7 @@
 import type { RecorderName } from '../../audio/microphone.js';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import type { PcmSource } from '../../audio/source.js';
+import { primeSource, type PcmSource } from '../../audio/source.js';
 import { looksLikeWav } from '../../audio/wav-reader.js';
 import { ValidationError } from '../../core/errors.js';
 import { fileError } from '../../core/file-errors.js';
@@ -25,24 +25,8 @@ const SNIFF_BYTES = 12;
 
 /** Pulls the first chunk now (surfacing decode errors before any connection) and re-yields it. */
 async function prime(kind: SourceKind, description: string, source: PcmSource): Promise<TranscribeSource> {
-  const iterator = source[Symbol.asyncIterator]();
-  let first: IteratorResult<Buffer>;
-  try {
-    first = await iterator.next();
-  } catch (error) {
-    source.close();
-    throw error;
-  }
-  async function* audio(): AsyncGenerator<Buffer> {
-    if (first.done) return;
-    yield first.value;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  }
-  return { kind, sampleRateHertz: source.sampleRateHertz, channels: 1, description, audio: audio(), stop: () => source.close() };
+  const { audio } = await primeSource(source);
+  return { kind, sampleRateHertz: source.sampleRateHertz, channels: 1, description, audio, stop: () => source.close() };
 }
 
 /** The source as the API can take it: its own rate within 8–48 kHz, else resampled to 16 kHz. */
