@@ -1,6 +1,7 @@
 // The streamable HTTP transport: one endpoint, `/mcp`, one SDK transport and McpServer per
-// session (created by an `initialize` request, ended by DELETE or when the server stops), every
-// request through http-guard.ts first.
+// session (created by an `initialize` request, ended by DELETE, by `sessionIdleMs` without a
+// request, or when the server stops), every request through http-guard.ts first. Clients that
+// vanish without a DELETE would otherwise keep their session for as long as the server runs.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,12 +12,16 @@ import { refusal, type GuardOptions } from './http-guard.js';
 export const MCP_PATH = '/mcp';
 /** Largest request body; tool arguments are small (audio is passed by path, never inline). */
 const MAX_BODY_BYTES = 1024 * 1024;
+/** A session with no request for this long (and none open) is ended. */
+export const DEFAULT_SESSION_IDLE_MS = 30 * 60 * 1000;
 
 export interface HttpOptions {
   port: number;
   host: string;
   token?: string;
   allowedOrigins?: readonly string[];
+  /** How long a session may go without a request before it is ended (default 30 minutes). */
+  sessionIdleMs?: number;
   newServer(): Promise<McpServer>;
   log(line: string): void;
 }
@@ -29,6 +34,10 @@ export interface RunningHttp {
 interface Session {
   transport: StreamableHTTPServerTransport;
   server: McpServer;
+  /** When its last request ended (or it started). */
+  lastActiveMs: number;
+  /** Requests still being answered, an open event stream among them. */
+  openRequests: number;
 }
 
 function answer(response: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
@@ -53,7 +62,7 @@ export async function serveHttp(options: HttpOptions): Promise<RunningHttp> {
       },
     });
     const server = await options.newServer();
-    session = { transport, server };
+    session = { transport, server, lastActiveMs: Date.now(), openRequests: 0 };
     transport.onclose = () => {
       if (transport.sessionId) sessions.delete(transport.sessionId);
     };
@@ -72,6 +81,11 @@ export async function serveHttp(options: HttpOptions): Promise<RunningHttp> {
     if (typeof id === 'string') {
       const session = sessions.get(id);
       if (!session) return answer(response, 404, 'Unknown or ended session; initialize a new one');
+      session.openRequests += 1;
+      response.once('close', () => {
+        session.openRequests -= 1;
+        session.lastActiveMs = Date.now();
+      });
       return session.transport.handleRequest(request, response);
     }
     if (request.method !== 'POST') return answer(response, 400, 'No session: start one with an initialize request (POST)');
@@ -89,10 +103,23 @@ export async function serveHttp(options: HttpOptions): Promise<RunningHttp> {
     http.listen(options.port, options.host, () => resolve());
   });
   guard.port = (http.address() as AddressInfo).port;
+  const idleMs = options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    for (const [id, session] of sessions) {
+      if (session.openRequests > 0 || now - session.lastActiveMs < idleMs) continue;
+      sessions.delete(id);
+      options.log(`session ${id.slice(0, 8)} ended after ${Math.round(idleMs / 1000)} s without a request`);
+      void session.server.close().catch(() => undefined);
+    }
+  }, Math.min(Math.max(idleMs / 4, 10), 60_000));
+  sweeper.unref();
+
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `http://${host}:${guard.port}${MCP_PATH}`,
     async close() {
+      clearInterval(sweeper);
       for (const session of sessions.values()) await session.server.close().catch(() => undefined);
       sessions.clear();
       http.closeAllConnections();

@@ -18,7 +18,7 @@ export interface McpOptions {
   outDir: string;
   inputDirs?: readonly string[];
   /** Serve streamable HTTP on this port (0: any free port) instead of stdio. */
-  http?: { port: number; host: string; token?: string; allowedOrigins?: readonly string[] };
+  http?: { port: number; host: string; token?: string; allowedOrigins?: readonly string[]; sessionIdleMs?: number };
   /** The server's log lines (never standard output). */
   log(line: string): void;
   /** Strings that must never appear in a result (the key is always one). */

@@ -18,14 +18,15 @@ async function connect(url: string, headers: Record<string, string> = {}): Promi
   return client;
 }
 
-/** A raw POST of an initialize request, with the headers a test chooses. */
-function rawPost(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+/** A raw POST of a JSON-RPC request (initialize unless told), with the headers a test chooses. */
+function rawPost(url: string, headers: Record<string, string>, method = 'initialize'): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+  const params = method === 'initialize' ? { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } : {};
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method, params });
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } }, (res) => {
       let text = '';
       res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
     });
     req.on('error', reject);
     req.end(body);
@@ -112,6 +113,40 @@ describe('inworld mcp --http off loopback', () => {
       assert.ok(!server.stderr().includes(TOKEN), 'the token is not logged');
     } finally {
       await server.stop();
+      out.cleanup();
+    }
+  });
+});
+
+describe('HTTP sessions that go quiet', () => {
+  test('a session without a request for sessionIdleMs is ended; a client holding its event stream open keeps its own', async () => {
+    const { startMcp } = await import('../../src/mcp/index.js');
+    const out = tempDir();
+    const lines: string[] = [];
+    const mcp = await startMcp({
+      connection: { apiKey: SECRET_KEY, baseUrl: 'http://127.0.0.1:9', maxRetries: 0 },
+      outDir: out.dir,
+      http: { port: 0, host: '127.0.0.1', sessionIdleMs: 300 },
+      log: (line) => lines.push(line),
+    });
+    try {
+      // The SDK client keeps a GET event stream open for the server's messages: in use throughout.
+      const kept = await connect(mcp.url!);
+      // A client that initialized and vanished without a DELETE.
+      const vanished = await rawPost(mcp.url!, { host: new URL(mcp.url!).host });
+      assert.equal(vanished.status, 200);
+      const sessionId = vanished.headers['mcp-session-id'] as string;
+      assert.ok(sessionId);
+      await new Promise((resolve) => setTimeout(resolve, 900));
+      const { tools } = await kept.listTools();
+      assert.equal(tools.length, 7);
+      const late = await rawPost(mcp.url!, { host: new URL(mcp.url!).host, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' }, 'tools/list');
+      assert.equal(late.status, 404);
+      assert.match(late.body, /Unknown or ended session/);
+      assert.equal(lines.filter((line) => /ended after 0 s without a request/.test(line)).length, 1, lines.join('\n'));
+      await kept.close();
+    } finally {
+      await mcp.close();
       out.cleanup();
     }
   });
