@@ -8,7 +8,8 @@ import { TTS_STREAM_PATH } from '../../src/tts/http-part.js';
 import type { SynthesisChunk } from '../../src/tts/http-types.js';
 import { TTS_SYNC_PATH, synthesize, synthesizeStream } from '../../src/tts/http.js';
 
-const LATENCY_MS = 300;
+// Long enough that "requested while part 0 was in flight" holds on a loaded machine too.
+const LATENCY_MS = 600;
 let emulator: RunningEmulator;
 
 before(async () => {
