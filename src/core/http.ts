@@ -19,6 +19,7 @@ import { abortError, parseRetryAfterMs } from './retry.js';
 import { randomId } from './random-id.js';
 import { readableChunks } from './readable-chunks.js';
 import { sendRequest, type RawResponse } from './transport.js';
+import { monotonicMs } from './monotonic-clock.js';
 
 /** Largest error body we read to build an APIError; the rest is discarded. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
@@ -210,8 +211,8 @@ export async function requestStream(client: InworldClient, options: HttpRequestO
   const requestId = options.requestId ?? randomId();
   const firstByteMs = options.timeoutMs ?? client.timeoutMs;
   const log = client.logger;
-  const started = performance.now();
-  const elapsed = () => `${Math.round(performance.now() - started)} ms`;
+  const started = monotonicMs();
+  const elapsed = () => `${Math.round(monotonicMs() - started)} ms`;
 
   if (options.signal?.aborted) throw abortError(options.signal);
   const lifetime = new RequestLifetime(options.signal);

@@ -11,6 +11,7 @@ import { redact } from '../core/log.js';
 import type { Inworld } from '../inworld.js';
 import type { FileSandbox } from './sandbox.js';
 import type { CallUsage, UsageLedger } from './usage.js';
+import { monotonicMs } from '../core/monotonic-clock.js';
 
 /** The zod namespace, passed in because the SDK and zod are loaded only when the server starts. */
 export type Zod = typeof z;
@@ -100,10 +101,10 @@ export function mimeTypeOf(extension: string): string {
 /** Runs a tool call to its MCP result, recording its usage; never throws. */
 export async function runTool<S extends z.ZodType>(tool: ToolDefinition<S>, args: z.output<S>, signal: AbortSignal, context: ToolContext): Promise<CallToolResult> {
   const at = new Date().toISOString();
-  const started = performance.now();
+  const started = monotonicMs();
   try {
     const output = await tool.run(args, signal);
-    const ms = Math.round(performance.now() - started);
+    const ms = Math.round(monotonicMs() - started);
     context.usage.record({ tool: tool.name, at, ms, ok: true, ...output.usage });
     context.log(`${tool.name}: ok in ${ms} ms`);
     const json = redact(JSON.stringify(output.result, null, 2), context.secrets);
@@ -118,7 +119,7 @@ export async function runTool<S extends z.ZodType>(tool: ToolDefinition<S>, args
       structuredContent: JSON.parse(json) as Record<string, unknown>,
     };
   } catch (error) {
-    const ms = Math.round(performance.now() - started);
+    const ms = Math.round(monotonicMs() - started);
     const message = errorLine(error, context.secrets);
     context.usage.record({ tool: tool.name, at, ms, ok: false, error: message });
     context.log(`${tool.name}: failed in ${ms} ms: ${message}`);

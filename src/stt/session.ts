@@ -26,6 +26,7 @@ import { eventOf, FinalTurns, shiftWords } from './server-events.js';
 import type { SttSessionOptions, SttSessionStats } from './session-options.js';
 import { SttConnection, type ConnectionOutcome } from './stream-connection.js';
 import { Wakeup } from './wakeup.js';
+import { monotonicMs } from '../core/monotonic-clock.js';
 
 export type { SttSessionOptions, SttSessionStats } from './session-options.js';
 
@@ -303,7 +304,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
         continue;
       }
       connection.offsetByte ??= item.startByte;
-      if (this.statistics.chunksSent === 0) this.firstSendAtMs = performance.now();
+      if (this.statistics.chunksSent === 0) this.firstSendAtMs = monotonicMs();
       connection.sentEndByte = item.startByte + item.data.length;
       this.highestSentByte = Math.max(this.highestSentByte, connection.sentEndByte);
       this.statistics.chunksSent += 1;
@@ -319,7 +320,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
     let intervalMs = perSecond > 0 ? 1000 / perSecond : 0;
     const isNewAudio = item.startByte >= this.highestSentByte;
     if (this.options.realtime && !this.hurry && isNewAudio) intervalMs = Math.max(intervalMs, chunkMs);
-    const now = performance.now();
+    const now = monotonicMs();
     if (this.nextSendAtMs < now - intervalMs) this.nextSendAtMs = now;
     const waitMs = this.nextSendAtMs - now;
     // A stop during a wait ends the send loop through its own checks, not by rejecting.
@@ -333,7 +334,7 @@ export class SttSession implements AsyncIterable<SttEvent> {
     // the stream, so the wait never lets the stream fall behind real time: a live source never
     // waits, and a file then goes on at real time, dropping the oldest audio as before.
     while (!this.replay.hasRoomFor(item.data.length) && connection.open && !this.stopped) {
-      const aheadMs = this.highestSentByte / this.bytesPerMs - (performance.now() - this.firstSendAtMs);
+      const aheadMs = this.highestSentByte / this.bytesPerMs - (monotonicMs() - this.firstSendAtMs);
       if (aheadMs < 1) break;
       await this.finals.wait(aheadMs); // the next final, or the time when the stream is no longer ahead
     }

@@ -7,6 +7,7 @@
 // punctuation) after `ambiguousFlushMs`. Text that shows an end at once (the next word, a line
 // break) is not delayed at all.
 import { SentenceSegmenter, type SegmenterOptions } from './sentences.js';
+import { monotonicMs } from '../core/monotonic-clock.js';
 
 /** Quiet time after which a certain sentence end is trusted: above a token stream's usual gap. */
 export const DEFAULT_IDLE_FLUSH_MS = 50;
@@ -35,7 +36,7 @@ export async function* liveSentences(pieces: AsyncIterable<string>, options: Liv
   const input = pieces[Symbol.asyncIterator]();
   let next: Promise<IteratorResult<string>> | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let lastInputAt = performance.now();
+  let lastInputAt = monotonicMs();
   let finished = false;
   try {
     for (;;) {
@@ -45,7 +46,7 @@ export async function* liveSentences(pieces: AsyncIterable<string>, options: Liv
       if (ending === 'none') result = await next;
       else {
         // Counted from the last text, not from now: the consumer may have taken a while.
-        const waitMs = Math.max(0, (ending === 'certain' ? idleMs : ambiguousMs) - (performance.now() - lastInputAt));
+        const waitMs = Math.max(0, (ending === 'certain' ? idleMs : ambiguousMs) - (monotonicMs() - lastInputAt));
         const idle = new Promise<typeof IDLE>((resolve) => {
           timer = setTimeout(resolve, waitMs, IDLE);
           timer.unref(); // a pause must not keep the process alive on its own
@@ -59,7 +60,7 @@ export async function* liveSentences(pieces: AsyncIterable<string>, options: Liv
       }
       next = undefined;
       if (result.done) break;
-      lastInputAt = performance.now();
+      lastInputAt = monotonicMs();
       yield* segmenter.push(result.value);
     }
     finished = true;

@@ -9,6 +9,7 @@ import type { CommandContext } from '../context.js';
 import { registerSecret } from '../exit.js';
 import type { GlobalOptions } from '../options.js';
 import { skipped, type CheckResult } from './doctor-result.js';
+import { monotonicMs } from '../../core/monotonic-clock.js';
 
 /** Deadline for each reachability request and for the voices call, unless --timeout says otherwise. */
 export const NETWORK_TIMEOUT_MS = 10_000;
@@ -111,10 +112,10 @@ async function checkNetwork(baseUrl: URL, from: string, env: NodeJS.ProcessEnv, 
   const times: number[] = [];
   try {
     for (let i = 0; i < NETWORK_SAMPLES; i += 1) {
-      const started = performance.now();
+      const started = monotonicMs();
       const response = await request(baseUrl, { method: 'HEAD', dispatcher: agent });
       await response.body.dump();
-      times.push(Math.round(performance.now() - started));
+      times.push(Math.round(monotonicMs() - started));
     }
   } catch (error) {
     if (times.length === 0) {
@@ -142,14 +143,14 @@ async function checkNetwork(baseUrl: URL, from: string, env: NodeJS.ProcessEnv, 
 async function checkKeyAccepted(context: CommandContext, emulator: boolean): Promise<CheckResult> {
   const base = { id: 'key-accepted', label: 'Key accepted', required: true };
   const { listVoices } = await import('../../voices/list.js');
-  const started = performance.now();
+  const started = monotonicMs();
   try {
     // The client carries --timeout (or our default) from openContext; one try, so the timing means something.
     const voices = await listVoices(context.client, { timeoutMs: context.client.timeoutMs, maxRetries: 0 });
-    const ms = Math.round(performance.now() - started);
+    const ms = Math.round(monotonicMs() - started);
     return { ...base, status: 'ok', detail: `${emulator ? 'emulator' : 'API'} listed ${voices.length} voices in ${ms} ms`, ms };
   } catch (error) {
-    const ms = Math.round(performance.now() - started);
+    const ms = Math.round(monotonicMs() - started);
     if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) {
       return {
         ...base,
@@ -173,7 +174,7 @@ async function checkWebSocket(context: CommandContext): Promise<CheckResult> {
   const url = context.client.wsUrl(TTS_WS_PATH);
   const { loadWebSocket, openWebSocket } = await import('../../core/ws-connection.js');
   await loadWebSocket(); // the time measured is the network's, not the module load
-  const started = performance.now();
+  const started = monotonicMs();
   const outcome = await openWebSocket({ url, headers: (id) => context.client.headers(id), handshakeTimeoutMs: context.client.timeoutMs }).then(
     ({ socket }): { ok: boolean; why?: string } => {
       socket.resume(); // handed over paused; the close handshake needs the server's answer read
@@ -185,7 +186,7 @@ async function checkWebSocket(context: CommandContext): Promise<CheckResult> {
       return { ok: false, why: status !== undefined ? `the upgrade was answered with HTTP ${status}` : error.message };
     },
   );
-  const ms = Math.round(performance.now() - started);
+  const ms = Math.round(monotonicMs() - started);
   if (outcome.ok) return { ...base, status: 'ok', detail: `${url.origin} accepts the streaming connection (${ms} ms)`, ms };
   return {
     ...base,

@@ -9,6 +9,7 @@ import { findConfigKey, storedSpellings, updateConfigFile } from './config-file.
 import { registerSecret } from '../exit.js';
 import { addGlobalOptions, type GlobalOptions } from '../options.js';
 import { note } from '../ui.js';
+import { monotonicMs } from '../../core/monotonic-clock.js';
 
 export const API_KEYS_URL = 'https://platform.inworld.ai/';
 
@@ -111,10 +112,10 @@ async function verifyKey(key: string, flags: LoginFlags): Promise<Verification> 
   // The key goes in through the environment slot, not --api-key, so openContext does not warn
   // about a flag the user never typed; it still outranks any key already in the config file.
   const context = await openContext({ ...flags, apiKey: undefined }, { ...process.env, INWORLD_API_KEY: key });
-  const started = performance.now();
+  const started = monotonicMs();
   try {
     const voices = await listVoices(context.client, { signal: interruptSignal() });
-    const ms = Math.round(performance.now() - started);
+    const ms = Math.round(monotonicMs() - started);
     // The key's own voices are now known: shell completion of --voice can offer them.
     const { cacheVoiceIds } = await import('../voices/voice-cache.js');
     const { emulatorRequested } = await import('../context.js');

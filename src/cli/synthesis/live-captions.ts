@@ -1,6 +1,7 @@
 // `--captions`: prints the words on stderr as they are spoken. Word times are seconds from the
 // start of the audio; playback starts when the first audio reaches the player, so each word is
 // shown at (first write + word start). Without playback, words are shown as they arrive.
+import { monotonicMs } from '../../core/monotonic-clock.js';
 
 export interface CaptionWord {
   text: string;
@@ -20,7 +21,7 @@ export class LiveCaptions {
 
   /** Call when the first audio is handed to the player. */
   playbackStarted(): void {
-    this.playbackStartMs ??= performance.now();
+    this.playbackStartMs ??= monotonicMs();
   }
 
   add(words: readonly CaptionWord[]): void {
@@ -29,7 +30,7 @@ export class LiveCaptions {
         this.show(word.text);
         continue;
       }
-      const delayMs = this.playbackStartMs + word.start * 1000 - performance.now();
+      const delayMs = this.playbackStartMs + word.start * 1000 - monotonicMs();
       if (delayMs <= 0) {
         this.show(word.text);
         continue;

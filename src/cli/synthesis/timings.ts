@@ -1,17 +1,18 @@
 // `--timings`: how long until the first audio (or transcript), the total time, and the real-time
 // factor, so users can see latency on the real service.
+import { monotonicMs } from '../../core/monotonic-clock.js';
 
 export class Timings {
-  private readonly startMs = performance.now();
+  private readonly startMs = monotonicMs();
   private firstMs?: number;
 
   /** Marks the first audio byte (or first transcript); later calls are ignored. */
   firstAudio(): void {
-    this.firstMs ??= performance.now();
+    this.firstMs ??= monotonicMs();
   }
 
   elapsedMs(): number {
-    return performance.now() - this.startMs;
+    return monotonicMs() - this.startMs;
   }
 
   get firstAudioMs(): number | undefined {
@@ -19,7 +20,7 @@ export class Timings {
   }
 
   summary(audioSeconds: number | undefined, firstLabel = 'first audio'): string {
-    const totalMs = performance.now() - this.startMs;
+    const totalMs = monotonicMs() - this.startMs;
     const parts = [
       `${firstLabel} ${this.firstAudioMs === undefined ? 'n/a' : `${Math.round(this.firstAudioMs)} ms`}`,
       `total ${Math.round(totalMs)} ms`,
